@@ -1,0 +1,55 @@
+/**
+ * The closed table of OCI Distribution error codes and the HTTP status each answers with.
+ * `RANGE_INVALID` is ours: the spec answers out-of-order chunks and unsatisfiable ranges with 416
+ * but names no code for it, so we give it one rather than overload BLOB_UPLOAD_INVALID.
+ */
+export const OCI_ERROR_STATUS = {
+  BLOB_UNKNOWN: 404,
+  BLOB_UPLOAD_INVALID: 400,
+  BLOB_UPLOAD_UNKNOWN: 404,
+  DIGEST_INVALID: 400,
+  MANIFEST_BLOB_UNKNOWN: 404,
+  MANIFEST_INVALID: 400,
+  MANIFEST_UNKNOWN: 404,
+  NAME_INVALID: 400,
+  NAME_UNKNOWN: 404,
+  SIZE_INVALID: 400,
+  UNAUTHORIZED: 401,
+  DENIED: 403,
+  UNSUPPORTED: 415,
+  TOOMANYREQUESTS: 429,
+  RANGE_INVALID: 416,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAVAILABLE: 503,
+} as const;
+
+export type OciErrorCode = keyof typeof OCI_ERROR_STATUS;
+
+export function isOciErrorCode(code: string): code is OciErrorCode {
+  return Object.prototype.hasOwnProperty.call(OCI_ERROR_STATUS, code);
+}
+
+/** A failure the registry reports to clients in the OCI error envelope. */
+export class OciError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: OciErrorCode,
+    message: string,
+    readonly detail?: unknown,
+  ) {
+    super(message);
+    this.name = 'OciError';
+    this.status = OCI_ERROR_STATUS[code];
+  }
+}
+
+export interface OciErrorBody {
+  errors: Array<{ code: string; message: string; detail?: unknown }>;
+}
+
+export function ociErrorBody(errors: readonly OciError[]): OciErrorBody {
+  return {
+    errors: errors.map((e) => (e.detail === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, detail: e.detail })),
+  };
+}

@@ -1,0 +1,5 @@
+export * from './digest';
+export * from './errors';
+export * from './manifest';
+export * from './media-types';
+export * from './names';

@@ -1,0 +1,62 @@
+import type { Readable } from 'node:stream';
+
+/** Inclusive byte range, as HTTP `Range: bytes=start-end` names it. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface BlobStat {
+  readonly size: number;
+}
+
+export interface UploadPart {
+  /** Position of the part in the upload, starting at 0. */
+  readonly index: number;
+  readonly size: number;
+}
+
+/**
+ * Content-addressed blob storage. Blob bytes only ever stream through this port; nothing here
+ * holds a whole blob in memory.
+ *
+ * An upload is written as numbered parts (one per PATCH/PUT body) under its upload id and becomes
+ * a blob only through `commitUpload`, which places the assembled bytes at the digest's key
+ * atomically: a reader sees the whole blob or nothing. The caller verifies the digest before
+ * committing (it hashes while streaming); the store does not read the data back.
+ */
+export interface BlobStore {
+  /** Streams `body` into part `index` of an upload, replacing any earlier attempt at that part. Returns the bytes written. */
+  writePart(uploadId: string, index: number, body: Readable): Promise<number>;
+  /** Assembles the parts in order into the blob `digest`. A blob already stored is kept as it is. Removes the parts. */
+  commitUpload(uploadId: string, parts: readonly UploadPart[], digest: string): Promise<void>;
+  /** Removes everything written for an upload. Idempotent. */
+  deleteUpload(uploadId: string): Promise<void>;
+  /** Size of a committed blob, or undefined when it is not stored. */
+  stat(digest: string): Promise<BlobStat | undefined>;
+  /** Streams a committed blob, whole or a byte range of it (the range must lie inside the blob). */
+  read(digest: string, range?: ByteRange): Promise<Readable>;
+  /** Removes a committed blob. Idempotent. */
+  delete(digest: string): Promise<void>;
+  /** A URL a client may fetch the blob from directly, when the store supports it. */
+  presignedReadUrl?(digest: string, expirySeconds: number): Promise<string>;
+}
+
+/** Where a committed blob lives: `blobs/<algorithm>/<first two hex>/<hex>`. */
+export function blobKey(digest: string): string {
+  const colon = digest.indexOf(':');
+  const algorithm = digest.slice(0, colon);
+  const hex = digest.slice(colon + 1);
+  if (colon <= 0 || !/^[a-z0-9]+$/.test(algorithm) || !/^[a-f0-9]{2,}$/.test(hex)) {
+    throw new Error(`not a digest: ${digest.slice(0, 100)}`);
+  }
+  return `blobs/${algorithm}/${hex.slice(0, 2)}/${hex}`;
+}
+
+/** Upload ids become storage keys: only a UUID may be one. */
+export function uploadPrefix(uploadId: string): string {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(uploadId)) {
+    throw new Error(`not an upload id: ${uploadId.slice(0, 100)}`);
+  }
+  return `uploads/${uploadId}`;
+}
