@@ -1,0 +1,3 @@
+export * from './rpc';
+export * from './metadata/metadata.contracts';
+export * from './metadata/schemas';

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** Names arrive already checked against the OCI grammar by the gateway; the bound keeps garbage out. */
+export const repositoryName = z.string().min(3).max(255);
+export const digest = z.string().regex(/^sha(256:[a-f0-9]{64}|512:[a-f0-9]{128})$/);
+export const tag = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/);
+export const digestAlgorithm = z.enum(['sha256', 'sha512']);
+export const uploadId = z.uuid();
+
+export const uploadPart = z.object({ index: z.number().int().min(0), size: z.number().int().min(0) });
+
+export const uploadSession = z.object({
+  id: uploadId,
+  repository: repositoryName,
+  algorithm: digestAlgorithm,
+  /** Bytes received so far: the next chunk must start here. */
+  offset: z.number().int().min(0),
+  parts: z.array(uploadPart),
+  startedAt: z.iso.datetime(),
+});
+export type UploadSession = z.infer<typeof uploadSession>;
+
+export const descriptor = z.object({
+  mediaType: z.string(),
+  digest,
+  size: z.number().int().min(0),
+  artifactType: z.string().optional(),
+  annotations: z.record(z.string(), z.string()).optional(),
+});
+export type DescriptorPayload = z.infer<typeof descriptor>;
+
+export const storedManifest = z.object({
+  digest,
+  mediaType: z.string(),
+  size: z.number().int().min(0),
+  /** The manifest exactly as pushed, base64: payloads are JSON, never raw bytes. */
+  content: z.string().optional(),
+});
+export type StoredManifest = z.infer<typeof storedManifest>;
+
+export const page = z.object({
+  n: z.number().int().min(1).max(1000),
+  last: z.string().max(512).optional(),
+});

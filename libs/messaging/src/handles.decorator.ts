@@ -1,0 +1,42 @@
+import { Logger } from '@nestjs/common';
+import { MessagePattern, RpcException } from '@nestjs/microservices';
+import type { ErrorPayload, RpcContract } from '@swr/contracts';
+import { MessagingErrorCode } from './rpc-client';
+
+const logger = new Logger('RpcHandler');
+
+/** Errors that carry a code from an API's closed table travel to the caller as they are. */
+function isCodedError(error: unknown): error is Error & { code: string; detail?: unknown } {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+}
+
+function toPayload(error: unknown): ErrorPayload {
+  if (isCodedError(error)) {
+    return error.detail === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, detail: error.detail };
+  }
+  logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return { code: MessagingErrorCode.Internal, message: 'internal error' };
+}
+
+/**
+ * Marks a method as the handler of an RPC contract: registers the subject, validates the request
+ * against the contract's schema, and turns failures into the coded error payload callers expect.
+ */
+export function Handles<Req, Res>(contract: RpcContract<Req, Res>): MethodDecorator {
+  return (target, key, descriptor: PropertyDescriptor) => {
+    const handler = descriptor.value as (request: Req) => Promise<Res> | Res;
+    descriptor.value = async function (this: unknown, data: unknown): Promise<Res> {
+      const parsed = contract.request.safeParse(data);
+      if (!parsed.success) {
+        throw new RpcException({ code: MessagingErrorCode.BadRequest, message: `invalid ${contract.subject} request`, detail: parsed.error.issues.slice(0, 5) });
+      }
+      try {
+        return await handler.call(this, parsed.data);
+      } catch (error) {
+        throw new RpcException(toPayload(error));
+      }
+    };
+    MessagePattern(contract.subject)(target, key, descriptor);
+    return descriptor;
+  };
+}

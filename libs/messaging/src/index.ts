@@ -1,0 +1,4 @@
+export * from './handles.decorator';
+export * from './in-process.transport';
+export * from './nats.transport';
+export * from './rpc-client';

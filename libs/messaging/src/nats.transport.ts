@@ -1,0 +1,58 @@
+import { ClientNats, NatsOptions, ServerNats, Transport } from '@nestjs/microservices';
+import type { RpcContract } from '@swr/contracts';
+import { lastValueFrom, timeout } from 'rxjs';
+import { MessagingErrorCode, RemoteError, RpcClient, toRemoteError } from './rpc-client';
+
+export interface NatsConnectionOptions {
+  readonly servers: string[];
+  /** Services of one kind share a queue group, so each request reaches one replica. */
+  readonly queue?: string;
+  readonly name?: string;
+}
+
+function natsOptions(options: NatsConnectionOptions): Required<NatsOptions>['options'] {
+  return {
+    servers: options.servers,
+    queue: options.queue,
+    name: options.name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+  };
+}
+
+/** The NestJS NATS transport strategy for a service that answers requests. */
+export function natsServer(options: NatsConnectionOptions): ServerNats {
+  return new ServerNats(natsOptions(options));
+}
+
+export { Transport };
+
+export class NatsRpcClient implements RpcClient {
+  private readonly client: ClientNats;
+
+  constructor(
+    options: NatsConnectionOptions,
+    private readonly timeoutMs = 30_000,
+  ) {
+    this.client = new ClientNats(natsOptions(options));
+  }
+
+  async connect(): Promise<void> {
+    await this.client.connect();
+  }
+
+  async call<Req, Res>(contract: RpcContract<Req, Res>, request: Req): Promise<Res> {
+    try {
+      return await lastValueFrom(this.client.send<Res, Req>(contract.subject, request).pipe(timeout(this.timeoutMs)));
+    } catch (error) {
+      if (error instanceof Error && error.name === 'TimeoutError') {
+        throw new RemoteError({ code: MessagingErrorCode.Timeout, message: `${contract.subject} timed out after ${this.timeoutMs} ms` });
+      }
+      throw toRemoteError(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
