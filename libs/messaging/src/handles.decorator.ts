@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { MessagePattern, RpcException } from '@nestjs/microservices';
-import type { ErrorPayload, RpcContract } from '@swr/contracts';
-import { MessagingErrorCode } from './rpc-client';
+import { ErrorPayload, MessagingErrorCode, RpcContract } from '@swr/contracts';
 
 const logger = new Logger('RpcHandler');
 

@@ -1,7 +1,7 @@
 import { BaseRpcContext, CustomTransportStrategy, Server } from '@nestjs/microservices';
-import type { RpcContract } from '@swr/contracts';
+import { MessagingErrorCode, RemoteError, RpcClient, RpcContract } from '@swr/contracts';
 import { lastValueFrom } from 'rxjs';
-import { MessagingErrorCode, RemoteError, RpcClient, toRemoteError } from './rpc-client';
+import { toRemoteError } from './rpc-client';
 
 /**
  * Request/reply inside one process (standalone mode). Payloads are copied through JSON both ways so

@@ -1,7 +1,7 @@
 import { ClientNats, NatsOptions, ServerNats, Transport } from '@nestjs/microservices';
-import type { RpcContract } from '@swr/contracts';
+import { MessagingErrorCode, RemoteError, RpcClient, RpcContract } from '@swr/contracts';
 import { lastValueFrom, timeout } from 'rxjs';
-import { MessagingErrorCode, RemoteError, RpcClient, toRemoteError } from './rpc-client';
+import { toRemoteError } from './rpc-client';
 
 export interface NatsConnectionOptions {
   readonly servers: string[];

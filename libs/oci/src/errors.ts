@@ -1,5 +1,6 @@
 /**
- * The closed table of OCI Distribution error codes and the HTTP status each answers with.
+ * The closed table of OCI Distribution error codes and the HTTP status each answers with, plus the
+ * few codes of ours named below.
  * `RANGE_INVALID` is ours: the spec answers out-of-order chunks and unsatisfiable ranges with 416
  * but names no code for it, so we give it one rather than overload BLOB_UPLOAD_INVALID.
  */
@@ -16,11 +17,15 @@ export const OCI_ERROR_STATUS = {
   SIZE_INVALID: 400,
   UNAUTHORIZED: 401,
   DENIED: 403,
-  UNSUPPORTED: 415,
+  UNSUPPORTED: 405,
   TOOMANYREQUESTS: 429,
   RANGE_INVALID: 416,
   PAYLOAD_TOO_LARGE: 413,
   UNAVAILABLE: 503,
+  /** Distribution's code for a page size that is not a non-negative integer. */
+  PAGINATION_NUMBER_INVALID: 400,
+  /** An unexpected failure inside the registry. */
+  UNKNOWN: 500,
 } as const;
 
 export type OciErrorCode = keyof typeof OCI_ERROR_STATUS;

@@ -10,9 +10,9 @@ export interface BlobStat {
   readonly size: number;
 }
 
+/** A stored piece of an upload. Ids are unique per write, so a retried or racing write never replaces another's bytes. */
 export interface UploadPart {
-  /** Position of the part in the upload, starting at 0. */
-  readonly index: number;
+  readonly id: string;
   readonly size: number;
 }
 
@@ -20,15 +20,17 @@ export interface UploadPart {
  * Content-addressed blob storage. Blob bytes only ever stream through this port; nothing here
  * holds a whole blob in memory.
  *
- * An upload is written as numbered parts (one per PATCH/PUT body) under its upload id and becomes
+ * An upload is written as parts (one per PATCH/PUT body) under its upload id and becomes
  * a blob only through `commitUpload`, which places the assembled bytes at the digest's key
  * atomically: a reader sees the whole blob or nothing. The caller verifies the digest before
  * committing (it hashes while streaming); the store does not read the data back.
  */
 export interface BlobStore {
-  /** Streams `body` into part `index` of an upload, replacing any earlier attempt at that part. Returns the bytes written. */
-  writePart(uploadId: string, index: number, body: Readable): Promise<number>;
-  /** Assembles the parts in order into the blob `digest`. A blob already stored is kept as it is. Removes the parts. */
+  /** Streams `body` into a new part of an upload; a body that fails leaves no part behind. Returns the bytes written. */
+  writePart(uploadId: string, partId: string, body: Readable): Promise<number>;
+  /** Streams a part back (to rebuild a running digest on another replica). */
+  readPart(uploadId: string, partId: string): Promise<Readable>;
+  /** Assembles the parts, in the order given, into the blob `digest`. A blob already stored is kept as it is. Removes the parts. */
   commitUpload(uploadId: string, parts: readonly UploadPart[], digest: string): Promise<void>;
   /** Removes everything written for an upload. Idempotent. */
   deleteUpload(uploadId: string): Promise<void>;
@@ -51,6 +53,12 @@ export function blobKey(digest: string): string {
     throw new Error(`not a digest: ${digest.slice(0, 100)}`);
   }
   return `blobs/${algorithm}/${hex.slice(0, 2)}/${hex}`;
+}
+
+/** Part ids become storage keys: lower-case letters, digits and dashes only. */
+export function partName(partId: string): string {
+  if (!/^[a-z0-9-]{1,64}$/.test(partId)) throw new Error(`not a part id: ${partId.slice(0, 100)}`);
+  return partId;
 }
 
 /** Upload ids become storage keys: only a UUID may be one. */

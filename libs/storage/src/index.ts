@@ -1,1 +1,3 @@
 export * from './blob-store';
+export * from './filesystem-blob-store';
+export * from './s3-blob-store';

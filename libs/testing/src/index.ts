@@ -1,1 +1,4 @@
-export {};
+export * from './nats-server';
+export * from './ports';
+export * from './processes';
+export * from './s3-server';

@@ -7,7 +7,12 @@ export const tag = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/);
 export const digestAlgorithm = z.enum(['sha256', 'sha512']);
 export const uploadId = z.uuid();
 
-export const uploadPart = z.object({ index: z.number().int().min(0), size: z.number().int().min(0) });
+/**
+ * A stored piece of an upload. Ids are unique per write, so two racing writes at one offset never
+ * overwrite each other's bytes; the offset check on append decides which one counts.
+ */
+export const uploadPart = z.object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/), size: z.number().int().min(0) });
+export type UploadPartPayload = z.infer<typeof uploadPart>;
 
 export const uploadSession = z.object({
   id: uploadId,

@@ -1,0 +1,47 @@
+import { Logger, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ConfigError } from '@swr/config';
+import { DistributionModule } from '@swr/distribution-feature';
+import { NatsRpcClient } from '@swr/messaging';
+import { BlobStore, FilesystemBlobStore, S3BlobStore } from '@swr/storage';
+import { GatewayConfig, loadGatewayConfig } from './config';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+async function blobStore(config: GatewayConfig): Promise<BlobStore> {
+  if (config.SWR_BLOB_STORE === 'filesystem') return new FilesystemBlobStore(config.SWR_BLOB_DIR, { fsync: config.SWR_FS_FSYNC });
+  const store = new S3BlobStore({
+    endPoint: config.SWR_S3_ENDPOINT,
+    port: config.SWR_S3_PORT,
+    useSSL: config.SWR_S3_USE_SSL,
+    accessKey: config.SWR_S3_ACCESS_KEY,
+    secretKey: config.SWR_S3_SECRET_KEY,
+    bucket: config.SWR_S3_BUCKET,
+    region: config.SWR_S3_REGION,
+  });
+  await store.ensureBucket();
+  return store;
+}
+
+/** The HTTP entry of distributed mode: OCI Distribution under /v2/, metadata over NATS, blobs in S3. */
+async function main(): Promise<void> {
+  const config = loadGatewayConfig();
+  const logger = new Logger('Gateway');
+  const metadataRpc = new NatsRpcClient({ servers: config.SWR_NATS_URL, name: 'swr-gateway' });
+  await metadataRpc.connect();
+  const app = await NestFactory.create<NestFastifyApplication>(
+    { module: class GatewayModule {}, imports: [DistributionModule.forRoot({ blobStore: await blobStore(config), metadataRpc })] },
+    new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024 }),
+    { logger: LEVELS.slice(0, LEVELS.indexOf(config.SWR_LOG_LEVEL) + 1) },
+  );
+  app.enableShutdownHooks();
+  await app.listen(config.SWR_PORT, config.SWR_HOST);
+  logger.log(`gateway listening on ${config.SWR_HOST}:${config.SWR_PORT}`);
+  app.getHttpServer().once('close', () => void metadataRpc.close());
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

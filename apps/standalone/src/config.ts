@@ -1,0 +1,16 @@
+import { env, loadConfig } from '@swr/config';
+import { z } from 'zod';
+
+const schema = z.object({
+  SWR_PORT: env.port(5000),
+  /** Loopback by default: until a client authenticates, only this machine should reach the registry. */
+  SWR_HOST: env.string('127.0.0.1'),
+  SWR_DATA_DIR: env.string('./data'),
+  /** Port of the embedded PostgreSQL on 127.0.0.1; 0 picks a free one at each start. */
+  SWR_DB_PORT: env.port(0),
+  SWR_FS_FSYNC: env.boolean(true),
+  SWR_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+});
+
+export type StandaloneConfig = z.infer<typeof schema>;
+export const loadStandaloneConfig = (vars?: Record<string, string | undefined>) => loadConfig(schema, vars);

@@ -1,0 +1,108 @@
+import { MetadataRpc, UploadSession } from '@swr/contracts';
+import { DigestAlgorithm, OciError, parseDigest } from '@swr/oci';
+import type { BlobStore } from '@swr/storage';
+import { randomUUID } from 'node:crypto';
+import { Readable, pipeline } from 'node:stream';
+import { HashingStream, HashStates } from './hash-states';
+import type { MetadataClient } from './metadata-client';
+
+/** `Content-Range: <start>-<end>` of a chunk, inclusive. */
+export interface ChunkRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Blob uploads, monolithic or chunked: bytes stream into the blob store as parts while they are
+ * hashed; the metadata service keeps the session (offset and parts); a verified upload is
+ * committed to its content-addressed key and linked to the repository.
+ */
+export class BlobUploads {
+  private readonly hashes: HashStates;
+
+  constructor(
+    private readonly metadata: MetadataClient,
+    private readonly store: BlobStore,
+  ) {
+    this.hashes = new HashStates(store);
+  }
+
+  start(repository: string, algorithm: DigestAlgorithm = 'sha256'): Promise<UploadSession> {
+    return this.metadata.call(MetadataRpc.uploadStart, { repository, algorithm });
+  }
+
+  status(repository: string, id: string): Promise<UploadSession> {
+    return this.metadata.call(MetadataRpc.uploadGet, { repository, id });
+  }
+
+  /** PATCH: appends one chunk; it must start where the upload ends. */
+  async append(repository: string, id: string, body: Readable, range?: ChunkRange): Promise<UploadSession> {
+    const session = await this.status(repository, id);
+    if (range && range.start !== session.offset) {
+      throw new OciError('RANGE_INVALID', `chunk must start at offset ${session.offset}`, { offset: session.offset });
+    }
+    return this.write(session, body, range ? range.end - range.start + 1 : undefined);
+  }
+
+  /** PUT: optionally a last chunk, then the digest check and the commit. */
+  async finish(repository: string, id: string, digest: string, lastChunk?: Readable): Promise<{ digest: string; size: number }> {
+    const { algorithm } = parseDigest(digest);
+    let session = await this.status(repository, id);
+    if (lastChunk) session = await this.write(session, lastChunk);
+    if (algorithm !== session.algorithm) {
+      throw new OciError('DIGEST_INVALID', `upload was started for ${session.algorithm} digests`, { digest });
+    }
+    const hash = await this.hashes.resume(session);
+    const actual = `${algorithm}:${hash.copy().digest('hex')}`;
+    this.hashes.keep(session.id, session.offset, hash);
+    if (actual !== digest) throw new OciError('DIGEST_INVALID', 'provided digest did not match uploaded content', { digest, actual });
+
+    await this.store.commitUpload(session.id, session.parts, digest);
+    await this.metadata.call(MetadataRpc.uploadComplete, { repository, id, digest, size: session.offset });
+    this.hashes.forget(session.id);
+    return { digest, size: session.offset };
+  }
+
+  /** POST with `?digest=`: the whole blob in one request. Nothing of it stays when it fails. */
+  async monolithic(repository: string, digest: string, body: Readable): Promise<{ digest: string; size: number }> {
+    const session = await this.start(repository, parseDigest(digest).algorithm);
+    try {
+      return await this.finish(repository, session.id, digest, body);
+    } catch (error) {
+      await this.cancel(repository, session.id).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async cancel(repository: string, id: string): Promise<void> {
+    await this.metadata.call(MetadataRpc.uploadCancel, { repository, id });
+    this.hashes.forget(id);
+    await this.store.deleteUpload(id);
+  }
+
+  /** Cross-repository mount; the size when the blob was linked, undefined when the source lacks it. */
+  async mount(repository: string, from: string, digest: string): Promise<number | undefined> {
+    parseDigest(digest);
+    const result = await this.metadata.call(MetadataRpc.blobMount, { repository, from, digest });
+    return result.mounted ? result.size : undefined;
+  }
+
+  private async write(session: UploadSession, body: Readable, expectedLength?: number): Promise<UploadSession> {
+    const hash = await this.hashes.resume(session);
+    const hashing = new HashingStream(hash);
+    pipeline(body, hashing, () => undefined);
+    const partId = randomUUID();
+    const size = await this.store.writePart(session.id, partId, hashing);
+    if (expectedLength !== undefined && size !== expectedLength) {
+      throw new OciError('SIZE_INVALID', 'chunk length does not match Content-Range', { expected: expectedLength, received: size });
+    }
+    const updated = await this.metadata.call(MetadataRpc.uploadAppend, {
+      repository: session.repository,
+      id: session.id,
+      offset: session.offset,
+      part: { id: partId, size },
+    });
+    this.hashes.keep(session.id, updated.offset, hash);
+    return updated;
+  }
+}

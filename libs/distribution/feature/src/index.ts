@@ -1,0 +1,2 @@
+export * from './distribution.module';
+export * from './registry-routes';

@@ -1,0 +1,267 @@
+import type { AccessPolicy, BlobReads, BlobUploads, ChunkRange, Listing, Listings, Manifests, RegistryAction, RegistryRoute } from '@swr/distribution-core';
+import { parsePage, parseRangeHeader, parseRegistryPath } from '@swr/distribution-core';
+import { isDigestAlgorithm, MAX_MANIFEST_BYTES, MediaType, OciError, ociErrorBody, parseRepositoryName } from '@swr/oci';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+export interface RegistryServices {
+  readonly uploads: BlobUploads;
+  readonly reads: BlobReads;
+  readonly manifests: Manifests;
+  readonly listings: Listings;
+  readonly access: AccessPolicy;
+  readonly log: (error: unknown) => void;
+}
+
+/** Clients are told to send chunks of at least this size (S3 needs 5 MiB parts to compose server-side). */
+const CHUNK_MIN_LENGTH = 5 * 1024 * 1024;
+const API_VERSION = 'registry/2.0';
+
+interface Exchange {
+  readonly request: FastifyRequest;
+  readonly reply: FastifyReply;
+  readonly method: string;
+  readonly query: URLSearchParams;
+}
+
+/**
+ * The OCI Distribution v1.1 endpoint under `/v2/`. Routing is ours rather than the router's:
+ * repository names contain slashes, and paths are matched raw so that an encoded `..` is never a
+ * name. Bodies are not parsed: blob bytes stream from the socket to the blob store.
+ */
+export async function registryRoutes(app: FastifyInstance, services: RegistryServices): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+  const handler = (request: FastifyRequest, reply: FastifyReply) => handle(services, request, reply);
+  const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+  app.route({ method: methods, url: '/v2', handler, exposeHeadRoute: false });
+  app.route({ method: methods, url: '/v2/*', handler, exposeHeadRoute: false });
+}
+
+async function handle(services: RegistryServices, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  reply.header('Docker-Distribution-API-Version', API_VERSION);
+  try {
+    const url = request.raw.url ?? '/v2/';
+    const q = url.indexOf('?');
+    const path = (q < 0 ? url : url.slice(0, q)).replace(/^\/v2\/?/, '');
+    const route = parseRegistryPath(path);
+    if (!route) throw new OciError('NAME_UNKNOWN', 'no such endpoint', { path: path.slice(0, 300) });
+    const exchange: Exchange = { request, reply, method: request.method, query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) };
+    await services.access.authorize({ action: actionOf(route, exchange.method), repository: 'name' in route ? route.name : undefined, authorization: request.headers.authorization });
+    return await dispatch(services, route, exchange);
+  } catch (error) {
+    return sendError(services, reply, request.method, error);
+  }
+}
+
+function actionOf(route: RegistryRoute, method: string): RegistryAction {
+  if (method === 'DELETE' && (route.kind === 'manifest' || route.kind === 'blob')) return 'delete';
+  return method === 'GET' || method === 'HEAD' ? 'pull' : 'push';
+}
+
+function unsupported(method: string): OciError {
+  return new OciError('UNSUPPORTED', `${method} is not supported here`);
+}
+
+async function dispatch(s: RegistryServices, route: RegistryRoute, x: Exchange): Promise<FastifyReply> {
+  const { method, reply } = x;
+  switch (route.kind) {
+    case 'base':
+      if (method !== 'GET' && method !== 'HEAD') throw unsupported(method);
+      return reply.code(200).header('content-type', 'application/json').send(method === 'HEAD' ? undefined : '{}');
+    case 'catalog':
+      if (method !== 'GET') throw unsupported(method);
+      return sendListing(x, '/v2/_catalog', await s.listings.repositories(parsePage(param(x, 'n'), param(x, 'last'))), (items) => ({ repositories: items }));
+    case 'tags':
+      if (method !== 'GET') throw unsupported(method);
+      return sendListing(x, `/v2/${route.name}/tags/list`, await s.listings.tags(route.name, parsePage(param(x, 'n'), param(x, 'last'))), (items) => ({
+        name: route.name,
+        tags: items,
+      }));
+    case 'manifest':
+      return manifestRoute(s, route.name, route.reference, x);
+    case 'uploads':
+      if (method !== 'POST') throw unsupported(method);
+      return startUpload(s, route.name, x);
+    case 'upload':
+      return uploadRoute(s, route.name, route.id, x);
+    case 'blob':
+      return blobRoute(s, route.name, route.digest, x);
+    case 'referrers':
+      if (method !== 'GET') throw unsupported(method);
+      return referrers(s, route.name, route.digest, x);
+  }
+}
+
+async function manifestRoute(s: RegistryServices, name: string, reference: string, x: Exchange): Promise<FastifyReply> {
+  const { method, reply } = x;
+  if (method === 'GET' || method === 'HEAD') {
+    const manifest = await s.manifests.get(name, reference, method === 'GET');
+    reply
+      .code(200)
+      .header('content-type', manifest.mediaType)
+      .header('docker-content-digest', manifest.digest)
+      .header('etag', `"${manifest.digest}"`)
+      .header('content-length', manifest.size);
+    return reply.send(manifest.content);
+  }
+  if (method === 'PUT') {
+    const body = await readBody(x.request, MAX_MANIFEST_BYTES);
+    const pushed = await s.manifests.put(name, reference, x.request.headers['content-type'], body, x.query.getAll('tag'));
+    reply.code(201).header('location', `/v2/${name}/manifests/${pushed.digest}`).header('docker-content-digest', pushed.digest).header('content-length', 0);
+    if (pushed.subject) reply.header('oci-subject', pushed.subject);
+    if (x.query.has('tag')) reply.header('oci-tag', pushed.tags);
+    return reply.send();
+  }
+  if (method === 'DELETE') {
+    await s.manifests.delete(name, reference);
+    return reply.code(202).header('content-length', 0).send();
+  }
+  throw unsupported(method);
+}
+
+async function startUpload(s: RegistryServices, name: string, x: Exchange): Promise<FastifyReply> {
+  const { reply, query } = x;
+  const digest = query.get('digest');
+  const mount = query.get('mount');
+  const from = query.get('from');
+  if (mount && from) {
+    const source = parseRepositoryName(from).name;
+    // Pulling from the source is part of the bargain: without it the client simply uploads.
+    const allowed = await s.access.authorize({ action: 'pull', repository: source, authorization: x.request.headers.authorization }).then(
+      () => true,
+      () => false,
+    );
+    const size = allowed ? await s.uploads.mount(name, source, mount) : undefined;
+    if (size !== undefined) return blobCreated(reply, name, mount);
+  }
+  if (digest) {
+    const blob = await s.uploads.monolithic(name, digest, x.request.raw);
+    return blobCreated(reply, name, blob.digest);
+  }
+  const algorithm = query.get('digest-algorithm') ?? 'sha256';
+  if (!isDigestAlgorithm(algorithm)) throw new OciError('UNSUPPORTED', `digest algorithm ${algorithm.slice(0, 50)} is not supported`);
+  const session = await s.uploads.start(name, algorithm);
+  return uploadAccepted(reply, name, session.id, session.offset).header('oci-chunk-min-length', CHUNK_MIN_LENGTH).code(202).send();
+}
+
+async function uploadRoute(s: RegistryServices, name: string, id: string, x: Exchange): Promise<FastifyReply> {
+  const { method, reply, request } = x;
+  switch (method) {
+    case 'GET': {
+      const session = await s.uploads.status(name, id);
+      return uploadAccepted(reply, name, id, session.offset).code(204).send();
+    }
+    case 'PATCH': {
+      const session = await s.uploads.append(name, id, request.raw, parseContentRange(request.headers['content-range']));
+      return uploadAccepted(reply, name, id, session.offset).code(202).send();
+    }
+    case 'PUT': {
+      const digest = x.query.get('digest');
+      if (!digest) throw new OciError('DIGEST_INVALID', 'digest query parameter is required');
+      const blob = await s.uploads.finish(name, id, digest, hasBody(request) ? request.raw : undefined);
+      return blobCreated(reply, name, blob.digest);
+    }
+    case 'DELETE':
+      await s.uploads.cancel(name, id);
+      return reply.code(204).send();
+    default:
+      throw unsupported(method);
+  }
+}
+
+async function blobRoute(s: RegistryServices, name: string, digest: string, x: Exchange): Promise<FastifyReply> {
+  const { method, reply } = x;
+  if (method === 'DELETE') {
+    await s.reads.unlink(name, digest);
+    return reply.code(202).header('content-length', 0).send();
+  }
+  if (method !== 'GET' && method !== 'HEAD') throw unsupported(method);
+  const size = await s.reads.stat(name, digest);
+  reply.header('docker-content-digest', digest).header('accept-ranges', 'bytes').header('etag', `"${digest}"`).header('content-type', 'application/octet-stream');
+  if (method === 'HEAD') return reply.code(200).header('content-length', size).send();
+  const wanted = parseRangeHeader(x.request.headers.range, size);
+  if (wanted.kind === 'unsatisfiable') {
+    return reply.code(416).header('content-range', `bytes */${size}`).header('content-type', 'application/json').send(
+      ociErrorBody([new OciError('RANGE_INVALID', 'requested range not satisfiable', { size })]),
+    );
+  }
+  if (wanted.kind === 'range') {
+    const { start, end } = wanted.range;
+    const stream = await s.reads.open(digest, wanted.range);
+    return reply.code(206).header('content-range', `bytes ${start}-${end}/${size}`).header('content-length', end - start + 1).send(stream);
+  }
+  const stream = await s.reads.open(digest);
+  return reply.code(200).header('content-length', size).send(stream);
+}
+
+async function referrers(s: RegistryServices, name: string, digest: string, x: Exchange): Promise<FastifyReply> {
+  const artifactType = x.query.get('artifactType') ?? undefined;
+  const manifests = await s.manifests.referrers(name, digest, artifactType);
+  if (artifactType) x.reply.header('oci-filters-applied', 'artifactType');
+  return x.reply
+    .code(200)
+    .header('content-type', MediaType.OciIndex)
+    .send(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests }));
+}
+
+function uploadAccepted(reply: FastifyReply, name: string, id: string, offset: number): FastifyReply {
+  return reply
+    .header('location', `/v2/${name}/blobs/uploads/${id}`)
+    .header('range', `0-${Math.max(offset - 1, 0)}`)
+    .header('docker-upload-uuid', id)
+    .header('content-length', 0);
+}
+
+function blobCreated(reply: FastifyReply, name: string, digest: string): FastifyReply {
+  return reply.code(201).header('location', `/v2/${name}/blobs/${digest}`).header('docker-content-digest', digest).header('content-length', 0).send();
+}
+
+function sendListing(x: Exchange, path: string, listing: Listing, body: (items: string[]) => object): FastifyReply {
+  if (listing.next) {
+    const next = new URLSearchParams({ n: String(listing.next.n), last: listing.next.last ?? '' });
+    x.reply.header('link', `<${path}?${next.toString()}>; rel="next"`);
+  }
+  return x.reply.code(200).header('content-type', 'application/json').send(JSON.stringify(body(listing.items)));
+}
+
+function param(x: Exchange, name: string): string | undefined {
+  return x.query.get(name) ?? undefined;
+}
+
+/** `Content-Range: <start>-<end>` as the distribution spec writes it (no unit); malformed is 416. */
+function parseContentRange(header: string | undefined): ChunkRange | undefined {
+  if (header === undefined) return undefined;
+  const match = /^(?:bytes[ =])?(\d{1,15})-(\d{1,15})(?:\/\d+|\/\*)?$/.exec(header.trim());
+  if (!match || Number(match[2]) < Number(match[1])) throw new OciError('RANGE_INVALID', 'invalid Content-Range', { contentRange: header.slice(0, 100) });
+  return { start: Number(match[1]), end: Number(match[2]) };
+}
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** Reads a small body (a manifest) into memory, refusing more than `limit` bytes as it arrives. */
+async function readBody(request: FastifyRequest, limit: number): Promise<Buffer> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  const tooLarge = () => new OciError('PAYLOAD_TOO_LARGE', `manifest exceeds ${limit} bytes`);
+  if (declared > limit) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of request.raw) {
+    total += (chunk as Buffer).length;
+    if (total > limit) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function sendError(services: RegistryServices, reply: FastifyReply, method: string, error: unknown): FastifyReply {
+  const oci = error instanceof OciError ? error : new OciError('UNKNOWN', 'internal error');
+  if (!(error instanceof OciError)) services.log(error);
+  // A request whose body we did not read must not keep the connection: the client could not tell where the next request starts.
+  if (!reply.request.raw.readableEnded) reply.header('connection', 'close');
+  reply.code(oci.status).header('content-type', 'application/json');
+  if (oci.code === 'UNAUTHORIZED' && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Bearer');
+  return reply.send(method === 'HEAD' ? undefined : JSON.stringify(ociErrorBody([oci])));
+}

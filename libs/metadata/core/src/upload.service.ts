@@ -1,0 +1,52 @@
+import type { UploadPartPayload, UploadSession } from '@swr/contracts';
+import { DigestAlgorithm, OciError, parseRepositoryName } from '@swr/oci';
+import { randomUUID } from 'node:crypto';
+import type { UploadRecord, UploadSessions } from './ports';
+
+const unknownUpload = (id: string) => new OciError('BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry', { id });
+
+export function toSessionPayload(record: UploadRecord): UploadSession {
+  return {
+    id: record.id,
+    repository: record.repository,
+    algorithm: record.algorithm,
+    offset: record.offset,
+    parts: [...record.parts],
+    startedAt: record.startedAt.toISOString(),
+  };
+}
+
+export class UploadService {
+  constructor(
+    private readonly sessions: UploadSessions,
+    private readonly newId: () => string = randomUUID,
+  ) {}
+
+  /** Opens a session; the first push into an organization or repository creates it. */
+  async start(repository: string, algorithm: DigestAlgorithm): Promise<UploadSession> {
+    return toSessionPayload(await this.sessions.create(parseRepositoryName(repository), this.newId(), algorithm));
+  }
+
+  async get(repository: string, id: string): Promise<UploadSession> {
+    const record = await this.sessions.find(repository, id);
+    if (!record) throw unknownUpload(id);
+    return toSessionPayload(record);
+  }
+
+  /** Records a chunk written at `offset`. A chunk that does not start where the upload ends is refused. */
+  async append(repository: string, id: string, offset: number, part: UploadPartPayload): Promise<UploadSession> {
+    const record = await this.sessions.append(repository, id, offset, part);
+    if (record) return toSessionPayload(record);
+    const current = await this.sessions.find(repository, id);
+    if (!current) throw unknownUpload(id);
+    throw new OciError('RANGE_INVALID', 'chunk does not start at the end of the upload', { offset: current.offset });
+  }
+
+  async complete(repository: string, id: string, digest: string, size: number): Promise<void> {
+    if (!(await this.sessions.complete(repository, id, digest, size))) throw unknownUpload(id);
+  }
+
+  async cancel(repository: string, id: string): Promise<void> {
+    if (!(await this.sessions.remove(repository, id))) throw unknownUpload(id);
+  }
+}

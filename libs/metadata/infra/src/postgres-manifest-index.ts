@@ -1,0 +1,172 @@
+import type { DescriptorPayload } from '@swr/contracts';
+import type { ManifestIndex, ManifestLookup, MissingReferences, NewManifest, PageRequest } from '@swr/metadata-core';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ensureRepository, toNumber } from './sql';
+
+interface LookupRow {
+  repository_id: string;
+  digest: string | null;
+  media_type: string | null;
+  size: number | null;
+  content?: Buffer | null;
+}
+
+function toLookup(rows: LookupRow[]): ManifestLookup {
+  if (!rows.length) return { repository: false };
+  const row = rows[0];
+  if (row.digest === null || row.media_type === null || row.size === null) return { repository: true };
+  const manifest = { digest: row.digest, mediaType: row.media_type, size: row.size, ...(row.content ? { content: row.content } : {}) };
+  return { repository: true, manifest };
+}
+
+const missingFrom = (wanted: readonly string[], present: Array<{ digest: string }>) => {
+  const have = new Set(present.map((r) => r.digest));
+  return wanted.filter((d) => !have.has(d));
+};
+
+export class PostgresManifestIndex implements ManifestIndex {
+  constructor(private readonly db: DataSource) {}
+
+  async put(manifest: NewManifest): Promise<MissingReferences | undefined> {
+    return this.db.transaction(async (tx) => {
+      const repositoryId = await ensureRepository(tx, manifest.repository);
+      const missing = await this.missingReferences(tx, repositoryId, manifest);
+      if (missing) return missing;
+
+      const inserted: Array<{ id: string }> = await tx.query(
+        `INSERT INTO metadata.manifest (repository_id, digest, media_type, artifact_type, subject_digest, annotations, content, size)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (repository_id, digest) DO NOTHING RETURNING id`,
+        [
+          repositoryId,
+          manifest.digest,
+          manifest.mediaType,
+          manifest.artifactType ?? null,
+          manifest.subject?.digest ?? null,
+          manifest.annotations ? JSON.stringify(manifest.annotations) : null,
+          manifest.content,
+          manifest.content.length,
+        ],
+      );
+      let manifestId: string;
+      if (inserted.length) {
+        manifestId = inserted[0].id;
+        await tx.query('INSERT INTO metadata.manifest_blob (manifest_id, digest) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [manifestId, manifest.blobs]);
+        await tx.query('INSERT INTO metadata.manifest_child (manifest_id, child_digest) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [manifestId, manifest.manifests]);
+      } else {
+        const existing: Array<{ id: string }> = await tx.query('SELECT id FROM metadata.manifest WHERE repository_id = $1 AND digest = $2', [repositoryId, manifest.digest]);
+        manifestId = existing[0].id;
+      }
+      if (manifest.tags.length) {
+        await tx.query(
+          `INSERT INTO metadata.tag (repository_id, name, manifest_id) SELECT $1, unnest($2::text[]), $3
+           ON CONFLICT (repository_id, name) DO UPDATE SET manifest_id = EXCLUDED.manifest_id, updated_at = now()`,
+          [repositoryId, manifest.tags, manifestId],
+        );
+      }
+      await tx.query('UPDATE metadata.repository SET updated_at = now() WHERE id = $1', [repositoryId]);
+      return undefined;
+    });
+  }
+
+  /** Locks what the manifest references (FOR SHARE) so that no delete can slip in before it commits. */
+  private async missingReferences(tx: EntityManager, repositoryId: string, manifest: NewManifest): Promise<MissingReferences | undefined> {
+    const blobs: Array<{ digest: string }> = manifest.blobs.length
+      ? await tx.query('SELECT digest FROM metadata.repository_blob WHERE repository_id = $1 AND digest = ANY($2::text[]) FOR SHARE', [repositoryId, manifest.blobs])
+      : [];
+    const children: Array<{ digest: string }> = manifest.manifests.length
+      ? await tx.query('SELECT digest FROM metadata.manifest WHERE repository_id = $1 AND digest = ANY($2::text[]) FOR SHARE', [repositoryId, manifest.manifests])
+      : [];
+    const missing = { blobs: missingFrom(manifest.blobs, blobs), manifests: missingFrom(manifest.manifests, children) };
+    return missing.blobs.length || missing.manifests.length ? missing : undefined;
+  }
+
+  async findByTag(repository: string, tag: string, withContent: boolean): Promise<ManifestLookup> {
+    return toLookup(
+      await this.db.query(
+        `SELECT r.id AS repository_id, m.digest, m.media_type, m.size${withContent ? ', m.content' : ''}
+           FROM metadata.repository r
+           LEFT JOIN metadata.tag t ON t.repository_id = r.id AND t.name = $2
+           LEFT JOIN metadata.manifest m ON m.id = t.manifest_id
+          WHERE r.name = $1`,
+        [repository, tag],
+      ),
+    );
+  }
+
+  async findByDigest(repository: string, digest: string, withContent: boolean): Promise<ManifestLookup> {
+    return toLookup(
+      await this.db.query(
+        `SELECT r.id AS repository_id, m.digest, m.media_type, m.size${withContent ? ', m.content' : ''}
+           FROM metadata.repository r
+           LEFT JOIN metadata.manifest m ON m.repository_id = r.id AND m.digest = $2
+          WHERE r.name = $1`,
+        [repository, digest],
+      ),
+    );
+  }
+
+  async deleteByDigest(repository: string, digest: string): Promise<ManifestLookup> {
+    return toLookup(
+      await this.db.query(
+        `WITH repo AS (SELECT id FROM metadata.repository WHERE name = $1),
+              gone AS (
+                DELETE FROM metadata.manifest m USING repo WHERE m.repository_id = repo.id AND m.digest = $2
+                RETURNING m.digest, m.media_type, m.size
+              )
+         SELECT repo.id AS repository_id, gone.* FROM repo LEFT JOIN gone ON true`,
+        [repository, digest],
+      ),
+    );
+  }
+
+  async deleteTag(repository: string, tag: string): Promise<ManifestLookup> {
+    return toLookup(
+      await this.db.query(
+        `WITH repo AS (SELECT id FROM metadata.repository WHERE name = $1),
+              gone AS (
+                DELETE FROM metadata.tag t USING repo WHERE t.repository_id = repo.id AND t.name = $2 RETURNING t.manifest_id
+              )
+         SELECT repo.id AS repository_id, m.digest, m.media_type, m.size
+           FROM repo LEFT JOIN gone ON true LEFT JOIN metadata.manifest m ON m.id = gone.manifest_id`,
+        [repository, tag],
+      ),
+    );
+  }
+
+  async listTags(repository: string, page: PageRequest): Promise<string[] | undefined> {
+    const rows: Array<{ name: string | null }> = await this.db.query(
+      `SELECT t.name FROM metadata.repository r
+         LEFT JOIN LATERAL (
+           SELECT name FROM metadata.tag WHERE repository_id = r.id AND name > $2 ORDER BY name LIMIT $3
+         ) t ON true
+        WHERE r.name = $1`,
+      [repository, page.last ?? '', page.n + 1],
+    );
+    if (!rows.length) return undefined;
+    return rows.filter((r) => r.name !== null).map((r) => r.name as string);
+  }
+
+  async listRepositories(page: PageRequest): Promise<string[]> {
+    const rows: Array<{ name: string }> = await this.db.query('SELECT name FROM metadata.repository WHERE name > $1 ORDER BY name LIMIT $2', [page.last ?? '', page.n + 1]);
+    return rows.map((r) => r.name);
+  }
+
+  async listReferrers(repository: string, subject: string, artifactType?: string): Promise<DescriptorPayload[]> {
+    const rows: Array<{ digest: string; media_type: string; size: number; artifact_type: string | null; annotations: Record<string, string> | null }> =
+      await this.db.query(
+        `SELECT m.digest, m.media_type, m.size, m.artifact_type, m.annotations
+           FROM metadata.manifest m JOIN metadata.repository r ON r.id = m.repository_id
+          WHERE r.name = $1 AND m.subject_digest = $2 AND ($3::text IS NULL OR m.artifact_type = $3)
+          ORDER BY m.created_at, m.digest`,
+        [repository, subject, artifactType ?? null],
+      );
+    return rows.map((r) => ({
+      mediaType: r.media_type,
+      digest: r.digest,
+      size: toNumber(r.size),
+      ...(r.artifact_type ? { artifactType: r.artifact_type } : {}),
+      ...(r.annotations ? { annotations: r.annotations } : {}),
+    }));
+  }
+}

@@ -1,0 +1,245 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { BlobStore, UploadPart } from './blob-store';
+
+const MiB = 1024 * 1024;
+
+/**
+ * The behaviour every BlobStore adapter must show, as one Jest suite. `createStore` runs once, before
+ * the suite's tests; the tests share the store and use fresh upload ids and digests.
+ */
+export function describeBlobStoreContract(name: string, createStore: () => Promise<BlobStore>): void {
+  describe(`BlobStore contract: ${name}`, () => {
+    let store: BlobStore;
+
+    beforeAll(async () => {
+      store = await createStore();
+    });
+
+    /** Writes each buffer as one part and returns the parts as a caller would record them. */
+    async function writeParts(uploadId: string, contents: readonly Buffer[]): Promise<UploadPart[]> {
+      const parts: UploadPart[] = [];
+      for (const content of contents) {
+        const id = randomUUID();
+        parts.push({ id, size: await store.writePart(uploadId, id, Readable.from([content])) });
+      }
+      return parts;
+    }
+
+    /** Uploads `contents` as parts and commits them under the digest of their concatenation. */
+    async function storeBlob(...contents: Buffer[]): Promise<string> {
+      const uploadId = randomUUID();
+      const digest = digestOf(Buffer.concat(contents));
+      await store.commitUpload(uploadId, await writeParts(uploadId, contents), digest);
+      return digest;
+    }
+
+    async function readBlob(digest: string, range?: { start: number; end: number }): Promise<Buffer> {
+      return readAll(await store.read(digest, range));
+    }
+
+    it('stores one part as a blob that reads back whole, with its size', async () => {
+      const content = randomBytes(1000);
+      const uploadId = randomUUID();
+      const digest = digestOf(content);
+
+      expect(await store.writePart(uploadId, 'p0', Readable.from([content]))).toBe(1000);
+      await store.commitUpload(uploadId, [{ id: 'p0', size: 1000 }], digest);
+
+      expect(await store.stat(digest)).toEqual({ size: 1000 });
+      expect((await readBlob(digest)).equals(content)).toBe(true);
+    });
+
+    it('counts the bytes of a body that arrives in many chunks', async () => {
+      const chunks = [randomBytes(10), randomBytes(70_000), randomBytes(1)];
+      const uploadId = randomUUID();
+
+      expect(await store.writePart(uploadId, 'p0', Readable.from(chunks))).toBe(70_011);
+      await store.deleteUpload(uploadId);
+    });
+
+    it('assembles small parts in the order given, whatever the order they were written in', async () => {
+      const contents = [randomBytes(1), randomBytes(1000), randomBytes(70_000)];
+      const uploadId = randomUUID();
+      const digest = digestOf(Buffer.concat(contents));
+      const parts = (await writeParts(uploadId, [...contents].reverse())).reverse();
+
+      await store.commitUpload(uploadId, parts, digest);
+
+      expect(await store.stat(digest)).toEqual({ size: 71_001 });
+      expect((await readBlob(digest)).equals(Buffer.concat(contents))).toBe(true);
+    });
+
+    it('assembles parts of 5 MiB and more (what S3 can compose server-side), twice in a row', async () => {
+      for (let round = 0; round < 2; round++) {
+        const contents = [randomBytes(5 * MiB), randomBytes(6 * MiB), randomBytes(100)];
+        const digest = await storeBlob(...contents);
+
+        expect(await store.stat(digest)).toEqual({ size: 11 * MiB + 100 });
+        expect(digestOf(await readBlob(digest))).toBe(digest);
+      }
+    });
+
+    it('keeps only the last write of a part written twice under one id', async () => {
+      const uploadId = randomUUID();
+      const replacement = randomBytes(3);
+      await store.writePart(uploadId, 'p0', Readable.from([randomBytes(500)]));
+      await store.writePart(uploadId, 'p0', Readable.from([replacement]));
+      const digest = digestOf(replacement);
+
+      await store.commitUpload(uploadId, [{ id: 'p0', size: 3 }], digest);
+
+      expect((await readBlob(digest)).equals(replacement)).toBe(true);
+    });
+
+    it('reads a part back before the upload is committed', async () => {
+      const uploadId = randomUUID();
+      const content = randomBytes(70_000);
+      await store.writePart(uploadId, 'p0', Readable.from([content]));
+
+      const chunks: Buffer[] = [];
+      for await (const chunk of await store.readPart(uploadId, 'p0')) chunks.push(chunk as Buffer);
+
+      expect(Buffer.concat(chunks).equals(content)).toBe(true);
+      await store.deleteUpload(uploadId);
+    });
+
+    it('commits an empty upload as an empty blob', async () => {
+      const uploadId = randomUUID();
+      const empty = Buffer.alloc(0);
+      const digest = digestOf(empty);
+
+      await store.commitUpload(uploadId, [], digest);
+
+      expect(await store.stat(digest)).toEqual({ size: 0 });
+      expect(await readBlob(digest)).toHaveLength(0);
+    });
+
+    it('reads inclusive byte ranges: the first byte, a middle span, the last byte', async () => {
+      const content = randomBytes(1000);
+      const digest = await storeBlob(content);
+
+      expect((await readBlob(digest, { start: 0, end: 0 })).equals(content.subarray(0, 1))).toBe(true);
+      expect((await readBlob(digest, { start: 100, end: 199 })).equals(content.subarray(100, 200))).toBe(true);
+      expect((await readBlob(digest, { start: 999, end: 999 })).equals(content.subarray(999))).toBe(true);
+      expect((await readBlob(digest, { start: 0, end: 999 })).equals(content)).toBe(true);
+    });
+
+    it('keeps a blob already stored when another upload commits the same digest, and removes its parts', async () => {
+      const original = randomBytes(100);
+      const digest = await storeBlob(original);
+      const uploadId = randomUUID();
+      // Different bytes under the same digest show which copy survived (the caller verifies digests).
+      const parts = await writeParts(uploadId, [randomBytes(100)]);
+
+      await store.commitUpload(uploadId, parts, digest);
+
+      expect((await readBlob(digest)).equals(original)).toBe(true);
+      const otherDigest = digestOf(randomBytes(8));
+      await expect(store.commitUpload(uploadId, parts, otherDigest)).rejects.toThrow();
+      expect(await store.stat(otherDigest)).toBeUndefined();
+    });
+
+    it('lets concurrent uploads of the same content commit at once', async () => {
+      const contents = [randomBytes(2000), randomBytes(3000)];
+      const digest = digestOf(Buffer.concat(contents));
+      const uploadIds = [randomUUID(), randomUUID(), randomUUID()];
+      const uploads = await Promise.all(uploadIds.map(async (uploadId) => ({ uploadId, parts: await writeParts(uploadId, contents) })));
+
+      await Promise.all(uploads.map(({ uploadId, parts }) => store.commitUpload(uploadId, parts, digest)));
+
+      expect((await readBlob(digest)).equals(Buffer.concat(contents))).toBe(true);
+    });
+
+    it('deletes an upload idempotently, so its parts can no longer be committed', async () => {
+      const uploadId = randomUUID();
+      const parts = await writeParts(uploadId, [randomBytes(10), randomBytes(10)]);
+
+      await store.deleteUpload(uploadId);
+      await store.deleteUpload(uploadId);
+      await store.deleteUpload(randomUUID());
+
+      const digest = digestOf(randomBytes(8));
+      await expect(store.commitUpload(uploadId, parts, digest)).rejects.toThrow();
+      expect(await store.stat(digest)).toBeUndefined();
+    });
+
+    it('deletes a blob idempotently', async () => {
+      const digest = await storeBlob(randomBytes(10));
+
+      await store.delete(digest);
+      await store.delete(digest);
+
+      expect(await store.stat(digest)).toBeUndefined();
+      await expect(store.read(digest)).rejects.toThrow();
+    });
+
+    it('reports a blob never stored as missing', async () => {
+      const digest = digestOf(randomBytes(8));
+
+      expect(await store.stat(digest)).toBeUndefined();
+      await expect(store.read(digest)).rejects.toThrow();
+    });
+
+    it('rejects a body that fails midway and keeps nothing of it', async () => {
+      const uploadId = randomUUID();
+      const first = randomBytes(100);
+      const second = randomBytes(200);
+      await store.writePart(uploadId, 'first', Readable.from([first]));
+      // Past one S3 request's worth (8 MiB by default), so a multipart upload is under way when it fails.
+      const failing = Readable.from(failAfter(9 * MiB, new Error('client went away')));
+
+      await expect(store.writePart(uploadId, 'second', failing)).rejects.toThrow('client went away');
+
+      const digest = digestOf(Buffer.concat([first, second]));
+      const withFailedPart = [{ id: 'first', size: 100 }, { id: 'second', size: 9 * MiB }];
+      await expect(store.commitUpload(uploadId, withFailedPart, digest)).rejects.toThrow();
+      expect(await store.stat(digest)).toBeUndefined();
+      await store.writePart(uploadId, 'second', Readable.from([second]));
+      await store.commitUpload(uploadId, [{ id: 'first', size: 100 }, { id: 'second', size: 200 }], digest);
+      expect((await readBlob(digest)).equals(Buffer.concat([first, second]))).toBe(true);
+    });
+
+    it('streams a 64 MiB blob in and out with its bytes intact', async () => {
+      const uploadId = randomUUID();
+      const hash = createHash('sha256');
+      const halves: UploadPart[] = [];
+      for (const id of ['first-half', 'second-half']) {
+        const body = Readable.from(generate(32 * MiB, (chunk) => hash.update(chunk)));
+        halves.push({ id, size: await store.writePart(uploadId, id, body) });
+      }
+      const digest = `sha256:${hash.digest('hex')}`;
+
+      await store.commitUpload(uploadId, halves, digest);
+
+      expect(await store.stat(digest)).toEqual({ size: 64 * MiB });
+      const readBack = createHash('sha256');
+      for await (const chunk of await store.read(digest)) readBack.update(chunk);
+      expect(`sha256:${readBack.digest('hex')}`).toBe(digest);
+    });
+  });
+}
+
+function digestOf(content: Buffer): string {
+  return `sha256:${createHash('sha256').update(content).digest('hex')}`;
+}
+
+/** Yields `size` bytes in 1 MiB chunks, none kept after it is yielded. */
+async function* generate(size: number, observe: (chunk: Buffer) => void): AsyncGenerator<Buffer> {
+  for (let offset = 0; offset < size; offset += MiB) {
+    const chunk = randomBytes(Math.min(MiB, size - offset));
+    observe(chunk);
+    yield chunk;
+  }
+}
+
+async function* failAfter(size: number, error: Error): AsyncGenerator<Buffer> {
+  yield* generate(size, () => undefined);
+  throw error;
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { blobKey, partName, uploadPrefix, type BlobStat, type BlobStore, type ByteRange, type UploadPart } from './blob-store';
+
+export interface FilesystemBlobStoreOptions {
+  /** Flush each file and its directory to disk before reporting it written. Default true. */
+  readonly fsync?: boolean;
+}
+
+/**
+ * Blobs and upload parts as files under one root: parts at `uploads/<uploadId>/<partId>`, blobs at
+ * their `blobKey`. A file only ever appears under its real name complete, renamed there from a
+ * temporary name on the same filesystem, so concurrent writers and readers never see a partial file.
+ */
+export class FilesystemBlobStore implements BlobStore {
+  private readonly rootDir: string;
+  private readonly fsync: boolean;
+
+  constructor(rootDir: string, options: FilesystemBlobStoreOptions = {}) {
+    // Absolute, so that the paths mkdir reports compare with ours.
+    this.rootDir = resolve(rootDir);
+    this.fsync = options.fsync ?? true;
+  }
+
+  async writePart(uploadId: string, partId: string, body: Readable): Promise<number> {
+    const uploadDir = this.uploadDir(uploadId);
+    const partPath = join(uploadDir, partName(partId));
+    await this.makeDirectory(uploadDir);
+    const tempPath = temporaryPath(uploadDir);
+    const written = await this.writeNewFile(tempPath, body);
+    await this.moveIntoPlace(tempPath, partPath);
+    return written;
+  }
+
+  async readPart(uploadId: string, partId: string): Promise<Readable> {
+    const file = await open(join(this.uploadDir(uploadId), partName(partId)), 'r');
+    return file.createReadStream();
+  }
+
+  async commitUpload(uploadId: string, parts: readonly UploadPart[], digest: string): Promise<void> {
+    const blobPath = this.blobPath(digest);
+    if ((await this.stat(digest)) === undefined) {
+      const assembled = await this.assemble(uploadId, parts);
+      await this.makeDirectory(dirname(blobPath));
+      await this.moveIntoPlace(assembled, blobPath);
+    }
+    await this.deleteUpload(uploadId);
+  }
+
+  async deleteUpload(uploadId: string): Promise<void> {
+    await rm(this.uploadDir(uploadId), { recursive: true, force: true });
+  }
+
+  async stat(digest: string): Promise<BlobStat | undefined> {
+    try {
+      const { size } = await stat(this.blobPath(digest));
+      return { size };
+    } catch (error) {
+      if (isMissingFile(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async read(digest: string, range?: ByteRange): Promise<Readable> {
+    // Opening first makes a missing blob reject here rather than fail the stream later.
+    const file = await open(this.blobPath(digest), 'r');
+    return file.createReadStream({ start: range?.start, end: range?.end });
+  }
+
+  async delete(digest: string): Promise<void> {
+    await rm(this.blobPath(digest), { force: true });
+  }
+
+  /** Path of a complete file holding the parts in order, ready to be renamed into place. */
+  private async assemble(uploadId: string, parts: readonly UploadPart[]): Promise<string> {
+    const uploadDir = this.uploadDir(uploadId);
+    const partPaths = parts.map((part) => join(uploadDir, partName(part.id)));
+    // writePart already wrote (and flushed) a lone part completely: renaming it copies nothing.
+    if (partPaths.length === 1) return partPaths[0];
+    await this.makeDirectory(uploadDir);
+    const tempPath = temporaryPath(uploadDir);
+    await this.writeNewFile(tempPath, concatenateFiles(partPaths));
+    return tempPath;
+  }
+
+  /** Streams `source` into a file that must not exist yet; on failure the file is removed. */
+  private async writeNewFile(path: string, source: Readable | AsyncIterable<Uint8Array>): Promise<number> {
+    // Opened before streaming so that the removal below cannot race the file's creation.
+    const file = await open(path, 'wx');
+    const output = file.createWriteStream({ flush: this.fsync });
+    try {
+      await pipeline(source, output);
+    } catch (error) {
+      await rm(path, { force: true });
+      throw error;
+    }
+    return output.bytesWritten;
+  }
+
+  private async moveIntoPlace(from: string, to: string): Promise<void> {
+    await rename(from, to);
+    // The rename itself is durable only once the directory entry reaches the disk.
+    if (this.fsync) await syncDirectory(dirname(to));
+  }
+
+  /** `mkdir -p`, with the entries of the directories it creates flushed like any rename. */
+  private async makeDirectory(dir: string): Promise<void> {
+    const firstCreated = await mkdir(dir, { recursive: true });
+    if (!this.fsync || firstCreated === undefined) return;
+    for (let created = dir; created.length >= firstCreated.length; created = dirname(created)) {
+      await syncDirectory(dirname(created));
+    }
+  }
+
+  private uploadDir(uploadId: string): string {
+    return join(this.rootDir, uploadPrefix(uploadId));
+  }
+
+  private blobPath(digest: string): string {
+    return join(this.rootDir, blobKey(digest));
+  }
+}
+
+/** A name no part or blob can have, unique to one writer. */
+function temporaryPath(dir: string): string {
+  return join(dir, `.${randomUUID()}.tmp`);
+}
+
+async function* concatenateFiles(paths: readonly string[]): AsyncGenerator<Uint8Array> {
+  for (const path of paths) yield* createReadStream(path);
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function isMissingFile(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}

@@ -1,0 +1,252 @@
+import { Client, CopyDestinationOptions, CopySourceOptions, S3Error } from 'minio';
+import type { Readable } from 'node:stream';
+import { blobKey, partName, uploadPrefix, type BlobStat, type BlobStore, type ByteRange, type UploadPart } from './blob-store';
+
+export interface S3BlobStoreOptions {
+  readonly endPoint: string;
+  readonly port: number;
+  readonly useSSL: boolean;
+  readonly accessKey: string;
+  readonly secretKey: string;
+  readonly bucket: string;
+  readonly region?: string;
+  /** Bytes buffered per multipart request, which bounds the memory each upload holds. At least 5 MiB. */
+  readonly partSize?: number;
+}
+
+const MiB = 1024 * 1024;
+/** S3 refuses a multipart part smaller than this unless it is the last one. */
+const MIN_MULTIPART_PART_SIZE = 5 * MiB;
+/** The most one copy request (CopyObject or UploadPartCopy) may copy. */
+const MAX_COPY_SIZE = 5 * 1024 * MiB;
+const MAX_MULTIPART_PARTS = 10_000;
+
+/**
+ * Blobs and upload parts as objects in one bucket: parts at `uploads/<uploadId>/<partId>`, blobs at
+ * their `blobKey`. An object becomes visible only when its PUT, copy or multipart upload completes,
+ * which gives the port's all-or-nothing visibility without temporary names.
+ */
+export class S3BlobStore implements BlobStore {
+  private readonly client: Client;
+  private readonly bucket: string;
+  private readonly partSize: number;
+  /** Set once the server refuses UploadPartCopy (s3rver does): later commits stream without asking. */
+  private serverSideCopyOfPartsUnsupported = false;
+
+  constructor(private readonly options: S3BlobStoreOptions) {
+    this.bucket = options.bucket;
+    this.partSize = options.partSize ?? 8 * MiB;
+    this.client = new Client({
+      endPoint: options.endPoint,
+      port: options.port,
+      useSSL: options.useSSL,
+      accessKey: options.accessKey,
+      secretKey: options.secretKey,
+      region: options.region,
+      partSize: this.partSize,
+    });
+  }
+
+  /** Creates the bucket unless it exists; for start-up. */
+  async ensureBucket(): Promise<void> {
+    if (await this.client.bucketExists(this.bucket)) return;
+    try {
+      await this.client.makeBucket(this.bucket, this.options.region ?? '');
+    } catch (error) {
+      // Another instance may have created it since the check.
+      if (!(await this.client.bucketExists(this.bucket))) throw error;
+    }
+  }
+
+  writePart(uploadId: string, partId: string, body: Readable): Promise<number> {
+    return this.upload(partKey(uploadId, partId), body);
+  }
+
+  readPart(uploadId: string, partId: string): Promise<Readable> {
+    return this.client.getObject(this.bucket, partKey(uploadId, partId));
+  }
+
+  async commitUpload(uploadId: string, parts: readonly UploadPart[], digest: string): Promise<void> {
+    if ((await this.stat(digest)) === undefined) {
+      await this.assemble(uploadId, parts, blobKey(digest));
+    }
+    await this.deleteUpload(uploadId);
+  }
+
+  async deleteUpload(uploadId: string): Promise<void> {
+    const keys: string[] = [];
+    for await (const item of this.client.listObjectsV2(this.bucket, `${uploadPrefix(uploadId)}/`, true)) {
+      if (item.name !== undefined) keys.push(item.name);
+    }
+    if (keys.length === 0) return;
+    // minio lists the keys it could not delete instead of rejecting.
+    const failures = await this.client.removeObjects(this.bucket, keys);
+    if (failures.length > 0) {
+      throw new Error(`could not delete ${failures.length} of ${keys.length} objects of upload ${uploadId}`);
+    }
+  }
+
+  async stat(digest: string): Promise<BlobStat | undefined> {
+    try {
+      const { size } = await this.client.statObject(this.bucket, blobKey(digest));
+      return { size };
+    } catch (error) {
+      if (hasCode(error, 'NotFound', 'NoSuchKey')) return undefined;
+      throw error;
+    }
+  }
+
+  read(digest: string, range?: ByteRange): Promise<Readable> {
+    const key = blobKey(digest);
+    if (range === undefined) return this.client.getObject(this.bucket, key);
+    return this.client.getPartialObject(this.bucket, key, range.start, range.end - range.start + 1);
+  }
+
+  async delete(digest: string): Promise<void> {
+    await this.client.removeObject(this.bucket, blobKey(digest));
+  }
+
+  presignedReadUrl(digest: string, expirySeconds: number): Promise<string> {
+    return this.client.presignedGetObject(this.bucket, blobKey(digest), expirySeconds);
+  }
+
+  /** Writes the parts, in order, as object `key`: copied by the server when it can, else streamed through here. */
+  private async assemble(uploadId: string, parts: readonly UploadPart[], key: string): Promise<void> {
+    const sources = parts.map((part) => partKey(uploadId, part.id));
+    if (parts.length === 1 && parts[0].size <= MAX_COPY_SIZE) {
+      await this.client.copyObject(
+        new CopySourceOptions({ Bucket: this.bucket, Object: sources[0] }),
+        new CopyDestinationOptions({ Bucket: this.bucket, Object: key }),
+      );
+      return;
+    }
+    if (!this.serverSideCopyOfPartsUnsupported && canCopyAsMultipartParts(parts)) {
+      try {
+        await this.copyAsMultipartUpload(sources, key);
+        return;
+      } catch (error) {
+        if (!hasCode(error, 'NotImplemented')) throw error;
+        this.serverSideCopyOfPartsUnsupported = true;
+      }
+    }
+    await this.upload(key, this.concatenateObjects(sources));
+  }
+
+  /**
+   * Server-side compose: one UploadPartCopy per source. Done here rather than with minio's
+   * `composeObject`, which resolves instead of rejecting when a part copy fails (it returns the abort's
+   * result) and splits sources over ~550 MB into ranges that all reuse one part number.
+   */
+  private async copyAsMultipartUpload(sources: readonly string[], key: string): Promise<void> {
+    const upload = await MultipartUpload.start(this.client, this.bucket, key);
+    try {
+      for (const source of sources) await upload.copyPart(`${this.bucket}/${source}`);
+      await upload.complete();
+    } catch (error) {
+      await upload.abort();
+      throw error;
+    }
+  }
+
+  /**
+   * Streams `source` into object `key`, holding about one `partSize` of it in memory at a time, and
+   * returns the bytes stored. The object appears only if the whole source was read.
+   */
+  private async upload(key: string, source: AsyncIterable<Uint8Array | string>): Promise<number> {
+    let pending: Uint8Array[] = [];
+    let pendingBytes = 0;
+    let total = 0;
+    let multipart: MultipartUpload | undefined;
+    try {
+      for await (const chunk of source) {
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        pending.push(bytes);
+        pendingBytes += bytes.length;
+        total += bytes.length;
+        if (pendingBytes >= this.partSize) {
+          multipart ??= await MultipartUpload.start(this.client, this.bucket, key);
+          await multipart.sendPart(Buffer.concat(pending, pendingBytes));
+          pending = [];
+          pendingBytes = 0;
+        }
+      }
+      const rest = Buffer.concat(pending, pendingBytes);
+      if (multipart === undefined) {
+        await this.client.putObject(this.bucket, key, rest, rest.length);
+      } else {
+        if (rest.length > 0) await multipart.sendPart(rest);
+        await multipart.complete();
+      }
+      return total;
+    } catch (error) {
+      await multipart?.abort();
+      throw error;
+    }
+  }
+
+  private async *concatenateObjects(keys: readonly string[]): AsyncGenerator<Uint8Array> {
+    for (const key of keys) yield* await this.client.getObject(this.bucket, key);
+  }
+}
+
+/** One S3 multipart upload, its parts sent or copied in order. */
+class MultipartUpload {
+  private readonly parts: { part: number; etag: string }[] = [];
+
+  private constructor(
+    private readonly client: Client,
+    private readonly bucket: string,
+    private readonly key: string,
+    private readonly id: string,
+  ) {}
+
+  static async start(client: Client, bucket: string, key: string): Promise<MultipartUpload> {
+    return new MultipartUpload(client, bucket, key, await client.initiateNewMultipartUpload(bucket, key, {}));
+  }
+
+  sendPart(bytes: Buffer): Promise<void> {
+    return this.addPart({}, bytes);
+  }
+
+  /** `source` is `<bucket>/<key>`. */
+  copyPart(source: string): Promise<void> {
+    return this.addPart({ 'x-amz-copy-source': source });
+  }
+
+  async complete(): Promise<void> {
+    await this.client.completeMultipartUpload(this.bucket, this.key, this.id, this.parts);
+  }
+
+  /**
+   * Best effort: the caller rethrows the error that made it abort, which matters more. An upload left
+   * behind holds storage until the bucket's lifecycle rule expires it (s3rver cannot abort at all).
+   */
+  async abort(): Promise<void> {
+    await this.client.abortMultipartUpload(this.bucket, this.key, this.id).catch(() => undefined);
+  }
+
+  private async addPart(headers: Record<string, string>, bytes?: Buffer): Promise<void> {
+    const { etag, part } = await this.client.uploadPart(
+      { bucketName: this.bucket, objectName: this.key, uploadID: this.id, partNumber: this.parts.length + 1, headers },
+      bytes,
+    );
+    this.parts.push({ part, etag });
+  }
+}
+
+function partKey(uploadId: string, partId: string): string {
+  return `${uploadPrefix(uploadId)}/${partName(partId)}`;
+}
+
+/** Whether S3 accepts the parts, as they are, as the parts of a multipart upload built by copying. */
+function canCopyAsMultipartParts(parts: readonly UploadPart[]): boolean {
+  return (
+    parts.length >= 2 &&
+    parts.length <= MAX_MULTIPART_PARTS &&
+    parts.every((part, i) => part.size <= MAX_COPY_SIZE && (i === parts.length - 1 || part.size >= MIN_MULTIPART_PART_SIZE))
+  );
+}
+
+function hasCode(error: unknown, ...codes: string[]): boolean {
+  return error instanceof S3Error && error.code !== undefined && codes.includes(error.code);
+}

@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitFor } from './ports';
+import { ManagedProcess, startProcess } from './processes';
+
+export interface NatsServerHandle {
+  readonly url: string;
+  readonly process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+/** Debian's nats-server with JetStream on loopback, storing under a temp dir. */
+export async function startNatsServer(): Promise<NatsServerHandle> {
+  const port = await freePort();
+  const monitor = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'swr-nats-'));
+  const config = join(dir, 'nats.conf');
+  // Manifests travel in requests: allow up to 8 MiB (a 4 MiB manifest is ~5.4 MiB as base64).
+  writeFileSync(config, `listen: 127.0.0.1:${port}\nhttp: 127.0.0.1:${monitor}\nmax_payload: 8388608\njetstream { store_dir: "${dir}" }\n`);
+  const server = startProcess('nats-server', ['-c', config]);
+  await waitFor('nats-server', async () => {
+    if (server.child.exitCode !== null) throw new Error(`nats-server exited: ${server.output()}`);
+    return (await fetch(`http://127.0.0.1:${monitor}/healthz?js-enabled-only=true`)).ok;
+  });
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    process: server,
+    stop: async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

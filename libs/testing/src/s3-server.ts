@@ -1,0 +1,135 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+
+/** A throw-away S3 endpoint (s3rver) for tests, path-style, plain HTTP. */
+export interface S3Server {
+  readonly endPoint: '127.0.0.1';
+  readonly port: number;
+  readonly accessKey: string;
+  readonly secretKey: string;
+  /** A bucket created at start-up. */
+  readonly bucket: string;
+  /** Stops the server and deletes everything stored in it. */
+  stop(): Promise<void>;
+}
+
+/** The fields of a Koa context the middleware below uses. */
+interface KoaContext {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Record<string, unknown>;
+  status: number;
+  type: string;
+  body: unknown;
+  get(header: string): string;
+  set(header: string, value: string): void;
+}
+
+type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
+
+/** s3rver is a Koa application without type declarations; this is the part of it used here. */
+interface S3rver {
+  readonly middleware: KoaMiddleware[];
+  readonly store: { deleteObject(bucket: string, key: string): Promise<void> };
+  run(): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+
+interface S3rverOptions {
+  address: string;
+  port: number;
+  directory: string;
+  silent: boolean;
+  configureBuckets: { name: string }[];
+}
+
+// A typed load: a plain `import` of an untyped package does not compile under `strict`.
+const S3rver = createRequire(__filename)('s3rver') as new (options: S3rverOptions) => S3rver;
+
+/** s3rver's single account. */
+const CREDENTIALS = { accessKey: 'S3RVER', secretKey: 'S3RVER' } as const;
+
+/**
+ * `GET /<bucket>?uploads` (ListMultipartUploads): s3rver does not implement it, and the minio client
+ * lists a key's unfinished uploads before each multipart upload, to resume one. An empty list makes it
+ * start afresh.
+ */
+const answerListMultipartUploads: KoaMiddleware = async (ctx, next) => {
+  const bucket = /^\/([a-z0-9.-]+)\/?$/.exec(ctx.path)?.[1];
+  if (ctx.method !== 'GET' || bucket === undefined || !('uploads' in ctx.query)) return next();
+  ctx.type = 'application/xml';
+  ctx.body =
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    '<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+    `<Bucket>${bucket}</Bucket><KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker>` +
+    '<MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated>' +
+    '</ListMultipartUploadsResult>';
+};
+
+/**
+ * `Range: bytes=0-0`: s3rver reads the end 0 as "no end" and sends the whole object (with status 206).
+ * Cut its answer down to the first byte, as S3 sends it.
+ */
+const answerFirstByteRange: KoaMiddleware = async (ctx, next) => {
+  await next();
+  if (ctx.method !== 'GET' || ctx.get('range') !== 'bytes=0-0' || ctx.status !== 206) return;
+  const whole = ctx.body as Readable;
+  let firstByte = Buffer.alloc(0);
+  for await (const chunk of whole) {
+    firstByte = Buffer.from(chunk).subarray(0, 1);
+    break;
+  }
+  const size = ctx.get('content-range').split('/')[1];
+  ctx.body = firstByte;
+  ctx.set('Content-Range', `bytes 0-0/${size}`);
+};
+
+/** Wraps `run` so that each call starts only once the previous one has settled. */
+function oneAtATime<A extends unknown[], R>(run: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  let previous: Promise<unknown> = Promise.resolve();
+  return (...args) => {
+    const turn = previous.then(() => run(...args));
+    previous = turn.catch(() => undefined);
+    return turn;
+  };
+}
+
+export async function startS3Server(): Promise<S3Server> {
+  const directory = await mkdtemp(join(tmpdir(), 'swr-s3-'));
+  const bucket = 'swr-test';
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    directory,
+    silent: true,
+    configureBuckets: [{ name: bucket }],
+  });
+  // Ahead of s3rver's own middleware, so that they see its requests first and its answers last.
+  server.middleware.unshift(answerListMultipartUploads, answerFirstByteRange);
+  // s3rver removes a key's emptied parent directories after each delete, racing any other request
+  // that deletes, writes or lists under them (500 now and then); DeleteObjects even races itself, as it
+  // deletes its keys in parallel. So requests take turns (a response body still streams after its
+  // turn), and so do deletes.
+  server.middleware.unshift(oneAtATime((_ctx, next) => next()));
+  server.store.deleteObject = oneAtATime(server.store.deleteObject.bind(server.store));
+  try {
+    const { port } = await server.run();
+    return {
+      endPoint: '127.0.0.1',
+      port,
+      ...CREDENTIALS,
+      bucket,
+      async stop() {
+        await server.close();
+        await rm(directory, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(directory, { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,12 @@
+import { describeOciConformance } from './support/oci-conformance';
+import { RegistryUnderTest, startStandaloneRegistry } from './support/registry-under-test';
+
+describe('standalone registry', () => {
+  let registry: RegistryUnderTest;
+  beforeAll(async () => {
+    registry = await startStandaloneRegistry();
+  }, 60_000);
+  afterAll(() => registry?.stop());
+
+  describeOciConformance(() => registry);
+});

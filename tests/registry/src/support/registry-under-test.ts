@@ -1,0 +1,91 @@
+import { startEmbeddedPostgres } from '@swr/db';
+import { freePort, ManagedProcess, startNatsServer, startProcess, startS3Server, waitFor } from '@swr/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../../../..');
+const dist = (app: string) => join(ROOT, 'dist/apps', app, 'main.js');
+
+export interface RegistryUnderTest {
+  /** Where clients talk to it; in distributed mode the first of several gateways. */
+  readonly url: string;
+  readonly gateways: GatewayProcess[];
+  stop(): Promise<void>;
+}
+
+export interface GatewayProcess {
+  readonly url: string;
+  readonly process: ManagedProcess;
+}
+
+async function ready(url: string, proc: ManagedProcess): Promise<void> {
+  await waitFor(`registry at ${url}`, async () => {
+    if (proc.child.exitCode !== null) throw new Error(`exited early:\n${proc.output()}`);
+    return (await fetch(`${url}/v2/_catalog?n=1`)).ok;
+  });
+}
+
+function node(app: string, env: Record<string, string>): ManagedProcess {
+  return startProcess(process.execPath, ['--enable-source-maps', dist(app)], { env: { ...process.env, SWR_LOG_LEVEL: 'warn', ...env } });
+}
+
+/** `npm start` as a user runs it: one process, embedded Postgres, filesystem blobs. */
+export async function startStandaloneRegistry(dataDir = mkdtempSync(join(tmpdir(), 'swr-standalone-'))): Promise<RegistryUnderTest> {
+  const port = await freePort();
+  const proc = node('standalone', { SWR_PORT: String(port), SWR_DATA_DIR: dataDir, SWR_FS_FSYNC: 'false' });
+  const url = `http://127.0.0.1:${port}`;
+  await ready(url, proc);
+  return {
+    url,
+    gateways: [{ url, process: proc }],
+    stop: async () => {
+      await proc.stop('SIGINT');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface DistributedOptions {
+  readonly gateways?: number;
+  readonly metadataReplicas?: number;
+}
+
+/** Real nats-server, PostgreSQL and S3 server; metadata replicas in a queue group; gateways with no shared memory. */
+export async function startDistributedRegistry(options: DistributedOptions = {}): Promise<RegistryUnderTest & { startGateway(): Promise<GatewayProcess> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'swr-distributed-'));
+  const nats = await startNatsServer();
+  const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port: await freePort() });
+  const s3 = await startS3Server();
+  const metadata = Array.from({ length: options.metadataReplicas ?? 2 }, () => node('metadata', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url }));
+  const gateways: GatewayProcess[] = [];
+  const startGateway = async () => {
+    const port = await freePort();
+    const proc = node('gateway', {
+      SWR_PORT: String(port),
+      SWR_HOST: '127.0.0.1',
+      SWR_NATS_URL: nats.url,
+      SWR_BLOB_STORE: 's3',
+      SWR_S3_ENDPOINT: s3.endPoint,
+      SWR_S3_PORT: String(s3.port),
+      SWR_S3_ACCESS_KEY: s3.accessKey,
+      SWR_S3_SECRET_KEY: s3.secretKey,
+      SWR_S3_BUCKET: 'swr-e2e',
+    });
+    const gateway = { url: `http://127.0.0.1:${port}`, process: proc };
+    await ready(gateway.url, proc);
+    gateways.push(gateway);
+    return gateway;
+  };
+  for (let i = 0; i < (options.gateways ?? 2); i++) await startGateway();
+  return {
+    url: gateways[0].url,
+    gateways,
+    startGateway,
+    stop: async () => {
+      await Promise.all([...gateways.map((g) => g.process.stop()), ...metadata.map((m) => m.stop())]);
+      await Promise.all([nats.stop(), postgres.stop(), s3.stop()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
