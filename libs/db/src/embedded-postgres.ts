@@ -1,6 +1,6 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 
 export interface EmbeddedPostgresHandle {
@@ -38,8 +38,21 @@ function runAsUser(dir: string): { uid: number; gid: number } | undefined {
     execFileSync('useradd', ['--system', '--no-create-home', '--user-group', 'postgres']);
     owner = ids('postgres');
   }
+  assertReachable(dir, owner);
   chownSync(dir, owner.uid, owner.gid);
   return owner;
+}
+
+/** Every directory above the cluster must let the postgres user through, or initdb fails obscurely. */
+function assertReachable(dir: string, owner: { uid: number; gid: number }): void {
+  for (let current = dirname(resolve(dir)); ; current = dirname(current)) {
+    const { mode, uid, gid } = statSync(current);
+    const passes = uid === owner.uid ? mode & 0o100 : gid === owner.gid ? mode & 0o010 : mode & 0o001;
+    if (!passes) {
+      throw new Error(`PostgreSQL runs as the "postgres" user, which cannot enter ${current} (mode ${(mode & 0o777).toString(8)}): choose another data directory or run "chmod o+x ${current}"`);
+    }
+    if (current === dirname(current)) return;
+  }
 }
 
 /**

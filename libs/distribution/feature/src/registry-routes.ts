@@ -201,7 +201,7 @@ async function referrers(s: RegistryServices, name: string, digest: string, x: E
   return x.reply
     .code(200)
     .header('content-type', MediaType.OciIndex)
-    .send(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests }));
+    .send(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests })));
 }
 
 function uploadAccepted(reply: FastifyReply, name: string, id: string, offset: number): FastifyReply {
@@ -241,26 +241,31 @@ function hasBody(request: FastifyRequest): boolean {
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-/** Reads a small body (a manifest) into memory, refusing more than `limit` bytes as it arrives. */
+/** Past this, an oversized body is not read to its end: the connection is dropped instead. */
+const DRAIN_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Reads a small body (a manifest) into memory, keeping no more than `limit` bytes. An oversized
+ * body is still read and discarded (up to DRAIN_LIMIT) so that the client, still sending, gets
+ * the 413 instead of a reset connection.
+ */
 async function readBody(request: FastifyRequest, limit: number): Promise<Buffer> {
-  const declared = Number(request.headers['content-length'] ?? 0);
-  const tooLarge = () => new OciError('PAYLOAD_TOO_LARGE', `manifest exceeds ${limit} bytes`);
-  if (declared > limit) throw tooLarge();
+  const tooLarge = new OciError('PAYLOAD_TOO_LARGE', `manifest exceeds ${limit} bytes`);
+  if (Number(request.headers['content-length'] ?? 0) > DRAIN_LIMIT) throw tooLarge;
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of request.raw) {
     total += (chunk as Buffer).length;
-    if (total > limit) throw tooLarge();
-    chunks.push(chunk as Buffer);
+    if (total > DRAIN_LIMIT) throw tooLarge;
+    if (total <= limit) chunks.push(chunk as Buffer);
   }
+  if (total > limit) throw tooLarge;
   return Buffer.concat(chunks);
 }
 
 function sendError(services: RegistryServices, reply: FastifyReply, method: string, error: unknown): FastifyReply {
   const oci = error instanceof OciError ? error : new OciError('UNKNOWN', 'internal error');
   if (!(error instanceof OciError)) services.log(error);
-  // A request whose body we did not read must not keep the connection: the client could not tell where the next request starts.
-  if (!reply.request.raw.readableEnded) reply.header('connection', 'close');
   reply.code(oci.status).header('content-type', 'application/json');
   if (oci.code === 'UNAUTHORIZED' && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Bearer');
   return reply.send(method === 'HEAD' ? undefined : JSON.stringify(ociErrorBody([oci])));

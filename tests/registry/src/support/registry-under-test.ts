@@ -1,11 +1,18 @@
 import { startEmbeddedPostgres } from '@swr/db';
 import { freePort, ManagedProcess, startNatsServer, startProcess, startS3Server, waitFor } from '@swr/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../../../..');
 const dist = (app: string) => join(ROOT, 'dist/apps', app, 'main.js');
+
+/** A temp dir the embedded PostgreSQL (which runs as its own user when we are root) can enter. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
+}
 
 export interface RegistryUnderTest {
   /** Where clients talk to it; in distributed mode the first of several gateways. */
@@ -31,7 +38,7 @@ function node(app: string, env: Record<string, string>): ManagedProcess {
 }
 
 /** `npm start` as a user runs it: one process, embedded Postgres, filesystem blobs. */
-export async function startStandaloneRegistry(dataDir = mkdtempSync(join(tmpdir(), 'swr-standalone-'))): Promise<RegistryUnderTest> {
+export async function startStandaloneRegistry(dataDir = tempDir('swr-standalone-')): Promise<RegistryUnderTest> {
   const port = await freePort();
   const proc = node('standalone', { SWR_PORT: String(port), SWR_DATA_DIR: dataDir, SWR_FS_FSYNC: 'false' });
   const url = `http://127.0.0.1:${port}`;
@@ -53,7 +60,7 @@ export interface DistributedOptions {
 
 /** Real nats-server, PostgreSQL and S3 server; metadata replicas in a queue group; gateways with no shared memory. */
 export async function startDistributedRegistry(options: DistributedOptions = {}): Promise<RegistryUnderTest & { startGateway(): Promise<GatewayProcess> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'swr-distributed-'));
+  const dir = tempDir('swr-distributed-');
   const nats = await startNatsServer();
   const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port: await freePort() });
   const s3 = await startS3Server();

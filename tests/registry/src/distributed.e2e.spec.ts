@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { OciClient, sha256, uniqueName } from './support/oci-client';
+import { describeOciConformance } from './support/oci-conformance';
+import { RegistryUnderTest, startDistributedRegistry } from './support/registry-under-test';
+
+describe('distributed registry: two gateways, two metadata replicas, NATS, PostgreSQL, S3', () => {
+  let registry: RegistryUnderTest & Awaited<ReturnType<typeof startDistributedRegistry>>;
+  beforeAll(async () => {
+    registry = await startDistributedRegistry({ gateways: 2, metadataReplicas: 2 });
+  }, 120_000);
+  afterAll(() => registry?.stop());
+
+  describeOciConformance(() => registry);
+
+  it('serves through one gateway what was pushed through the other', async () => {
+    const [first, second] = registry.gateways.map((g) => new OciClient(g.url));
+    const name = uniqueName('crossgw');
+    const image = await first.pushImage(name, 'v1');
+    const got = await second.request('GET', `/v2/${name}/manifests/v1`);
+    expect(got.status).toBe(200);
+    expect(got.body.equals(image.body)).toBe(true);
+    const layer = JSON.parse(image.body.toString()).layers[0].digest;
+    expect(sha256((await second.request('GET', `/v2/${name}/blobs/${layer}`)).body)).toBe(layer);
+  });
+
+  it('spreads chunks of one upload over both gateways with no sticky routing', async () => {
+    const [first, second] = registry.gateways.map((g) => new OciClient(g.url));
+    const name = uniqueName('roundrobin');
+    const data = randomBytes(6 * 64 * 1024);
+    const location = await first.startUpload(name);
+    for (let i = 0; i < 6; i++) {
+      const chunk = data.subarray(i * 65536, (i + 1) * 65536);
+      const via = i % 2 === 0 ? second : first;
+      const res = await via.request('PATCH', location, { body: chunk, headers: { 'content-range': `${i * 65536}-${(i + 1) * 65536 - 1}` } });
+      expect(res.status).toBe(202);
+    }
+    expect((await second.request('PUT', `${location}?digest=${sha256(data)}`)).status).toBe(201);
+    expect((await first.request('GET', `/v2/${name}/blobs/${sha256(data)}`)).body.equals(data)).toBe(true);
+  });
+
+  it('finishes an upload on another gateway after the one that started it is killed between chunks', async () => {
+    const doomed = await registry.startGateway();
+    const survivor = new OciClient(registry.gateways[0].url);
+    const client = new OciClient(doomed.url);
+    const name = uniqueName('failover');
+    const data = randomBytes(300_000);
+    const location = await client.startUpload(name);
+    expect((await client.request('PATCH', location, { body: data.subarray(0, 100_000), headers: { 'content-range': '0-99999' } })).status).toBe(202);
+    await doomed.process.stop('SIGKILL');
+
+    expect((await survivor.request('GET', location)).header('range')).toBe('0-99999');
+    const rest = await survivor.request('PATCH', location, { body: data.subarray(100_000), headers: { 'content-range': `100000-${data.length - 1}` } });
+    expect(rest.status).toBe(202);
+    expect((await survivor.request('PUT', `${location}?digest=${sha256(data)}`)).status).toBe(201);
+    expect((await survivor.request('GET', `/v2/${name}/blobs/${sha256(data)}`)).body.equals(data)).toBe(true);
+  });
+});
