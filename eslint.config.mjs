@@ -31,9 +31,10 @@ export default [
     },
   },
   {
-    // Tests of any layer may start real servers through the testing library.
-    files: ['**/*.spec.ts', '**/*.contract.ts'],
+    // Tests of any layer may start real servers through the testing library, and read JSON loosely.
+    files: ['**/*.spec.ts', '**/*.contract.ts', 'tests/**/*.ts'],
     rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
       '@nx/enforce-module-boundaries': [
         'error',
         {

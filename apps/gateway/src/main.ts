@@ -4,7 +4,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { ConfigError } from '@swr/config';
 import { DistributionModule } from '@swr/distribution-feature';
 import { NatsRpcClient } from '@swr/messaging';
-import { BlobStore, FilesystemBlobStore, S3BlobStore } from '@swr/storage';
+import type { BlobStore } from '@swr/blob-store';
+import { FilesystemBlobStore, S3BlobStore } from '@swr/storage';
 import { GatewayConfig, loadGatewayConfig } from './config';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];

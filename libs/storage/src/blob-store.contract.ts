@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { BlobStore, UploadPart } from './blob-store';
+import type { BlobStore, UploadPart } from '@swr/blob-store';
 
 const MiB = 1024 * 1024;
 

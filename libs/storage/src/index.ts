@@ -1,3 +1,2 @@
-export * from './blob-store';
 export * from './filesystem-blob-store';
 export * from './s3-blob-store';

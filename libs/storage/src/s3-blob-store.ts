@@ -1,6 +1,6 @@
 import { Client, CopyDestinationOptions, CopySourceOptions, S3Error } from 'minio';
 import type { Readable } from 'node:stream';
-import { blobKey, partName, uploadPrefix, type BlobStat, type BlobStore, type ByteRange, type UploadPart } from './blob-store';
+import { blobKey, partName, uploadPrefix, type BlobStat, type BlobStore, type ByteRange, type UploadPart } from '@swr/blob-store';
 
 export interface S3BlobStoreOptions {
   readonly endPoint: string;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { OciClient, sha256, uniqueName } from './support/oci-client';
 import { describeOciConformance } from './support/oci-conformance';
+import { describeRealClients } from './support/real-clients';
 import { RegistryUnderTest, startDistributedRegistry } from './support/registry-under-test';
 
 describe('distributed registry: two gateways, two metadata replicas, NATS, PostgreSQL, S3', () => {
@@ -11,6 +12,8 @@ describe('distributed registry: two gateways, two metadata replicas, NATS, Postg
   afterAll(() => registry?.stop());
 
   describeOciConformance(() => registry);
+
+  describe('real clients', () => describeRealClients(() => registry));
 
   it('serves through one gateway what was pushed through the other', async () => {
     const [first, second] = registry.gateways.map((g) => new OciClient(g.url));

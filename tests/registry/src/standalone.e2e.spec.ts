@@ -1,4 +1,5 @@
 import { describeOciConformance } from './support/oci-conformance';
+import { describeRealClients } from './support/real-clients';
 import { RegistryUnderTest, startStandaloneRegistry } from './support/registry-under-test';
 
 describe('standalone registry', () => {
@@ -9,4 +10,6 @@ describe('standalone registry', () => {
   afterAll(() => registry?.stop());
 
   describeOciConformance(() => registry);
+
+  describe('real clients', () => describeRealClients(() => registry));
 });

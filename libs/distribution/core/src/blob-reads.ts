@@ -1,6 +1,6 @@
 import { MetadataRpc } from '@swr/contracts';
 import { OciError, parseDigest } from '@swr/oci';
-import type { ByteRange, BlobStore } from '@swr/storage';
+import type { ByteRange, BlobStore } from '@swr/blob-store';
 import type { Readable } from 'node:stream';
 import type { MetadataClient } from './metadata-client';
 

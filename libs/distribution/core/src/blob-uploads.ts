@@ -1,6 +1,6 @@
 import { MetadataRpc, UploadSession } from '@swr/contracts';
 import { DigestAlgorithm, OciError, parseDigest } from '@swr/oci';
-import type { BlobStore } from '@swr/storage';
+import type { BlobStore } from '@swr/blob-store';
 import { randomUUID } from 'node:crypto';
 import { Readable, pipeline } from 'node:stream';
 import { HashingStream, HashStates } from './hash-states';

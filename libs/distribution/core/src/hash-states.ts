@@ -1,7 +1,7 @@
 import { createHash, Hash } from 'node:crypto';
 import { Transform, TransformCallback } from 'node:stream';
 import type { UploadSession } from '@swr/contracts';
-import type { BlobStore } from '@swr/storage';
+import type { BlobStore } from '@swr/blob-store';
 
 interface HashState {
   readonly offset: number;

@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Injectable, Logger, Module, OnModuleInit } from 
 import { HttpAdapterHost } from '@nestjs/core';
 import type { RpcClient } from '@swr/contracts';
 import { AccessPolicy, BlobReads, BlobUploads, Listings, Manifests, MetadataClient, OpenAccessPolicy } from '@swr/distribution-core';
-import type { BlobStore } from '@swr/storage';
+import type { BlobStore } from '@swr/blob-store';
 import type { FastifyInstance } from 'fastify';
 import { registryRoutes, RegistryServices } from './registry-routes';
 

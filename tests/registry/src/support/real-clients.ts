@@ -1,0 +1,147 @@
+import { CommandResult, DockerEngine, run, startDockerEngine } from '@swr/testing';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { uniqueName } from './oci-client';
+import type { RegistryUnderTest } from './registry-under-test';
+
+function ok(result: CommandResult): string {
+  if (result.code !== 0) throw new Error(`command failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+  return result.stdout + result.stderr;
+}
+
+/** Builds a local image from scratch with one layer per file: no image is pulled from anywhere. */
+async function buildImage(docker: DockerEngine, tag: string, files: Record<string, string>): Promise<void> {
+  const context = mkdtempSync(join(tmpdir(), 'swr-build-'));
+  const lines = ['FROM scratch'];
+  for (const [name, content] of Object.entries(files)) {
+    writeFileSync(join(context, name), content);
+    lines.push(`ADD ${name} /${name}`);
+  }
+  writeFileSync(join(context, 'Dockerfile'), `${lines.join('\n')}\n`);
+  ok(await docker.docker('build', '-q', '-t', tag, context));
+}
+
+/** docker, skopeo and podman against the registry, as their users run them. */
+export function describeRealClients(registry: () => RegistryUnderTest): void {
+  let docker: DockerEngine;
+  let host: string;
+  const skopeo = (...args: string[]) => run('skopeo', args);
+  let podmanRoot: string;
+  const podman = (...args: string[]) =>
+    run('podman', [
+      `--root=${join(podmanRoot, 'root')}`,
+      `--runroot=${join(podmanRoot, 'run')}`,
+      '--storage-driver=vfs',
+      '--cgroup-manager=cgroupfs',
+      '--events-backend=file',
+      ...args,
+    ]);
+
+  beforeAll(async () => {
+    docker = await startDockerEngine();
+    host = new URL(registry().url).host;
+    podmanRoot = mkdtempSync(join(tmpdir(), 'swr-podman-'));
+    mkdirSync(join(podmanRoot, 'root'));
+  }, 60_000);
+  afterAll(() => docker?.stop());
+
+  it('docker pushes a two-layer image, pulls it back by tag and by digest, and reuses layers for a second tag', async () => {
+    const repo = `${host}/${uniqueName('docker')}`;
+    await buildImage(docker, `${repo}:v1`, { 'a.txt': 'first layer', 'b.txt': `second layer ${Date.now()}` });
+    const pushed = ok(await docker.docker('push', `${repo}:v1`));
+    const digest = /digest: (sha256:[a-f0-9]{64})/.exec(pushed)?.[1];
+    expect(digest).toBeDefined();
+
+    ok(await docker.docker('tag', `${repo}:v1`, `${repo}:v2`));
+    const again = ok(await docker.docker('push', `${repo}:v2`));
+    expect(again).toContain('Layer already exists');
+
+    ok(await docker.docker('rmi', `${repo}:v1`, `${repo}:v2`));
+    ok(await docker.docker('pull', `${repo}:v1`));
+    ok(await docker.docker('pull', `${repo}@${digest}`));
+    const inspected = JSON.parse(ok(await docker.docker('image', 'inspect', `${repo}:v1`)).trim());
+    expect(inspected[0].RepoDigests).toContain(`${repo}@${digest}`);
+    expect(inspected[0].RootFS.Layers).toHaveLength(2);
+  });
+
+  it('docker pushes a multi-platform manifest list and pulls through it', async () => {
+    const base = uniqueName('multi');
+    const amd = `${host}/${base}-amd64:v1`;
+    const arm = `${host}/${base}-arm64:v1`;
+    await buildImage(docker, amd, { 'arch.txt': 'amd64' });
+    await buildImage(docker, arm, { 'arch.txt': 'arm64' });
+    ok(await docker.docker('push', amd));
+    ok(await docker.docker('push', arm));
+    const list = `${host}/${base}:latest`;
+    ok(await docker.docker('manifest', 'create', '--insecure', list, amd, arm));
+    ok(await docker.docker('manifest', 'annotate', '--arch', 'arm64', list, arm));
+    const pushed = ok(await docker.docker('manifest', 'push', '--insecure', list));
+    expect(pushed).toMatch(/sha256:[a-f0-9]{64}/);
+
+    const raw = JSON.parse(ok(await skopeo('inspect', '--tls-verify=false', '--raw', `docker://${list}`)));
+    expect(raw.mediaType).toBe('application/vnd.docker.distribution.manifest.list.v2+json');
+    expect(raw.manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture).sort()).toEqual(['amd64', 'arm64']);
+    ok(await docker.docker('pull', list));
+  });
+
+  it('skopeo copies, inspects, lists tags and deletes, including an OCI index with --all', async () => {
+    const source = `${host}/${uniqueName('skopeo-src')}`;
+    await buildImage(docker, `${source}:v1`, { 'file.txt': `skopeo ${Date.now()}` });
+    ok(await docker.docker('push', `${source}:v1`));
+
+    const target = `${host}/${uniqueName('skopeo')}`;
+    ok(await skopeo('copy', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${source}:v1`, `docker://${target}:a`));
+    ok(await skopeo('copy', '--src-tls-verify=false', '--dest-tls-verify=false', '--format=oci', `docker://${source}:v1`, `docker://${target}:b`));
+    const inspected = JSON.parse(ok(await skopeo('inspect', '--tls-verify=false', `docker://${target}:b`)));
+    expect(inspected.Layers).toHaveLength(1);
+    expect(JSON.parse(ok(await skopeo('inspect', '--tls-verify=false', '--raw', `docker://${target}:b`))).mediaType).toBe('application/vnd.oci.image.manifest.v1+json');
+    expect(JSON.parse(ok(await skopeo('list-tags', '--tls-verify=false', `docker://${target}`))).Tags).toEqual(['a', 'b']);
+
+    ok(await skopeo('delete', '--tls-verify=false', `docker://${target}:a`));
+    expect((await skopeo('inspect', '--tls-verify=false', `docker://${target}:a`)).code).not.toBe(0);
+
+    const layout = mkdtempSync(join(tmpdir(), 'swr-oci-layout-'));
+    ok(await skopeo('copy', '--src-tls-verify=false', `docker://${source}:v1`, `oci:${layout}:one`));
+    ok(await skopeo('copy', '--src-tls-verify=false', '--format=oci', `docker://${target}:b`, `oci:${layout}:two`));
+    const indexRepo = `${host}/${uniqueName('ociindex')}`;
+    const index = {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8')).manifests.map((m: Record<string, unknown>, i: number) => ({
+        mediaType: m.mediaType,
+        digest: m.digest,
+        size: m.size,
+        platform: { architecture: i === 0 ? 'amd64' : 'arm64', os: 'linux' },
+      })),
+    };
+    const indexLayout = mkdtempSync(join(tmpdir(), 'swr-oci-index-'));
+    ok(await run('cp', ['-r', join(layout, 'blobs'), indexLayout]));
+    const indexBody = JSON.stringify(index);
+    const indexDigest = createHash('sha256').update(indexBody).digest('hex');
+    writeFileSync(join(indexLayout, 'blobs/sha256', indexDigest), indexBody);
+    writeFileSync(join(indexLayout, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+    writeFileSync(
+      join(indexLayout, 'index.json'),
+      JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: index.mediaType, digest: `sha256:${indexDigest}`, size: indexBody.length, annotations: { 'org.opencontainers.image.ref.name': 'multi' } }] }),
+    );
+    ok(await skopeo('copy', '--all', '--dest-tls-verify=false', `oci:${indexLayout}:multi`, `docker://${indexRepo}:multi`));
+    const pushedIndex = JSON.parse(ok(await skopeo('inspect', '--tls-verify=false', '--raw', `docker://${indexRepo}:multi`)));
+    expect(pushedIndex.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+    expect(pushedIndex.manifests).toHaveLength(2);
+    const back = mkdtempSync(join(tmpdir(), 'swr-oci-back-'));
+    ok(await skopeo('copy', '--all', '--src-tls-verify=false', `docker://${indexRepo}:multi`, `oci:${back}:multi`));
+  });
+
+  it('podman pulls and pushes', async () => {
+    const source = `${host}/${uniqueName('podman-src')}`;
+    await buildImage(docker, `${source}:v1`, { 'p.txt': `podman ${Date.now()}` });
+    ok(await docker.docker('push', `${source}:v1`));
+    ok(await podman('pull', '--tls-verify=false', `${source}:v1`));
+    const target = `${host}/${uniqueName('podman')}:v1`;
+    ok(await podman('tag', `${source}:v1`, target));
+    ok(await podman('push', '--tls-verify=false', target));
+    expect(JSON.parse(ok(await skopeo('inspect', '--tls-verify=false', `docker://${target}`))).Layers).toHaveLength(1);
+  });
+}
