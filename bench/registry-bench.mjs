@@ -1,0 +1,280 @@
+// Side-by-side benchmark of our standalone registry and the CNCF Distribution registry (Debian's
+// docker-registry, 2.8) on loopback. Prints, for each workload, the median of interleaved rounds
+// for both and their ratio. Usage: node bench/registry-bench.mjs [--rounds N]
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const MiB = 1024 * 1024;
+const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 5;
+const children = new Set();
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+function tempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+function launch(command, args, env = {}) {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (c) => (log = (log + c).slice(-20000)));
+  children.add(child);
+  child.log = () => log;
+  return child;
+}
+
+async function waitUp(url, child) {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`exited: ${child.log()}`);
+    try {
+      if ((await fetch(`${url}/v2/`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+async function startOurs() {
+  const port = await freePort();
+  const dataDir = tempDir('swr-bench-');
+  const child = launch(process.execPath, [join(ROOT, 'dist/apps/standalone/main.js')], { SWR_PORT: String(port), SWR_DATA_DIR: dataDir, SWR_LOG_LEVEL: 'warn' });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUp(url, child);
+  return { name: 'SWR standalone', url, pid: child.pid, stop: () => stop(child, dataDir, 'SIGINT') };
+}
+
+async function startDistribution() {
+  const port = await freePort();
+  const dir = tempDir('distribution-bench-');
+  const config = join(dir, 'config.yml');
+  writeFileSync(
+    config,
+    [
+      'version: 0.1',
+      'log: { level: error, accesslog: { disabled: true } }',
+      `storage: { filesystem: { rootdirectory: ${join(dir, 'data')} }, delete: { enabled: true }, cache: { blobdescriptor: inmemory } }`,
+      `http: { addr: 127.0.0.1:${port} }`,
+    ].join('\n'),
+  );
+  const child = launch('docker-registry', ['serve', config]);
+  const url = `http://127.0.0.1:${port}`;
+  await waitUp(url, child);
+  return { name: 'Distribution 2.8', url, pid: child.pid, stop: () => stop(child, dir, 'SIGTERM') };
+}
+
+async function stop(child, dir, signal) {
+  child.kill(signal);
+  await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+  children.delete(child);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+/** One request; the body (if any) is written in 1 MiB slices; the response body is counted, not kept. */
+function send(base, method, path, { body, headers = {}, keep = false } = {}) {
+  const url = new URL(path, base);
+  return new Promise((ok, fail) => {
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, agent, headers: { ...headers, 'content-length': body ? body.length : 0 } }, (res) => {
+      const chunks = [];
+      let bytes = 0;
+      res.on('data', (c) => {
+        bytes += c.length;
+        if (keep) chunks.push(c);
+      });
+      res.on('end', () => ok({ status: res.statusCode, headers: res.headers, bytes, body: keep ? Buffer.concat(chunks) : undefined }));
+      res.on('error', fail);
+    });
+    req.on('error', fail);
+    if (body) {
+      let offset = 0;
+      const pump = () => {
+        while (offset < body.length) {
+          const slice = body.subarray(offset, offset + MiB);
+          offset += slice.length;
+          if (!req.write(slice)) return req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    } else req.end();
+  });
+}
+
+function expectStatus(res, status, what) {
+  if (res.status !== status) throw new Error(`${what}: expected ${status}, got ${res.status}`);
+  return res;
+}
+
+const sha256 = (data) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+
+/** Peak resident set size of a process while `work` runs, sampled every 20 ms. */
+async function withPeakRss(pid, work) {
+  let peak = rssOf(pid);
+  const sample = () => {
+    try {
+      peak = Math.max(peak, rssOf(pid));
+    } catch {}
+  };
+  const timer = setInterval(sample, 20);
+  try {
+    const result = await work();
+    return { result, peak };
+  } finally {
+    clearInterval(timer);
+    sample();
+  }
+}
+
+async function monolithicPush(registry, name, blob) {
+  const start = expectStatus(await send(registry.url, 'POST', `/v2/${name}/blobs/uploads/`), 202, 'start upload');
+  const location = new URL(start.headers.location, registry.url);
+  location.searchParams.set('digest', sha256(blob));
+  const t = performance.now();
+  expectStatus(await send(registry.url, 'PUT', location.pathname + location.search, { body: blob, headers: { 'content-type': 'application/octet-stream' } }), 201, 'monolithic put');
+  return blob.length / MiB / ((performance.now() - t) / 1000);
+}
+
+async function pull(registry, name, digest, size) {
+  const t = performance.now();
+  const res = expectStatus(await send(registry.url, 'GET', `/v2/${name}/blobs/${digest}`), 200, 'pull');
+  if (res.bytes !== size) throw new Error(`pulled ${res.bytes} of ${size} bytes`);
+  return size / MiB / ((performance.now() - t) / 1000);
+}
+
+async function chunkedPush(registry, name, blob, chunkSize) {
+  const t = performance.now();
+  const start = expectStatus(await send(registry.url, 'POST', `/v2/${name}/blobs/uploads/`), 202, 'start upload');
+  let location = new URL(start.headers.location, registry.url);
+  for (let offset = 0; offset < blob.length; offset += chunkSize) {
+    const chunk = blob.subarray(offset, offset + chunkSize);
+    const res = expectStatus(
+      await send(registry.url, 'PATCH', location.pathname + location.search, { body: chunk, headers: { 'content-type': 'application/octet-stream', 'content-range': `${offset}-${offset + chunk.length - 1}` } }),
+      202,
+      'patch',
+    );
+    location = new URL(res.headers.location, registry.url);
+  }
+  location.searchParams.set('digest', sha256(blob));
+  expectStatus(await send(registry.url, 'PUT', location.pathname + location.search), 201, 'close chunked upload');
+  return blob.length / MiB / ((performance.now() - t) / 1000);
+}
+
+/** Requests per second at concurrency 32, measured by wrk (C, so the load generator costs little CPU). */
+function wrk(url, method, headers, seconds = 5) {
+  const script = join(tempDir('wrk-'), 'request.lua');
+  writeFileSync(script, `wrk.method = "${method}"\n${Object.entries(headers).map(([k, v]) => `wrk.headers["${k}"] = "${v}"`).join('\n')}\n`);
+  const out = execFileSync('wrk', ['-t2', '-c32', `-d${seconds}s`, '-s', script, url], { encoding: 'utf8' });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]);
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+  if (non2xx) throw new Error(`${url}: ${non2xx[1]} failed responses`);
+  return rps;
+}
+
+/** HEAD at concurrency 32, measured by ApacheBench: wrk waits for a body that a HEAD answer never has. */
+function abHead(url, requests = 30000) {
+  const out = execFileSync('ab', ['-q', '-k', '-i', '-c', '32', '-n', String(requests), url], { encoding: 'utf8' });
+  const failed = Number(/Failed requests:\s+(\d+)/.exec(out)[1]);
+  const non2xx = /Non-2xx responses:\s+(\d+)/.exec(out);
+  if (failed || non2xx) throw new Error(`${url}: ${failed} failed, ${non2xx?.[1] ?? 0} non-2xx responses`);
+  return Number(/Requests per second:\s+([\d.]+)/.exec(out)[1]);
+}
+
+function rssOf(pid) {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+}
+
+async function seedManifest(registry, name) {
+  const config = Buffer.from('{"architecture":"amd64","os":"linux"}');
+  const layer = randomBytes(4096);
+  for (const blob of [config, layer]) {
+    const start = await send(registry.url, 'POST', `/v2/${name}/blobs/uploads/`);
+    const location = new URL(start.headers.location, registry.url);
+    location.searchParams.set('digest', sha256(blob));
+    expectStatus(await send(registry.url, 'PUT', location.pathname + location.search, { body: blob }), 201, 'seed blob');
+  }
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: sha256(config), size: config.length },
+      layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: sha256(layer), size: layer.length }],
+    }),
+  );
+  expectStatus(await send(registry.url, 'PUT', `/v2/${name}/manifests/latest`, { body: manifest, headers: { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' } }), 201, 'seed manifest');
+  return { layerDigest: sha256(layer) };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function main() {
+  const big = randomBytes(256 * MiB);
+  const chunked = big.subarray(0, 64 * MiB);
+  const registries = [await startOurs(), await startDistribution()];
+  const results = new Map(registries.map((r) => [r.name, {}]));
+  const record = (registry, metric, value) => ((results.get(registry.name)[metric] ??= []).push(value));
+
+  for (const registry of registries) {
+    registry.seed = await seedManifest(registry, 'bench/seed');
+    record(registry, 'RSS at rest (MiB)', rssOf(registry.pid) / MiB);
+  }
+
+  for (let round = 0; round < rounds; round++) {
+    // Interleaved: each round runs every workload on both registries, alternating who goes first.
+    const order = round % 2 === 0 ? registries : [...registries].reverse();
+    for (const registry of order) {
+      const name = `bench/round${round}`;
+      const push = await withPeakRss(registry.pid, () => monolithicPush(registry, name, big));
+      record(registry, 'push 256 MiB (MiB/s)', push.result);
+      const pulled = await withPeakRss(registry.pid, () => pull(registry, name, sha256(big), big.length));
+      record(registry, 'pull 256 MiB (MiB/s)', pulled.result);
+      record(registry, 'peak RSS, 256 MiB transfers (MiB)', Math.max(push.peak, pulled.peak) / MiB);
+      const chunk = await withPeakRss(registry.pid, () => chunkedPush(registry, `${name}-chunked`, chunked, 5 * MiB));
+      record(registry, 'chunked push 64 MiB / 5 MiB (MiB/s)', chunk.result);
+      record(registry, 'peak RSS, 64 MiB transfer (MiB)', chunk.peak / MiB);
+    }
+  }
+  for (let round = 0; round < 3; round++) {
+    const order = round % 2 === 0 ? registries : [...registries].reverse();
+    for (const registry of order) {
+      record(registry, 'manifest GET by tag, c=32 (req/s)', wrk(`${registry.url}/v2/bench/seed/manifests/latest`, 'GET', { Accept: 'application/vnd.docker.distribution.manifest.v2+json' }));
+      record(registry, 'blob HEAD, c=32 (req/s)', abHead(`${registry.url}/v2/bench/seed/blobs/${registry.seed.layerDigest}`));
+    }
+  }
+  await Promise.all(registries.map((r) => r.stop()));
+
+  const [ours, theirs] = registries.map((r) => results.get(r.name));
+  const rows = Object.keys(ours).map((metric) => {
+    const a = median(ours[metric]);
+    const b = median(theirs[metric]);
+    return { metric, ours: a.toFixed(1), distribution: b.toFixed(1), ratio: `${(a / b).toFixed(2)}x` };
+  });
+  console.log(`\nmedian of ${rounds} interleaved rounds (3 for request rates; GET by wrk, HEAD by ab), loopback, ${new Date().toISOString()}`);
+  console.table(rows);
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
