@@ -41,14 +41,19 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
   }
 
   handles(subject: string): boolean {
-    return this.getHandlerByPattern(subject) !== null;
+    return this.handlerFor(subject) !== undefined;
   }
 
   async dispatch(subject: string, data: unknown): Promise<unknown> {
-    const handler = this.getHandlerByPattern(subject);
+    const handler = this.handlerFor(subject);
     if (!handler) throw new RemoteError({ code: MessagingErrorCode.NoHandler, message: `no handler for ${subject}` });
     const result = await lastValueFrom(this.transformToObservable(await handler(copy(data), new BaseRpcContext([]))), { defaultValue: undefined });
     return copy(result);
+  }
+
+  /** Subjects are plain strings: look them up directly (Nest's own lookup tries to parse each as JSON first). */
+  private handlerFor(subject: string) {
+    return this.messageHandlers.get(subject) ?? this.getHandlerByPattern(subject) ?? undefined;
   }
 
   on(): never {

@@ -4,6 +4,17 @@ import { describeOciConformance } from './support/oci-conformance';
 import { describeRealClients } from './support/real-clients';
 import { RegistryUnderTest, startDistributedRegistry } from './support/registry-under-test';
 
+/** Polls for up to half a second: the bound on how long a replica may serve a read the cluster has moved past. */
+async function eventually<T>(read: () => Promise<T>, expected: T): Promise<T> {
+  const deadline = Date.now() + 500;
+  let value = await read();
+  while (value !== expected && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
+    value = await read();
+  }
+  return value;
+}
+
 describe('distributed registry: two gateways, two metadata replicas, NATS, PostgreSQL, S3', () => {
   let registry: RegistryUnderTest & Awaited<ReturnType<typeof startDistributedRegistry>>;
   beforeAll(async () => {
@@ -24,6 +35,22 @@ describe('distributed registry: two gateways, two metadata replicas, NATS, Postg
     expect(got.body.equals(image.body)).toBe(true);
     const layer = JSON.parse(image.body.toString()).layers[0].digest;
     expect(sha256((await second.request('GET', `/v2/${name}/blobs/${layer}`)).body)).toBe(layer);
+  });
+
+  it('serves a moved or deleted tag fresh from either gateway, whichever metadata replica answers', async () => {
+    const [first, second] = registry.gateways.map((g) => new OciClient(g.url));
+    const name = uniqueName('coherence');
+    const images = [await first.pushImage(name, 'scratch-a'), await first.pushImage(name, 'scratch-b')];
+    for (let round = 0; round < 10; round++) {
+      const image = images[round % 2];
+      await first.pushManifest(name, 'moving', JSON.parse(image.body.toString()));
+      // Within a moment every replica has heard of the move; reads before it would be stale.
+      const seen = await eventually(async () => (await second.request('HEAD', `/v2/${name}/manifests/moving`)).header('docker-content-digest'), image.digest);
+      expect(seen).toBe(image.digest);
+      for (let read = 0; read < 4; read++) expect((await second.request('HEAD', `/v2/${name}/manifests/moving`)).header('docker-content-digest')).toBe(image.digest);
+    }
+    await first.request('DELETE', `/v2/${name}/manifests/moving`);
+    expect(await eventually(async () => (await second.request('HEAD', `/v2/${name}/manifests/moving`)).status, 404)).toBe(404);
   });
 
   it('spreads chunks of one upload over both gateways with no sticky routing', async () => {

@@ -1,7 +1,16 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { openDatabase } from '@swr/db';
 import { BlobService, ManifestService, UploadService } from '@swr/metadata-core';
-import { METADATA_MIGRATIONS, METADATA_SCHEMA, PostgresBlobLinks, PostgresManifestIndex, PostgresUploadSessions } from '@swr/metadata-infra';
+import {
+  CachedAccess,
+  METADATA_MIGRATIONS,
+  METADATA_SCHEMA,
+  PostgresBlobLinks,
+  PostgresChangeFeed,
+  PostgresManifestIndex,
+  PostgresUploadSessions,
+  RepositoryReadCache,
+} from '@swr/metadata-infra';
 import type { DataSource } from 'typeorm';
 import { MetadataRpcController } from './metadata-rpc.controller';
 
@@ -11,12 +20,23 @@ export interface MetadataModuleOptions {
 }
 
 const METADATA_DATABASE = Symbol('MetadataDatabase');
+const METADATA_ACCESS = Symbol('MetadataAccess');
+const METADATA_CHANGE_FEED = Symbol('MetadataChangeFeed');
 
+/** Starts the change feed that keeps the read cache coherent, and closes everything on shutdown. */
 @Injectable()
-class DatabaseCloser implements OnApplicationShutdown {
-  constructor(@Inject(METADATA_DATABASE) private readonly db: DataSource) {}
+class MetadataLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(METADATA_DATABASE) private readonly db: DataSource,
+    @Inject(METADATA_CHANGE_FEED) private readonly feed: PostgresChangeFeed,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.feed.start();
+  }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.feed.stop();
     if (this.db.isInitialized) await this.db.destroy();
   }
 }
@@ -25,6 +45,8 @@ class DatabaseCloser implements OnApplicationShutdown {
 @Module({})
 export class MetadataModule {
   static forRoot(options: MetadataModuleOptions): DynamicModule {
+    const cache = new RepositoryReadCache();
+    const logger = new Logger('Metadata');
     return {
       module: MetadataModule,
       controllers: [MetadataRpcController],
@@ -33,10 +55,12 @@ export class MetadataModule {
           provide: METADATA_DATABASE,
           useFactory: () => openDatabase({ url: options.databaseUrl, schema: METADATA_SCHEMA, migrations: METADATA_MIGRATIONS, poolSize: options.poolSize }),
         },
-        DatabaseCloser,
-        { provide: BlobService, useFactory: (db: DataSource) => new BlobService(new PostgresBlobLinks(db)), inject: [METADATA_DATABASE] },
+        { provide: METADATA_ACCESS, useFactory: (db: DataSource) => new CachedAccess(db, cache), inject: [METADATA_DATABASE] },
+        { provide: METADATA_CHANGE_FEED, useValue: new PostgresChangeFeed(options.databaseUrl, cache, (message) => logger.warn(message)) },
+        MetadataLifecycle,
+        { provide: BlobService, useFactory: (access: CachedAccess) => new BlobService(new PostgresBlobLinks(access)), inject: [METADATA_ACCESS] },
         { provide: UploadService, useFactory: (db: DataSource) => new UploadService(new PostgresUploadSessions(db)), inject: [METADATA_DATABASE] },
-        { provide: ManifestService, useFactory: (db: DataSource) => new ManifestService(new PostgresManifestIndex(db)), inject: [METADATA_DATABASE] },
+        { provide: ManifestService, useFactory: (access: CachedAccess) => new ManifestService(new PostgresManifestIndex(access)), inject: [METADATA_ACCESS] },
       ],
     };
   }

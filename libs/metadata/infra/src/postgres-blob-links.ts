@@ -1,12 +1,21 @@
 import type { BlobLinks } from '@swr/metadata-core';
 import type { RepositoryName } from '@swr/oci';
 import type { DataSource } from 'typeorm';
+import type { CachedAccess } from './cached-access';
 import { ensureRepository, toNumber } from './sql';
 
 export class PostgresBlobLinks implements BlobLinks {
-  constructor(private readonly db: DataSource) {}
+  private readonly db: DataSource;
 
-  async linkedSize(repository: string, digest: string): Promise<number | undefined> {
+  constructor(private readonly access: CachedAccess) {
+    this.db = access.db;
+  }
+
+  linkedSize(repository: string, digest: string): Promise<number | undefined> {
+    return this.access.read(repository, `blob:${digest}`, () => this.loadLinkedSize(repository, digest));
+  }
+
+  private async loadLinkedSize(repository: string, digest: string): Promise<number | undefined> {
     const rows: Array<{ size: string }> = await this.db.query(
       `SELECT b.size FROM metadata.repository r
          JOIN metadata.repository_blob rb ON rb.repository_id = r.id AND rb.digest = $2
@@ -35,12 +44,14 @@ export class PostgresBlobLinks implements BlobLinks {
   }
 
   async unlink(repository: string, digest: string): Promise<boolean> {
-    const rows: Array<{ n: number }> = await this.db.query(
+    const rows: Array<{ n: number }> = await this.access.write(repository, (tx) =>
+      tx.query(
       `WITH gone AS (
          DELETE FROM metadata.repository_blob rb USING metadata.repository r
          WHERE rb.repository_id = r.id AND r.name = $1 AND rb.digest = $2 RETURNING 1
        ) SELECT count(*)::int AS n FROM gone`,
-      [repository, digest],
+        [repository, digest],
+      ),
     );
     return rows[0].n > 0;
   }

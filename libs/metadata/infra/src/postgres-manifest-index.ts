@@ -1,7 +1,12 @@
 import type { DescriptorPayload } from '@swr/contracts';
 import type { ManifestIndex, ManifestLookup, MissingReferences, NewManifest, PageRequest } from '@swr/metadata-core';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { CachedAccess } from './cached-access';
 import { ensureRepository, toNumber } from './sql';
+
+/** Manifests up to this size are kept in the read cache; larger ones are rare and read from the database. */
+const CACHEABLE_MANIFEST_BYTES = 256 * 1024;
+type Found = NonNullable<Extract<ManifestLookup, { repository: true }>['manifest']>;
 
 interface LookupRow {
   repository_id: string;
@@ -25,10 +30,14 @@ const missingFrom = (wanted: readonly string[], present: Array<{ digest: string 
 };
 
 export class PostgresManifestIndex implements ManifestIndex {
-  constructor(private readonly db: DataSource) {}
+  private readonly db: DataSource;
+
+  constructor(private readonly access: CachedAccess) {
+    this.db = access.db;
+  }
 
   async put(manifest: NewManifest): Promise<MissingReferences | undefined> {
-    return this.db.transaction(async (tx) => {
+    return this.access.write(manifest.repository.name, async (tx) => {
       const repositoryId = await ensureRepository(tx, manifest.repository);
       const missing = await this.missingReferences(tx, repositoryId, manifest);
       if (missing) return missing;
@@ -81,10 +90,10 @@ export class PostgresManifestIndex implements ManifestIndex {
     return missing.blobs.length || missing.manifests.length ? missing : undefined;
   }
 
-  async findByTag(repository: string, tag: string, withContent: boolean): Promise<ManifestLookup> {
-    return toLookup(
-      await this.db.query(
-        `SELECT r.id AS repository_id, m.digest, m.media_type, m.size${withContent ? ', m.content' : ''}
+  findByTag(repository: string, tag: string, withContent: boolean): Promise<ManifestLookup> {
+    return this.find(repository, `tag:${tag}`, withContent, () =>
+      this.db.query(
+        `SELECT r.id AS repository_id, m.digest, m.media_type, m.size, m.content
            FROM metadata.repository r
            LEFT JOIN metadata.tag t ON t.repository_id = r.id AND t.name = $2
            LEFT JOIN metadata.manifest m ON m.id = t.manifest_id
@@ -94,10 +103,10 @@ export class PostgresManifestIndex implements ManifestIndex {
     );
   }
 
-  async findByDigest(repository: string, digest: string, withContent: boolean): Promise<ManifestLookup> {
-    return toLookup(
-      await this.db.query(
-        `SELECT r.id AS repository_id, m.digest, m.media_type, m.size${withContent ? ', m.content' : ''}
+  findByDigest(repository: string, digest: string, withContent: boolean): Promise<ManifestLookup> {
+    return this.find(repository, `manifest:${digest}`, withContent, () =>
+      this.db.query(
+        `SELECT r.id AS repository_id, m.digest, m.media_type, m.size, m.content
            FROM metadata.repository r
            LEFT JOIN metadata.manifest m ON m.repository_id = r.id AND m.digest = $2
           WHERE r.name = $1`,
@@ -106,30 +115,50 @@ export class PostgresManifestIndex implements ManifestIndex {
     );
   }
 
-  async deleteByDigest(repository: string, digest: string): Promise<ManifestLookup> {
-    return toLookup(
-      await this.db.query(
-        `WITH repo AS (SELECT id FROM metadata.repository WHERE name = $1),
-              gone AS (
-                DELETE FROM metadata.manifest m USING repo WHERE m.repository_id = repo.id AND m.digest = $2
-                RETURNING m.digest, m.media_type, m.size
-              )
-         SELECT repo.id AS repository_id, gone.* FROM repo LEFT JOIN gone ON true`,
-        [repository, digest],
+  /** Found manifests are cached with their content; a lookup without content is served from the same entry. */
+  private async find(repository: string, key: string, withContent: boolean, load: () => Promise<LookupRow[]>): Promise<ManifestLookup> {
+    let lookup: ManifestLookup = { repository: true };
+    const manifest = await this.access.read<Found>(
+      repository,
+      key,
+      async () => {
+        lookup = toLookup(await load());
+        return lookup.repository ? lookup.manifest : undefined;
+      },
+      (m) => m.size <= CACHEABLE_MANIFEST_BYTES,
+    );
+    if (manifest) return { repository: true, manifest: withContent ? manifest : { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.size } };
+    return lookup;
+  }
+
+  deleteByDigest(repository: string, digest: string): Promise<ManifestLookup> {
+    return this.access.write(repository, async (tx) =>
+      toLookup(
+        await tx.query(
+          `WITH repo AS (SELECT id FROM metadata.repository WHERE name = $1),
+                gone AS (
+                  DELETE FROM metadata.manifest m USING repo WHERE m.repository_id = repo.id AND m.digest = $2
+                  RETURNING m.digest, m.media_type, m.size
+                )
+           SELECT repo.id AS repository_id, gone.* FROM repo LEFT JOIN gone ON true`,
+          [repository, digest],
+        ),
       ),
     );
   }
 
-  async deleteTag(repository: string, tag: string): Promise<ManifestLookup> {
-    return toLookup(
-      await this.db.query(
-        `WITH repo AS (SELECT id FROM metadata.repository WHERE name = $1),
-              gone AS (
-                DELETE FROM metadata.tag t USING repo WHERE t.repository_id = repo.id AND t.name = $2 RETURNING t.manifest_id
-              )
-         SELECT repo.id AS repository_id, m.digest, m.media_type, m.size
-           FROM repo LEFT JOIN gone ON true LEFT JOIN metadata.manifest m ON m.id = gone.manifest_id`,
-        [repository, tag],
+  deleteTag(repository: string, tag: string): Promise<ManifestLookup> {
+    return this.access.write(repository, async (tx) =>
+      toLookup(
+        await tx.query(
+          `WITH repo AS (SELECT id FROM metadata.repository WHERE name = $1),
+                gone AS (
+                  DELETE FROM metadata.tag t USING repo WHERE t.repository_id = repo.id AND t.name = $2 RETURNING t.manifest_id
+                )
+           SELECT repo.id AS repository_id, m.digest, m.media_type, m.size
+             FROM repo LEFT JOIN gone ON true LEFT JOIN metadata.manifest m ON m.id = gone.manifest_id`,
+          [repository, tag],
+        ),
       ),
     );
   }

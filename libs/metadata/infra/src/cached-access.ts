@@ -1,0 +1,34 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { notifyRepositoryChanged } from './change-feed';
+import type { RepositoryReadCache } from './read-cache';
+
+/**
+ * The two disciplines every cached store follows: reads go through the cache with the
+ * generation guard; writes that can invalidate a cached read notify in their transaction and
+ * evict locally once committed.
+ */
+export class CachedAccess {
+  constructor(
+    readonly db: DataSource,
+    private readonly cache: RepositoryReadCache,
+  ) {}
+
+  async read<T>(repository: string, key: string, load: () => Promise<T | undefined>, cacheable: (value: T) => boolean = () => true): Promise<T | undefined> {
+    const cached = this.cache.get<T>(repository, key);
+    if (cached !== undefined) return cached;
+    const generation = this.cache.generation(repository);
+    const value = await load();
+    if (value !== undefined && cacheable(value)) this.cache.set(repository, key, value, generation);
+    return value;
+  }
+
+  async write<T>(repository: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.db.transaction(async (tx) => {
+      const value = await work(tx);
+      await notifyRepositoryChanged(tx, repository);
+      return value;
+    });
+    this.cache.evict(repository);
+    return result;
+  }
+}
