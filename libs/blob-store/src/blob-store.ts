@@ -26,7 +26,7 @@ export interface UploadPart {
  * committing (it hashes while streaming); the store does not read the data back.
  */
 export interface BlobStore {
-  /** Streams `body` into a new part of an upload; a body that fails leaves no part behind. Returns the bytes written. */
+  /** Streams `body` into a new part of an upload (part ids are never reused); a body that fails leaves no part behind. Returns the bytes written. */
   writePart(uploadId: string, partId: string, body: Readable): Promise<number>;
   /** Streams a part back (to rebuild a running digest on another replica). */
   readPart(uploadId: string, partId: string): Promise<Readable>;

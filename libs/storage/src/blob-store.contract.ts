@@ -80,18 +80,6 @@ export function describeBlobStoreContract(name: string, createStore: () => Promi
       }
     });
 
-    it('keeps only the last write of a part written twice under one id', async () => {
-      const uploadId = randomUUID();
-      const replacement = randomBytes(3);
-      await store.writePart(uploadId, 'p0', Readable.from([randomBytes(500)]));
-      await store.writePart(uploadId, 'p0', Readable.from([replacement]));
-      const digest = digestOf(replacement);
-
-      await store.commitUpload(uploadId, [{ id: 'p0', size: 3 }], digest);
-
-      expect((await readBlob(digest)).equals(replacement)).toBe(true);
-    });
-
     it('reads a part back before the upload is committed', async () => {
       const uploadId = randomUUID();
       const content = randomBytes(70_000);

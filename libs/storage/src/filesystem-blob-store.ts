@@ -18,8 +18,10 @@ export interface FilesystemBlobStoreOptions {
 
 /**
  * Blobs and upload parts as files under one root: parts at `uploads/<uploadId>/<partId>`, blobs at
- * their `blobKey`. A file only ever appears under its real name complete, renamed there from a
- * temporary name on the same filesystem, so concurrent writers and readers never see a partial file.
+ * their `blobKey`. A blob only ever appears under its digest complete and flushed, renamed there
+ * from a name in its upload's directory on the same filesystem, so readers never see a partial
+ * blob. A part is written in place under its fresh id: until the session records it, it is
+ * ignored, and it goes with its upload's directory.
  */
 export class FilesystemBlobStore implements BlobStore {
   private readonly rootDir: string;
@@ -31,14 +33,15 @@ export class FilesystemBlobStore implements BlobStore {
     this.fsync = options.fsync ?? true;
   }
 
+  /**
+   * Parts are transient: they are written without waiting for the disk (in the background it
+   * starts early on large ones), and the commit makes the blob durable. A crash that loses a part
+   * cannot commit corrupt data either: the gateway re-hashes stored parts it has no state for.
+   */
   async writePart(uploadId: string, partId: string, body: Readable): Promise<number> {
     const uploadDir = this.uploadDir(uploadId);
-    const partPath = join(uploadDir, partName(partId));
-    await this.makeDirectory(uploadDir);
-    const tempPath = temporaryPath(uploadDir);
-    const written = await this.writeNewFile(tempPath, body);
-    await this.moveIntoPlace(tempPath, partPath);
-    return written;
+    await mkdir(uploadDir, { recursive: true });
+    return this.writeNewFile(join(uploadDir, partName(partId)), body, false);
   }
 
   async readPart(uploadId: string, partId: string): Promise<Readable> {
@@ -80,23 +83,26 @@ export class FilesystemBlobStore implements BlobStore {
     await rm(this.blobPath(digest), { force: true });
   }
 
-  /** Path of a complete file holding the parts in order, ready to be renamed into place. */
+  /** Path of a complete, flushed file holding the parts in order, ready to be renamed into place. */
   private async assemble(uploadId: string, parts: readonly UploadPart[]): Promise<string> {
     const uploadDir = this.uploadDir(uploadId);
     const partPaths = parts.map((part) => join(uploadDir, partName(part.id)));
-    // writePart already wrote (and flushed) a lone part completely: renaming it copies nothing.
-    if (partPaths.length === 1) return partPaths[0];
-    await this.makeDirectory(uploadDir);
+    // A lone part becomes the blob as it is: renaming copies nothing, flushing finishes its write.
+    if (partPaths.length === 1) {
+      if (this.fsync) await syncFile(partPaths[0]);
+      return partPaths[0];
+    }
+    await mkdir(uploadDir, { recursive: true });
     const tempPath = temporaryPath(uploadDir);
-    await this.writeNewFile(tempPath, concatenateFiles(partPaths));
+    await this.writeNewFile(tempPath, concatenateFiles(partPaths), this.fsync);
     return tempPath;
   }
 
   /** Streams `source` into a file that must not exist yet; on failure the file is removed. */
-  private async writeNewFile(path: string, source: Readable | AsyncIterable<Uint8Array>): Promise<number> {
+  private async writeNewFile(path: string, source: Readable | AsyncIterable<Uint8Array>, durable: boolean): Promise<number> {
     // Opened before streaming so that the removal below cannot race the file's creation.
     const file = await open(path, 'wx');
-    const output = file.createWriteStream({ flush: this.fsync });
+    const output = file.createWriteStream({ flush: durable });
     try {
       await pipeline(source, this.fsync ? flushingAsItGoes(file) : new PassThrough(), output);
     } catch (error) {
@@ -164,6 +170,15 @@ function flushingAsItGoes(file: FileHandle): Transform {
 
 async function* concatenateFiles(paths: readonly string[]): AsyncGenerator<Uint8Array> {
   for (const path of paths) yield* createReadStream(path);
+}
+
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 async function syncDirectory(dir: string): Promise<void> {
