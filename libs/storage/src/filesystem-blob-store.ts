@@ -8,6 +8,8 @@ import { blobKey, partName, uploadPrefix, type BlobStat, type BlobStore, type By
 
 /** Large reads: fewer system calls and event-loop turns per byte served. */
 const READ_CHUNK = 1024 * 1024;
+/** Lets the write stream gather socket chunks into one `writev` instead of one write (and one pause) each. */
+const WRITE_BUFFER = 4 * 1024 * 1024;
 /** How much written data may wait in the page cache before a background flush starts. */
 const FLUSH_EVERY = 16 * 1024 * 1024;
 
@@ -102,9 +104,9 @@ export class FilesystemBlobStore implements BlobStore {
   private async writeNewFile(path: string, source: Readable | AsyncIterable<Uint8Array>, durable: boolean): Promise<number> {
     // Opened before streaming so that the removal below cannot race the file's creation.
     const file = await open(path, 'wx');
-    const output = file.createWriteStream({ flush: durable });
+    const output = file.createWriteStream({ flush: durable, highWaterMark: WRITE_BUFFER });
     try {
-      await pipeline(source, this.fsync ? flushingAsItGoes(file) : new PassThrough(), output);
+      await pipeline(source, this.fsync ? flushingAsItGoes(file) : new PassThrough({ highWaterMark: WRITE_BUFFER }), output);
     } catch (error) {
       await rm(path, { force: true });
       throw error;
@@ -150,6 +152,7 @@ function flushingAsItGoes(file: FileHandle): Transform {
   let unflushed = 0;
   let pending: Promise<void> | undefined;
   return new Transform({
+    highWaterMark: WRITE_BUFFER,
     transform(chunk: Buffer, _encoding, callback) {
       unflushed += chunk.length;
       if (unflushed >= FLUSH_EVERY && pending === undefined) {

@@ -62,7 +62,8 @@ export class HashingStream extends Transform {
   bytes = 0;
 
   constructor(private readonly hash: Hash) {
-    super();
+    // Room for a few socket chunks, so that a slow disk write does not pause the socket at once.
+    super({ highWaterMark: 1024 * 1024 });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
