@@ -1,11 +1,11 @@
-import { env, loadConfig } from '@swr/config';
+import { env, loadConfig, logLevel } from '@swr/config';
 import { z } from 'zod';
 
 const common = {
   SWR_PORT: env.port(5000),
   SWR_HOST: env.string('0.0.0.0'),
   SWR_NATS_URL: env.list('nats://127.0.0.1:4222'),
-  SWR_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  SWR_LOG_LEVEL: logLevel(),
 };
 
 /** S3 settings are asked for only when S3 is the blob store. */

@@ -1,14 +1,12 @@
-import { Logger, LogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConfigError } from '@swr/config';
+import { ConfigError, logLevelsFrom } from '@swr/config';
 import { DistributionModule } from '@swr/distribution-feature';
 import { NatsRpcClient } from '@swr/messaging';
 import type { BlobStore } from '@swr/blob-store';
 import { FilesystemBlobStore, S3BlobStore } from '@swr/storage';
 import { GatewayConfig, loadGatewayConfig } from './config';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 async function blobStore(config: GatewayConfig): Promise<BlobStore> {
   if (config.SWR_BLOB_STORE === 'filesystem') return new FilesystemBlobStore(config.SWR_BLOB_DIR, { fsync: config.SWR_FS_FSYNC });
@@ -34,7 +32,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(
     { module: class GatewayModule {}, imports: [DistributionModule.forRoot({ blobStore: await blobStore(config), metadataRpc })] },
     new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024 }),
-    { logger: LEVELS.slice(0, LEVELS.indexOf(config.SWR_LOG_LEVEL) + 1) },
+    { logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
   app.enableShutdownHooks();
   await app.listen(config.SWR_PORT, config.SWR_HOST);

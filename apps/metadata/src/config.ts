@@ -1,11 +1,11 @@
-import { env, loadConfig } from '@swr/config';
+import { env, loadConfig, logLevel } from '@swr/config';
 import { z } from 'zod';
 
 const schema = z.object({
   SWR_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   SWR_DB_POOL_SIZE: env.int(10, 1),
   SWR_NATS_URL: env.list('nats://127.0.0.1:4222'),
-  SWR_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  SWR_LOG_LEVEL: logLevel(),
 });
 
 export const loadMetadataConfig = (vars?: Record<string, string | undefined>) => loadConfig(schema, vars);

@@ -1,18 +1,16 @@
-import { Logger, LogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError } from '@swr/config';
+import { ConfigError, logLevelsFrom } from '@swr/config';
 import { natsServer } from '@swr/messaging';
 import { MetadataModule } from '@swr/metadata-feature';
 import { loadMetadataConfig } from './config';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 /** The metadata service: answers the gateway's requests over NATS in the `metadata` queue group. */
 async function main(): Promise<void> {
   const config = loadMetadataConfig();
   const app = await NestFactory.createMicroservice(
     { module: class MetadataServiceModule {}, imports: [MetadataModule.forRoot({ databaseUrl: config.SWR_DATABASE_URL, poolSize: config.SWR_DB_POOL_SIZE })] },
-    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'metadata', name: 'swr-metadata' }), logger: LEVELS.slice(0, LEVELS.indexOf(config.SWR_LOG_LEVEL) + 1) },
+    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'metadata', name: 'swr-metadata' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
   app.enableShutdownHooks();
   await app.listen();

@@ -1,4 +1,4 @@
-import { env, loadConfig } from '@swr/config';
+import { env, loadConfig, logLevel } from '@swr/config';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -9,7 +9,7 @@ const schema = z.object({
   /** Port of the embedded PostgreSQL on 127.0.0.1; 0 picks a free one at each start. */
   SWR_DB_PORT: env.port(0),
   SWR_FS_FSYNC: env.boolean(true),
-  SWR_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  SWR_LOG_LEVEL: logLevel(),
 });
 
 export type StandaloneConfig = z.infer<typeof schema>;

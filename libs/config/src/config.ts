@@ -30,3 +30,14 @@ export const env = {
       .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
   int: (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback),
 };
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/** `SWR_LOG_LEVEL`, validated. */
+export const logLevel = () => z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log');
+
+/** The levels a logger at `level` prints: that one and every more severe one. */
+export function logLevelsFrom(level: LogLevelName): LogLevelName[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}

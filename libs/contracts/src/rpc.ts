@@ -19,15 +19,13 @@ export function rpc<ReqSchema extends z.ZodType, ResSchema extends z.ZodType>(
 }
 
 export type RequestOf<C> = C extends RpcContract<infer Req, unknown> ? Req : never;
-export type ResponseOf<C> = C extends RpcContract<unknown, infer Res> ? Res : never;
 
 /** How a handler's failure travels back to the caller: a code from the owning API's closed table. */
-export const errorPayload = z.object({
-  code: z.string(),
-  message: z.string(),
-  detail: z.unknown().optional(),
-});
-export type ErrorPayload = z.infer<typeof errorPayload>;
+export interface ErrorPayload {
+  code: string;
+  message: string;
+  detail?: unknown;
+}
 
 /** Sends a typed request to whichever service handles the contract's subject. */
 export interface RpcClient {

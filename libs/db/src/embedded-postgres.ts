@@ -1,5 +1,6 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 
@@ -10,7 +11,8 @@ export interface EmbeddedPostgresHandle {
 
 export interface EmbeddedPostgresOptions {
   readonly dataDir: string;
-  readonly port: number;
+  /** Port on 127.0.0.1; a free one when absent or 0. */
+  readonly port?: number;
   /** Tests trade durability for speed; a registry's own data directory never does. */
   readonly durable?: boolean;
   readonly log?: (line: string) => void;
@@ -78,7 +80,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   const password = readFileSync(passwordFile, 'utf8').trim();
 
-  const settings = ['listen_addresses=127.0.0.1', `port=${options.port}`, 'unix_socket_directories=', 'max_connections=300'];
+  const port = options.port || (await freePort());
+  const settings = ['listen_addresses=127.0.0.1', `port=${port}`, 'unix_socket_directories=', 'max_connections=300'];
   if (!options.durable) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off');
   const server = spawn(binary('postgres'), ['-D', clusterDir, ...settings.flatMap((s) => ['-c', s])], spawnOptions);
   server.stdout?.on('data', (chunk: Buffer) => log(chunk.toString().trimEnd()));
@@ -88,7 +91,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const killOnExit = () => server.kill('SIGINT');
   process.once('exit', killOnExit);
 
-  const url = `postgres://${SUPERUSER}:${password}@127.0.0.1:${options.port}/postgres`;
+  const url = `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/postgres`;
   await waitUntilReady(url, exited);
   return {
     url,
@@ -98,6 +101,18 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       await exited;
     },
   };
+}
+
+/** A port that was free on 127.0.0.1 a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => ok(port));
+    });
+  });
 }
 
 function run(command: string, args: string[], options: object, log: (line: string) => void): Promise<void> {

@@ -1,4 +1,4 @@
-import { ClientNats, NatsOptions, ServerNats, Transport } from '@nestjs/microservices';
+import { ClientNats, NatsOptions, ServerNats } from '@nestjs/microservices';
 import { MessagingErrorCode, RemoteError, RpcClient, RpcContract } from '@swr/contracts';
 import { lastValueFrom, timeout } from 'rxjs';
 import { toRemoteError } from './rpc-client';
@@ -24,8 +24,6 @@ function natsOptions(options: NatsConnectionOptions): Required<NatsOptions>['opt
 export function natsServer(options: NatsConnectionOptions): ServerNats {
   return new ServerNats(natsOptions(options));
 }
-
-export { Transport };
 
 export class NatsRpcClient implements RpcClient {
   private readonly client: ClientNats;

@@ -1,7 +1,5 @@
 import { ErrorPayload, MessagingErrorCode, RemoteError } from '@swr/contracts';
 
-export const RPC_CLIENT = Symbol('RpcClient');
-
 export function toRemoteError(error: unknown): RemoteError {
   if (error instanceof RemoteError) return error;
   if (typeof error === 'object' && error !== null && typeof (error as ErrorPayload).code === 'string' && typeof (error as ErrorPayload).message === 'string') {

@@ -18,8 +18,6 @@ const MANIFEST_KINDS: Record<string, ManifestKind> = {
   [MediaType.OciIndex]: 'index',
 };
 
-export const MANIFEST_MEDIA_TYPES: readonly string[] = Object.keys(MANIFEST_KINDS);
-
 export function manifestKindOf(mediaType: string): ManifestKind | undefined {
   return MANIFEST_KINDS[mediaType];
 }

@@ -43,10 +43,6 @@ export class BlobReads {
     return this.store.read(digest, range);
   }
 
-  presignedUrl(digest: string, expirySeconds: number): Promise<string> | undefined {
-    return this.store.presignedReadUrl?.(digest, expirySeconds);
-  }
-
   async unlink(repository: string, digest: string): Promise<void> {
     parseDigest(digest);
     await this.metadata.call(MetadataRpc.blobUnlink, { repository, digest });

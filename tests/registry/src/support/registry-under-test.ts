@@ -62,7 +62,7 @@ export interface DistributedOptions {
 export async function startDistributedRegistry(options: DistributedOptions = {}): Promise<RegistryUnderTest & { startGateway(): Promise<GatewayProcess> }> {
   const dir = tempDir('swr-distributed-');
   const nats = await startNatsServer();
-  const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port: await freePort() });
+  const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres') });
   const s3 = await startS3Server();
   const metadata = Array.from({ length: options.metadataReplicas ?? 2 }, () => node('metadata', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url }));
   const gateways: GatewayProcess[] = [];

@@ -1,0 +1,45 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { openDatabase } from './database';
+import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './embedded-postgres';
+
+class CreateThings1700000000000 implements MigrationInterface {
+  name = 'CreateThings1700000000000';
+  async up(db: QueryRunner) {
+    // Slow on purpose, so replicas starting together would overlap without the lock.
+    await db.query('SELECT pg_sleep(0.2)');
+    await db.query('CREATE TABLE spec.thing (id int PRIMARY KEY)');
+  }
+  async down(db: QueryRunner) {
+    await db.query('DROP TABLE spec.thing');
+  }
+}
+
+describe('openDatabase', () => {
+  let postgres: EmbeddedPostgresHandle;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'swr-db-spec-'));
+    chmodSync(dir, 0o755);
+    postgres = await startEmbeddedPostgres({ dataDir: dir });
+  }, 60_000);
+  afterAll(async () => {
+    await postgres?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('migrates once when several replicas start at the same time, and keeps data across reopening', async () => {
+    const open = () => openDatabase({ url: postgres.url, schema: 'spec', migrations: [CreateThings1700000000000], poolSize: 2 });
+    const replicas = await Promise.all([open(), open(), open()]);
+    await replicas[0].query('INSERT INTO spec.thing VALUES (1)');
+    const applied = await replicas[1].query('SELECT name FROM spec.migrations');
+    expect(applied).toEqual([{ name: 'CreateThings1700000000000' }]);
+    await Promise.all(replicas.map((r) => r.destroy()));
+
+    const reopened = await open();
+    expect(await reopened.query('SELECT id FROM spec.thing')).toEqual([{ id: 1 }]);
+    await reopened.destroy();
+  });
+});

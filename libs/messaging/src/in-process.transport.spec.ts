@@ -1,0 +1,66 @@
+import { Controller } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { MessagingErrorCode, RemoteError, rpc } from '@swr/contracts';
+import { z } from 'zod';
+import { Handles } from './handles.decorator';
+import { InProcessBus, InProcessRpcClient, InProcessServer } from './in-process.transport';
+
+const Echo = rpc('test.echo.v1', z.object({ text: z.string().max(5), at: z.string() }), z.object({ text: z.string(), at: z.string() }));
+const Fail = rpc('test.fail.v1', z.object({ coded: z.boolean() }), z.object({}));
+const Missing = rpc('test.missing.v1', z.object({}), z.object({}));
+
+class CodedFailure extends Error {
+  readonly code = 'SOMETHING_UNKNOWN';
+  readonly detail = { which: 'thing' };
+}
+
+@Controller()
+class TestHandlers {
+  @Handles(Echo)
+  echo(request: { text: string; at: string }) {
+    return { text: request.text.toUpperCase(), at: request.at };
+  }
+
+  @Handles(Fail)
+  fail(request: { coded: boolean }) {
+    throw request.coded ? new CodedFailure('the thing is unknown') : new Error('database password leaked in this message');
+  }
+}
+
+describe('in-process transport', () => {
+  let client: InProcessRpcClient;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    const bus = new InProcessBus();
+    const moduleRef = await Test.createTestingModule({ controllers: [TestHandlers] }).compile();
+    const app = moduleRef.createNestMicroservice({ strategy: new InProcessServer(bus), logger: false });
+    await app.listen();
+    client = new InProcessRpcClient(bus);
+    close = () => app.close();
+  });
+  afterAll(() => close());
+
+  it('answers a valid request with the handler result', async () => {
+    await expect(client.call(Echo, { text: 'hi', at: '2026-01-01' })).resolves.toEqual({ text: 'HI', at: '2026-01-01' });
+  });
+
+  it('refuses a request the contract does not allow, before the handler runs', async () => {
+    await expect(client.call(Echo, { text: 'far too long', at: 'x' })).rejects.toMatchObject({ code: MessagingErrorCode.BadRequest });
+  });
+
+  it('passes a coded failure through with its code and detail', async () => {
+    const error = await client.call(Fail, { coded: true }).catch((e) => e);
+    expect(error).toBeInstanceOf(RemoteError);
+    expect(error).toMatchObject({ code: 'SOMETHING_UNKNOWN', message: 'the thing is unknown', detail: { which: 'thing' } });
+  });
+
+  it('hides the message of an unexpected failure', async () => {
+    const error = await client.call(Fail, { coded: false }).catch((e) => e);
+    expect(error).toMatchObject({ code: MessagingErrorCode.Internal, message: 'internal error' });
+  });
+
+  it('says when nothing handles a subject', async () => {
+    await expect(client.call(Missing, {})).rejects.toMatchObject({ code: MessagingErrorCode.NoHandler });
+  });
+});
