@@ -38,7 +38,7 @@ function node(app: string, env: Record<string, string>): ManagedProcess {
 }
 
 /** `npm start` as a user runs it: one process, embedded Postgres, filesystem blobs. */
-export async function startStandaloneRegistry(dataDir = tempDir('swr-standalone-')): Promise<RegistryUnderTest> {
+export async function startStandaloneRegistry(dataDir = tempDir('swr-standalone-'), options: { keepData?: boolean } = {}): Promise<RegistryUnderTest> {
   const port = await freePort();
   const proc = node('standalone', { SWR_PORT: String(port), SWR_DATA_DIR: dataDir, SWR_FS_FSYNC: 'false' });
   const url = `http://127.0.0.1:${port}`;
@@ -48,7 +48,7 @@ export async function startStandaloneRegistry(dataDir = tempDir('swr-standalone-
     gateways: [{ url, process: proc }],
     stop: async () => {
       await proc.stop('SIGINT');
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
