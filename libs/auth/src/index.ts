@@ -1,0 +1,4 @@
+export * from './access-decision';
+export * from './login-key';
+export * from './registry-token';
+export * from './scopes';
