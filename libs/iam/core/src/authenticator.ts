@@ -1,0 +1,87 @@
+import { loginKey, parseLoginName, secretsEqual } from '@swr/auth';
+import { IamError } from './iam-error';
+import type { Credentials, Directory, UserRecord } from './ports';
+import { Principal, principalOf } from './principal';
+import { hashToken, SecretBox, verifyPassword } from './secrets';
+
+export interface LockoutPolicy {
+  readonly maxFailures: number;
+  readonly windowMs: number;
+  readonly lockMs: number;
+}
+
+export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
+
+/** A valid scrypt hash of no password anyone knows. */
+const UNKNOWN_USER_HASH = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+const refused = () => new IamError('IAM_INVALID_CREDENTIALS', 'incorrect user name or password');
+
+/**
+ * Checks what a caller signs in with: a user's password, a long-term login key (`region@AK` and
+ * the HMAC of the AK keyed with the SK), or a temporary login secret. Repeated failures for one
+ * user name lock it for a while; the lock is shared by every IAM replica.
+ */
+export class Authenticator {
+  constructor(
+    private readonly directory: Directory,
+    private readonly credentials: Credentials,
+    private readonly box: SecretBox,
+    private readonly region: string,
+    private readonly lockout: LockoutPolicy = DEFAULT_LOCKOUT,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** `docker login` and the token endpoint: any of the three credential forms. */
+  dockerLogin(username: string, password: string): Promise<Principal> {
+    const name = parseLoginName(username, this.region);
+    return this.guarded(username, async () =>
+      name.kind === 'access-key' ? this.byAccessKey(name.accessKey, password) : this.byPassword(name.user, password, name.account),
+    );
+  }
+
+  /** Keystone's password method: user name and password within a named account. */
+  passwordLogin(userName: string, password: string, accountName: string): Promise<Principal> {
+    return this.guarded(`${accountName}/${userName}`, () => this.byPassword(userName, password, accountName));
+  }
+
+  private async guarded(subject: string, check: () => Promise<UserRecord | undefined>): Promise<Principal> {
+    const key = subject.toLowerCase().slice(0, 300);
+    const lockedUntil = await this.credentials.lockedUntil(key);
+    if (lockedUntil && lockedUntil > this.now()) {
+      throw new IamError('IAM_LOGIN_LOCKED', `too many failed logins for ${subject.slice(0, 100)}; try again after ${lockedUntil.toISOString()}`, {
+        retryAfter: lockedUntil.toISOString(),
+      });
+    }
+    const user = await check();
+    if (!user || !user.enabled) {
+      const failures = await this.credentials.recordLoginFailure(key, new Date(this.now().getTime() - this.lockout.windowMs));
+      if (failures >= this.lockout.maxFailures) await this.credentials.lock(key, new Date(this.now().getTime() + this.lockout.lockMs));
+      throw refused();
+    }
+    await this.credentials.clearLoginFailures(key);
+    return principalOf(user);
+  }
+
+  private async byPassword(userName: string, password: string, accountName?: string): Promise<UserRecord | undefined> {
+    const candidates = await this.directory.findUsersByName(userName, accountName);
+    // A bare user name works only while it is unique across accounts. An unknown user costs a
+    // hash all the same, so that timing does not tell which user names exist.
+    if (candidates.length !== 1) {
+      await verifyPassword(password, UNKNOWN_USER_HASH);
+      return undefined;
+    }
+    return (await verifyPassword(password, candidates[0].passwordHash)) ? candidates[0] : undefined;
+  }
+
+  private async byAccessKey(access: string, password: string): Promise<UserRecord | undefined> {
+    const key = await this.credentials.findAccessKey(access);
+    if (key) {
+      if (key.status !== 'active') return undefined;
+      return secretsEqual(loginKey(access, this.box.open(key.sealedSecret)), password) ? this.directory.findUser(key.userId) : undefined;
+    }
+    const temporary = await this.credentials.findTemporarySecret(access);
+    if (!temporary || temporary.expiresAt <= this.now()) return undefined;
+    return secretsEqual(hashToken(password), temporary.passwordHash) ? this.directory.findUser(temporary.userId) : undefined;
+  }
+}

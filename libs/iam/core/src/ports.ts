@@ -1,0 +1,98 @@
+import type { PermissionLevel, RepositoryAccessFacts } from '@swr/auth';
+
+export interface AccountRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly createdAt: Date;
+}
+
+export interface UserRecord {
+  readonly id: string;
+  readonly accountId: string;
+  readonly accountName: string;
+  readonly name: string;
+  readonly passwordHash: string;
+  readonly isAdmin: boolean;
+  /** False when the user or the user's account is disabled. */
+  readonly enabled: boolean;
+  readonly createdAt: Date;
+}
+
+export interface AccessKeyRecord {
+  readonly access: string;
+  readonly userId: string;
+  /** The SK, sealed with the configured encryption key. */
+  readonly sealedSecret: string;
+  readonly status: 'active' | 'inactive';
+  readonly description: string;
+  readonly createdAt: Date;
+}
+
+export interface TemporarySecretRecord {
+  readonly access: string;
+  readonly userId: string;
+  readonly passwordHash: string;
+  readonly expiresAt: Date;
+}
+
+export interface SigningKeyRecord {
+  readonly kid: string;
+  readonly sealedPrivateKey: string;
+  readonly publicPem: string;
+  readonly createdAt: Date;
+}
+
+/** Accounts (tenants) and their IAM users. */
+export interface Directory {
+  /** Creates an account and its admin user together; undefined when the account name is taken. */
+  createAccount(name: string, admin: { name: string; passwordHash: string }): Promise<{ account: AccountRecord; admin: UserRecord } | undefined>;
+  findAccountByName(name: string): Promise<AccountRecord | undefined>;
+  listAccounts(): Promise<AccountRecord[]>;
+  setAccountEnabled(id: string, enabled: boolean): Promise<boolean>;
+  /** Undefined when the name is taken in the account. */
+  createUser(accountId: string, user: { name: string; passwordHash: string; isAdmin: boolean }): Promise<UserRecord | undefined>;
+  findUser(id: string): Promise<UserRecord | undefined>;
+  /** Users of that name: in one account when given, else in every account. */
+  findUsersByName(name: string, accountName?: string): Promise<UserRecord[]>;
+  listUsers(accountId: string): Promise<UserRecord[]>;
+  updateUser(id: string, change: { passwordHash?: string; enabled?: boolean }): Promise<UserRecord | undefined>;
+  deleteUser(id: string): Promise<boolean>;
+}
+
+/** Everything a caller can sign in with, and the record of failed attempts. */
+export interface Credentials {
+  createAccessKey(key: AccessKeyRecord): Promise<void>;
+  findAccessKey(access: string): Promise<AccessKeyRecord | undefined>;
+  listAccessKeys(userId: string): Promise<AccessKeyRecord[]>;
+  setAccessKeyStatus(access: string, status: AccessKeyRecord['status']): Promise<boolean>;
+  deleteAccessKey(access: string): Promise<boolean>;
+  createTemporarySecret(secret: TemporarySecretRecord): Promise<void>;
+  findTemporarySecret(access: string): Promise<TemporarySecretRecord | undefined>;
+  createApiToken(tokenHash: string, userId: string, expiresAt: Date): Promise<void>;
+  findApiToken(tokenHash: string): Promise<{ userId: string; expiresAt: Date } | undefined>;
+  /** Counts a failed sign-in for `subject`; returns the failures within the window, this one included. */
+  recordLoginFailure(subject: string, windowStart: Date): Promise<number>;
+  lockedUntil(subject: string): Promise<Date | undefined>;
+  lock(subject: string, until: Date): Promise<void>;
+  clearLoginFailures(subject: string): Promise<void>;
+}
+
+export interface SigningKeys {
+  newest(): Promise<SigningKeyRecord | undefined>;
+  all(): Promise<SigningKeyRecord[]>;
+  add(key: SigningKeyRecord): Promise<void>;
+}
+
+export interface Grant {
+  readonly userId: string;
+  readonly level: PermissionLevel;
+}
+
+/** Who owns which organization, who may do what in it, and which repositories are public or shared. */
+export interface AccessGraph {
+  /** Facts for the registry's access decision about `repository`, seen from the caller. */
+  facts(repository: { organization: string; name: string }, caller?: { accountId: string; userId: string }): Promise<RepositoryAccessFacts>;
+  /** Records `accountId` as the owner of a new organization; false when another account owns it. */
+  claimOrganization(organization: string, accountId: string): Promise<boolean>;
+}
