@@ -1,0 +1,4 @@
+export * from './migrations';
+export * from './postgres-access-graph';
+export * from './postgres-credentials';
+export * from './postgres-directory';
