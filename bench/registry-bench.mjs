@@ -13,6 +13,10 @@ const ROOT = resolve(import.meta.dirname, '..');
 const MiB = 1024 * 1024;
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 5;
 const children = new Set();
+const BENCH_PASSWORD = 'bench-admin-password';
+/** Authorization header per registry URL: ours needs a token, Distribution here runs without auth. */
+const authorization = new Map();
+const authHeaders = (base) => (authorization.has(base) ? { authorization: authorization.get(base) } : {});
 process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
 
 function freePort() {
@@ -45,7 +49,9 @@ async function waitUp(url, child) {
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`exited: ${child.log()}`);
     try {
-      if ((await fetch(`${url}/v2/`)).ok) return;
+      // Up: answering /v2/, with 200 (no auth) or with a 401 challenge (token auth).
+      const res = await fetch(`${url}/v2/`);
+      if (res.ok || res.status === 401) return;
     } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -55,9 +61,21 @@ async function waitUp(url, child) {
 async function startOurs() {
   const port = await freePort();
   const dataDir = tempDir('swr-bench-');
-  const child = launch(process.execPath, [join(ROOT, 'dist/apps/standalone/main.js')], { SWR_PORT: String(port), SWR_DATA_DIR: dataDir, SWR_LOG_LEVEL: 'warn' });
+  const child = launch(process.execPath, [join(ROOT, 'dist/apps/standalone/main.js')], {
+    SWR_PORT: String(port),
+    SWR_DATA_DIR: dataDir,
+    SWR_LOG_LEVEL: 'warn',
+    SWR_ADMIN_PASSWORD: BENCH_PASSWORD,
+    SWR_TOKEN_LIFETIME: '7200',
+  });
   const url = `http://127.0.0.1:${port}`;
   await waitUp(url, child);
+  // One token for every repository the benchmark touches, fetched as docker would.
+  const scopes = ['bench/seed', ...Array.from({ length: rounds }, (_, i) => [`bench/round${i}`, `bench/round${i}-chunked`]).flat()];
+  const query = new URLSearchParams([['service', 'swr-registry'], ...scopes.map((name) => ['scope', `repository:${name}:pull,push`])]);
+  const basic = Buffer.from(`swr/admin:${BENCH_PASSWORD}`).toString('base64');
+  const { token } = await (await fetch(`${url}/auth/token?${query}`, { headers: { authorization: `Basic ${basic}` } })).json();
+  authorization.set(url, `Bearer ${token}`);
   return { name: 'SWR standalone', url, pid: child.pid, stop: () => stop(child, dataDir, 'SIGINT') };
 }
 
@@ -93,7 +111,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 function send(base, method, path, { body, headers = {}, keep = false } = {}) {
   const url = new URL(path, base);
   return new Promise((ok, fail) => {
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, agent, headers: { ...headers, 'content-length': body ? body.length : 0 } }, (res) => {
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, agent, headers: { ...authHeaders(base), ...headers, 'content-length': body ? body.length : 0 } }, (res) => {
       const chunks = [];
       let bytes = 0;
       res.on('data', (c) => {
@@ -190,8 +208,8 @@ function wrk(url, method, headers, seconds = 5) {
 }
 
 /** HEAD at concurrency 32, measured by ApacheBench: wrk waits for a body that a HEAD answer never has. */
-function abHead(url, requests = 30000) {
-  const out = execFileSync('ab', ['-q', '-k', '-i', '-c', '32', '-n', String(requests), url], { encoding: 'utf8' });
+function abHead(url, headers, requests = 30000) {
+  const out = execFileSync('ab', ['-q', '-k', '-i', '-c', '32', '-n', String(requests), ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), url], { encoding: 'utf8' });
   const failed = Number(/Failed requests:\s+(\d+)/.exec(out)[1]);
   const non2xx = /Non-2xx responses:\s+(\d+)/.exec(out);
   if (failed || non2xx) throw new Error(`${url}: ${failed} failed, ${non2xx?.[1] ?? 0} non-2xx responses`);
@@ -255,8 +273,8 @@ async function main() {
   for (let round = 0; round < 3; round++) {
     const order = round % 2 === 0 ? registries : [...registries].reverse();
     for (const registry of order) {
-      record(registry, 'manifest GET by tag, c=32 (req/s)', wrk(`${registry.url}/v2/bench/seed/manifests/latest`, 'GET', { Accept: 'application/vnd.docker.distribution.manifest.v2+json' }));
-      record(registry, 'blob HEAD, c=32 (req/s)', abHead(`${registry.url}/v2/bench/seed/blobs/${registry.seed.layerDigest}`));
+      record(registry, 'manifest GET by tag, c=32 (req/s)', wrk(`${registry.url}/v2/bench/seed/manifests/latest`, 'GET', { Accept: 'application/vnd.docker.distribution.manifest.v2+json', ...authHeaders(registry.url) }));
+      record(registry, 'blob HEAD, c=32 (req/s)', abHead(`${registry.url}/v2/bench/seed/blobs/${registry.seed.layerDigest}`, authHeaders(registry.url)));
     }
   }
   await Promise.all(registries.map((r) => r.stop()));

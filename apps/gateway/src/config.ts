@@ -6,6 +6,9 @@ const common = {
   SWR_HOST: env.string('0.0.0.0'),
   SWR_NATS_URL: env.list('nats://127.0.0.1:4222'),
   SWR_LOG_LEVEL: logLevel(),
+  SWR_REGISTRY_SERVICE: env.string('swr-registry'),
+  /** Where clients reach the registry, when a proxy in front hides it. */
+  SWR_PUBLIC_URL: z.url().optional(),
 };
 
 /** S3 settings are asked for only when S3 is the blob store. */

@@ -27,17 +27,27 @@ async function blobStore(config: GatewayConfig): Promise<BlobStore> {
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
   const logger = new Logger('Gateway');
-  const metadataRpc = new NatsRpcClient({ servers: config.SWR_NATS_URL, name: 'swr-gateway' });
-  await metadataRpc.connect();
+  // One connection reaches every service: subjects, not connections, tell them apart.
+  const rpc = new NatsRpcClient({ servers: config.SWR_NATS_URL, name: 'swr-gateway' });
+  await rpc.connect();
   const app = await NestFactory.create<NestFastifyApplication>(
-    { module: class GatewayModule {}, imports: [DistributionModule.forRoot({ blobStore: await blobStore(config), metadataRpc })] },
+    { module: class GatewayModule {}, imports: [
+        DistributionModule.forRoot({
+          blobStore: await blobStore(config),
+          metadataRpc: rpc,
+          iamRpc: rpc,
+          service: config.SWR_REGISTRY_SERVICE,
+          publicUrl: config.SWR_PUBLIC_URL,
+        }),
+      ],
+    },
     new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024 }),
     { logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
   app.enableShutdownHooks();
   await app.listen(config.SWR_PORT, config.SWR_HOST);
   logger.log(`gateway listening on ${config.SWR_HOST}:${config.SWR_PORT}`);
-  app.getHttpServer().once('close', () => void metadataRpc.close());
+  app.getHttpServer().once('close', () => void rpc.close());
 }
 
 main().catch((error) => {

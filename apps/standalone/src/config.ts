@@ -1,7 +1,13 @@
 import { env, loadConfig, logLevel } from '@swr/config';
+import { encryptionKey, IAM_ENVIRONMENT } from '@swr/iam-feature';
 import { z } from 'zod';
 
 const schema = z.object({
+  ...IAM_ENVIRONMENT,
+  /** Generated into the data directory on first start when unset. */
+  SWR_ENCRYPTION_KEY: encryptionKey.optional(),
+  /** Where clients reach the registry, when a proxy in front hides it. */
+  SWR_PUBLIC_URL: z.url().optional(),
   SWR_PORT: env.port(5000),
   /** Loopback by default: until a client authenticates, only this machine should reach the registry. */
   SWR_HOST: env.string('127.0.0.1'),

@@ -4,9 +4,11 @@ import { logLevelsFrom } from '@swr/config';
 import { startEmbeddedPostgres } from '@swr/db';
 import { DistributionModule } from '@swr/distribution-feature';
 import { InProcessBus, InProcessRpcClient, InProcessServer } from '@swr/messaging';
+import { iamSettingsFrom, IamModule } from '@swr/iam-feature';
 import { MetadataModule } from '@swr/metadata-feature';
 import { FilesystemBlobStore } from '@swr/storage';
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { StandaloneConfig } from './config';
 
@@ -14,6 +16,13 @@ export interface RunningRegistry {
   readonly url: string;
   readonly port: number;
   stop(): Promise<void>;
+}
+
+/** The key that seals secrets at rest: made once, kept beside the data it protects, readable by its owner only. */
+function localEncryptionKey(dataDir: string): Buffer {
+  const file = resolve(dataDir, 'encryption.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
 }
 
 /**
@@ -29,15 +38,20 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
     durable: true,
   });
   const bus = new InProcessBus();
+  const rpc = new InProcessRpcClient(bus);
   try {
     const app = await NestFactory.create<NestFastifyApplication>(
       {
         module: class StandaloneModule {},
         imports: [
           MetadataModule.forRoot({ databaseUrl: postgres.url }),
+          IamModule.forRoot(iamSettingsFrom(config, postgres.url, config.SWR_ENCRYPTION_KEY ?? localEncryptionKey(dataDir))),
           DistributionModule.forRoot({
             blobStore: new FilesystemBlobStore(resolve(dataDir, 'blobs'), { fsync: config.SWR_FS_FSYNC }),
-            metadataRpc: new InProcessRpcClient(bus),
+            metadataRpc: rpc,
+            iamRpc: rpc,
+            service: config.SWR_REGISTRY_SERVICE,
+            publicUrl: config.SWR_PUBLIC_URL,
           }),
         ],
       },

@@ -6,13 +6,14 @@ import { parseAllDocuments } from 'yaml';
 const ROOT = resolve(__dirname, '../../..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const documentedVariables = new Set([...readme.matchAll(/`(SWR_[A-Z0-9_]+)`/g)].map((m) => m[1]));
-/** What the apps' config schemas read: every SWR_ key named in an app's config. */
-const readVariables = new Set(
-  readdirSync(join(ROOT, 'apps')).flatMap((app) => {
-    const config = join(ROOT, 'apps', app, 'src/config.ts');
-    return existsSync(config) ? [...readFileSync(config, 'utf8').matchAll(/\b(SWR_[A-Z0-9_]+)\b/g)].map((m) => m[1]) : [];
-  }),
-);
+/** What the apps' config schemas read: every SWR_ key named in an app's config or in an environment fragment they include. */
+const configFiles = [
+  ...readdirSync(join(ROOT, 'apps')).map((app) => join(ROOT, 'apps', app, 'src/config.ts')),
+  ...readdirSync(join(ROOT, 'libs'), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('-environment.ts'))
+    .map((file) => join(ROOT, 'libs', file)),
+].filter((file) => existsSync(file));
+const readVariables = new Set(configFiles.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\b(SWR_[A-Z0-9_]+)\b/g)].map((m) => m[1])));
 
 describe('deployment files', () => {
   it('documents in the README every variable an app reads', () => {
@@ -24,8 +25,8 @@ describe('deployment files', () => {
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.code).toBe(0);
     const compose = parseAllDocuments(result.stdout)[0].toJS();
-    expect(Object.keys(compose.services).sort()).toEqual(['gateway', 'metadata', 'minio', 'nats', 'postgres']);
-    for (const name of ['gateway', 'metadata']) {
+    expect(Object.keys(compose.services).sort()).toEqual(['gateway', 'iam', 'metadata', 'minio', 'nats', 'postgres']);
+    for (const name of ['gateway', 'metadata', 'iam']) {
       const variables = Object.keys(compose.services[name].environment).filter((v) => v.startsWith('SWR_'));
       expect(variables.filter((v) => !readVariables.has(v))).toEqual([]);
       expect(compose.services[name].command.join(' ')).toContain(`dist/apps/${name}/main.js`);
@@ -36,7 +37,7 @@ describe('deployment files', () => {
     const dir = join(ROOT, 'deploy/kubernetes');
     const documents = readdirSync(dir).flatMap((file) => parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((d) => d.toJS()));
     const deployments = documents.filter((d) => d.kind === 'Deployment');
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['swr-gateway', 'swr-metadata']);
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['swr-gateway', 'swr-iam', 'swr-metadata']);
     for (const deployment of deployments) {
       const command: string[] = deployment.spec.template.spec.containers[0].command;
       const app = /dist\/apps\/([a-z-]+)\/main\.js/.exec(command.join(' '))?.[1];

@@ -27,7 +27,7 @@ describe('distributed registry: two gateways, two metadata replicas, NATS, Postg
   describe('real clients', () => describeRealClients(() => registry));
 
   it('serves through one gateway what was pushed through the other', async () => {
-    const [first, second] = registry.gateways.map((g) => new OciClient(g.url));
+    const [first, second] = registry.gateways.map((g) => new OciClient(g.url, registry.admin));
     const name = uniqueName('crossgw');
     const image = await first.pushImage(name, 'v1');
     const got = await second.request('GET', `/v2/${name}/manifests/v1`);
@@ -38,7 +38,7 @@ describe('distributed registry: two gateways, two metadata replicas, NATS, Postg
   });
 
   it('serves a moved or deleted tag fresh from either gateway, whichever metadata replica answers', async () => {
-    const [first, second] = registry.gateways.map((g) => new OciClient(g.url));
+    const [first, second] = registry.gateways.map((g) => new OciClient(g.url, registry.admin));
     const name = uniqueName('coherence');
     const images = [await first.pushImage(name, 'scratch-a'), await first.pushImage(name, 'scratch-b')];
     for (let round = 0; round < 10; round++) {
@@ -54,7 +54,7 @@ describe('distributed registry: two gateways, two metadata replicas, NATS, Postg
   });
 
   it('spreads chunks of one upload over both gateways with no sticky routing', async () => {
-    const [first, second] = registry.gateways.map((g) => new OciClient(g.url));
+    const [first, second] = registry.gateways.map((g) => new OciClient(g.url, registry.admin));
     const name = uniqueName('roundrobin');
     const data = randomBytes(6 * 64 * 1024);
     const location = await first.startUpload(name);
@@ -70,8 +70,8 @@ describe('distributed registry: two gateways, two metadata replicas, NATS, Postg
 
   it('finishes an upload on another gateway after the one that started it is killed between chunks', async () => {
     const doomed = await registry.startGateway();
-    const survivor = new OciClient(registry.gateways[0].url);
-    const client = new OciClient(doomed.url);
+    const survivor = new OciClient(registry.gateways[0].url, registry.admin);
+    const client = new OciClient(doomed.url, registry.admin);
     const name = uniqueName('failover');
     const data = randomBytes(300_000);
     const location = await client.startUpload(name);

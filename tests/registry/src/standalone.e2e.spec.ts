@@ -20,16 +20,16 @@ describe('standalone registry across restarts', () => {
     const dataDir = tempDir('swr-restart-');
     const first = await startStandaloneRegistry(dataDir, { keepData: true });
     const name = uniqueName('restart');
-    const image = await new OciClient(first.url).pushImage(name, 'v1');
-    const upload = await new OciClient(first.url).startUpload(name);
-    await new OciClient(first.url).request('PATCH', upload, { body: Buffer.alloc(1000, 7) });
+    const image = await new OciClient(first.url, first.admin).pushImage(name, 'v1');
+    const upload = await new OciClient(first.url, first.admin).startUpload(name);
+    await new OciClient(first.url, first.admin).request('PATCH', upload, { body: Buffer.alloc(1000, 7) });
     const gateway = first.gateways[0].process;
     await first.stop();
     expect(await gateway.exited).toBe(0);
 
     const second = await startStandaloneRegistry(dataDir);
     try {
-      const oci = new OciClient(second.url);
+      const oci = new OciClient(second.url, second.admin);
       const got = await oci.request('GET', `/v2/${name}/manifests/v1`);
       expect(got.body.equals(image.body)).toBe(true);
       expect((await oci.request('GET', upload)).header('range')).toBe('0-999');

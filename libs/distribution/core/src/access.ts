@@ -4,7 +4,11 @@ export interface AccessRequest {
   readonly action: RegistryAction;
   /** The repository acted on; undefined for registry-wide requests (`/v2/`, the catalog). */
   readonly repository?: string;
+  /** A catalog listing, which needs the `registry:catalog:*` scope. */
+  readonly catalog?: boolean;
   readonly authorization?: string;
+  /** The token endpoint's URL as this client reaches it, for the challenge. */
+  readonly realm: string;
 }
 
 /**
@@ -15,9 +19,3 @@ export interface AccessPolicy {
   authorize(request: AccessRequest): Promise<void>;
 }
 
-/** Until IAM exists the registry is open: every request may proceed. */
-export class OpenAccessPolicy implements AccessPolicy {
-  async authorize(): Promise<void> {
-    return;
-  }
-}

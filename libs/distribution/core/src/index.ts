@@ -5,3 +5,4 @@ export * from './listings';
 export * from './manifests';
 export * from './metadata-client';
 export * from './registry-paths';
+export * from './token-access-policy';

@@ -1,34 +1,42 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { RpcClient } from '@swr/contracts';
-import { AccessPolicy, BlobReads, BlobUploads, Listings, Manifests, MetadataClient, OpenAccessPolicy } from '@swr/distribution-core';
+import { REGISTRY_TOKEN_ISSUER, RpcClient } from '@swr/contracts';
+import { BlobReads, BlobUploads, Listings, Manifests, MetadataClient, TokenAccessPolicy, VerificationKeys } from '@swr/distribution-core';
 import type { BlobStore } from '@swr/blob-store';
 import type { FastifyInstance } from 'fastify';
 import { registryRoutes, RegistryServices } from './registry-routes';
+import { tokenRoutes } from './token-routes';
 
 export interface DistributionModuleOptions {
   readonly blobStore: BlobStore;
   /** Reaches the metadata service: over NATS in distributed mode, in-process in standalone. */
   readonly metadataRpc: RpcClient;
-  readonly access?: AccessPolicy;
+  /** Reaches the IAM service, which issues registry tokens and publishes the keys that sign them. */
+  readonly iamRpc: RpcClient;
+  /** The registry's name in tokens and challenges (`SWR_REGISTRY_SERVICE`). */
+  readonly service: string;
+  readonly publicUrl?: string;
 }
 
 const REGISTRY_SERVICES = Symbol('RegistryServices');
+const DISTRIBUTION_OPTIONS = Symbol('DistributionOptions');
 
 @Injectable()
 class RegistryRouteRegistrar implements OnModuleInit {
   constructor(
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
     @Inject(REGISTRY_SERVICES) private readonly services: RegistryServices,
+    @Inject(DISTRIBUTION_OPTIONS) private readonly options: DistributionModuleOptions,
   ) {}
 
   async onModuleInit(): Promise<void> {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     await fastify.register((app) => registryRoutes(app, this.services));
+    await fastify.register((app) => tokenRoutes(app, this.options.iamRpc));
   }
 }
 
-/** Serves the OCI Distribution API under /v2/ on the application's Fastify server. */
+/** Serves the OCI Distribution API under /v2/ and the Docker token endpoint on the application's Fastify server. */
 @Module({})
 export class DistributionModule {
   static forRoot(options: DistributionModuleOptions): DynamicModule {
@@ -45,11 +53,13 @@ export class DistributionModule {
               reads: new BlobReads(metadata, options.blobStore),
               manifests: new Manifests(metadata),
               listings: new Listings(metadata),
-              access: options.access ?? new OpenAccessPolicy(),
+              access: new TokenAccessPolicy(new VerificationKeys(options.iamRpc), { issuer: REGISTRY_TOKEN_ISSUER, service: options.service }),
+              publicUrl: options.publicUrl,
               log: (error) => logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error)),
             };
           },
         },
+        { provide: DISTRIBUTION_OPTIONS, useValue: options },
         RegistryRouteRegistrar,
       ],
     };

@@ -1,2 +1,3 @@
 export * from './distribution.module';
 export * from './registry-routes';
+export * from './token-routes';

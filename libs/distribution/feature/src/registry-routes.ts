@@ -1,7 +1,8 @@
 import type { AccessPolicy, BlobReads, BlobUploads, ChunkRange, Listing, Listings, Manifests, RegistryAction, RegistryRoute } from '@swr/distribution-core';
-import { parsePage, parseRangeHeader, parseRegistryPath } from '@swr/distribution-core';
+import { ChallengeError, parsePage, parseRangeHeader, parseRegistryPath } from '@swr/distribution-core';
 import { isDigestAlgorithm, MAX_MANIFEST_BYTES, MediaType, OciError, ociErrorBody, parseRepositoryName } from '@swr/oci';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { TOKEN_PATH } from './token-routes';
 
 export interface RegistryServices {
   readonly uploads: BlobUploads;
@@ -9,6 +10,8 @@ export interface RegistryServices {
   readonly manifests: Manifests;
   readonly listings: Listings;
   readonly access: AccessPolicy;
+  /** Where clients reach us, when a proxy in front makes the request's own Host unreliable. */
+  readonly publicUrl?: string;
   readonly log: (error: unknown) => void;
 }
 
@@ -46,11 +49,23 @@ async function handle(services: RegistryServices, request: FastifyRequest, reply
     const route = parseRegistryPath(path);
     if (!route) throw new OciError('NAME_UNKNOWN', 'no such endpoint', { path: path.slice(0, 300) });
     const exchange: Exchange = { request, reply, method: request.method, query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) };
-    await services.access.authorize({ action: actionOf(route, exchange.method), repository: 'name' in route ? route.name : undefined, authorization: request.headers.authorization });
+    await services.access.authorize({
+      action: actionOf(route, exchange.method),
+      repository: 'name' in route ? route.name : undefined,
+      catalog: route.kind === 'catalog',
+      authorization: request.headers.authorization,
+      realm: `${services.publicUrl ?? origin(request)}${TOKEN_PATH}`,
+    });
     return await dispatch(services, route, exchange);
   } catch (error) {
     return sendError(services, reply, request.method, error);
   }
+}
+
+/** The origin a client used to reach us: proxies tell it in X-Forwarded-Proto. */
+function origin(request: FastifyRequest): string {
+  const proto = String(request.headers['x-forwarded-proto'] ?? 'http').split(',')[0].trim();
+  return `${proto === 'https' ? 'https' : 'http'}://${request.headers.host ?? 'localhost'}`;
 }
 
 function actionOf(route: RegistryRoute, method: string): RegistryAction {
@@ -127,7 +142,7 @@ async function startUpload(s: RegistryServices, name: string, x: Exchange): Prom
   if (mount && from) {
     const source = parseRepositoryName(from).name;
     // Pulling from the source is part of the bargain: without it the client simply uploads.
-    const allowed = await s.access.authorize({ action: 'pull', repository: source, authorization: x.request.headers.authorization }).then(
+    const allowed = await s.access.authorize({ action: 'pull', repository: source, authorization: x.request.headers.authorization, realm: '' }).then(
       () => true,
       () => false,
     );
@@ -267,6 +282,6 @@ function sendError(services: RegistryServices, reply: FastifyReply, method: stri
   const oci = error instanceof OciError ? error : new OciError('UNKNOWN', 'internal error');
   if (!(error instanceof OciError)) services.log(error);
   reply.code(oci.status).header('content-type', 'application/json');
-  if (oci.code === 'UNAUTHORIZED' && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Bearer');
+  if (error instanceof ChallengeError) reply.header('www-authenticate', error.challenge);
   return reply.send(method === 'HEAD' ? undefined : JSON.stringify(ociErrorBody([oci])));
 }

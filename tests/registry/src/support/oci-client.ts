@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { raw, RawResponse } from './http';
 
 export const sha256 = (data: Buffer | string) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
@@ -15,12 +16,57 @@ export interface Pushed {
   readonly size: number;
 }
 
-/** Enough of a registry client to set up what a test needs, through the registry's own API. */
-export class OciClient {
-  constructor(readonly url: string) {}
+export interface Login {
+  readonly username: string;
+  readonly password: string;
+}
 
-  request(method: string, path: string, options?: Parameters<typeof raw>[3]): Promise<RawResponse> {
-    return raw(this.url, method, path, options);
+/**
+ * Enough of a registry client to set up what a test needs, through the registry's own API. Like
+ * docker, it answers a Bearer challenge by fetching a token for the challenged scope (with its
+ * login, or anonymously) and retrying once.
+ */
+export class OciClient {
+  private readonly tokens = new Map<string, string>();
+  /** The challenge last seen per path, so that a repeated request carries its token at once. */
+  private readonly lastChallenge = new Map<string, string>();
+  /** The challenge last seen per path, so that a repeated request carries its token at once. */
+  constructor(
+    readonly url: string,
+    readonly login?: Login,
+  ) {}
+
+  async request(method: string, path: string, options: Parameters<typeof raw>[3] = {}): Promise<RawResponse> {
+    const replayable = !(options.body instanceof Readable);
+    const challengeKey = this.lastChallenge.get(path.split('?')[0]);
+    const first = await raw(this.url, method, path, withAuth(options, challengeKey && this.tokens.get(challengeKey)));
+    const challenge = first.status === 401 ? first.header('www-authenticate') : undefined;
+    if (!challenge?.startsWith('Bearer ') || !replayable) return first;
+    const token = await this.token(challenge);
+    this.lastChallenge.set(path.split('?')[0], challenge);
+    return raw(this.url, method, path, withAuth(options, token));
+  }
+
+  /** A token for what a challenge asks, fetched as docker would. */
+  async token(challenge: string): Promise<string> {
+    const cached = this.tokens.get(challenge);
+    if (cached) return cached;
+    const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const query = new URLSearchParams({ service: params.service });
+    if (params.scope) query.set('scope', params.scope);
+    const headers: Record<string, string> = {};
+    if (this.login) headers.authorization = `Basic ${Buffer.from(`${this.login.username}:${this.login.password}`).toString('base64')}`;
+    const realm = new URL(params.realm);
+    const res = await raw(this.url, 'GET', `${realm.pathname}?${query}`, { headers });
+    if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${res.body}`);
+    const token = res.json().token as string;
+    this.tokens.set(challenge, token);
+    return token;
+  }
+
+  /** The Authorization header for a scope, for requests sent without this client (cut-off bodies). */
+  async authorization(scope: string): Promise<string> {
+    return `Bearer ${await this.token(`Bearer realm="${this.url}/auth/token",service="swr-registry",scope="${scope}"`)}`;
   }
 
   async pushBlob(name: string, data: Buffer = randomBytes(1024)): Promise<Pushed> {
@@ -55,6 +101,11 @@ export class OciClient {
     if (res.status !== 202) throw new Error(`upload start failed: ${res.status} ${res.body}`);
     return res.header('location') as string;
   }
+}
+
+function withAuth(options: Parameters<typeof raw>[3] = {}, token?: string): Parameters<typeof raw>[3] {
+  if (!token || options.headers?.authorization) return options;
+  return { ...options, headers: { ...options.headers, authorization: `Bearer ${token}` } };
 }
 
 export function errorCode(res: RawResponse): string | undefined {

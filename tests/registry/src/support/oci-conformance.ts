@@ -10,7 +10,7 @@ import type { RegistryUnderTest } from './registry-under-test';
 export function describeOciConformance(registry: () => RegistryUnderTest): void {
   let oci: OciClient;
   beforeAll(() => {
-    oci = new OciClient(registry().url);
+    oci = new OciClient(registry().url, registry().admin);
   });
 
   describe('base', () => {
@@ -159,11 +159,13 @@ export function describeOciConformance(registry: () => RegistryUnderTest): void 
       const from = uniqueName();
       const to = uniqueName();
       const blob = await oci.pushBlob(from);
-      const mounted = await oci.request('POST', `/v2/${to}/blobs/uploads/?mount=${blob.digest}&from=${from}`);
+      // As docker does, the token for a mount also asks to pull from the source.
+      const authorization = await oci.authorization(`repository:${to}:pull,push repository:${from}:pull`);
+      const mounted = await oci.request('POST', `/v2/${to}/blobs/uploads/?mount=${blob.digest}&from=${from}`, { headers: { authorization } });
       expect(mounted.status).toBe(201);
       expect(mounted.header('location')).toBe(`/v2/${to}/blobs/${blob.digest}`);
       expect((await oci.request('HEAD', `/v2/${to}/blobs/${blob.digest}`)).status).toBe(200);
-      const fallback = await oci.request('POST', `/v2/${to}/blobs/uploads/?mount=${sha256('absent')}&from=${from}`);
+      const fallback = await oci.request('POST', `/v2/${to}/blobs/uploads/?mount=${sha256('absent')}&from=${from}`, { headers: { authorization } });
       expect(fallback.status).toBe(202);
       expect(fallback.header('location')).toContain('/blobs/uploads/');
     });
@@ -325,7 +327,7 @@ export function describeOciConformance(registry: () => RegistryUnderTest): void 
       const data = randomBytes(200_000);
       const location = await oci.startUpload(name);
       await oci.request('PATCH', location, { body: data.subarray(0, 1000) });
-      await truncatedRequest(oci.url, 'PATCH', location, 100_000, data.subarray(1000, 51_000));
+      await truncatedRequest(oci.url, 'PATCH', location, 100_000, data.subarray(1000, 51_000), { authorization: await oci.authorization(`repository:${name}:pull,push`) });
       const status = await oci.request('GET', location);
       expect(status.header('range')).toBe('0-999');
       await oci.request('PATCH', location, { body: data.subarray(1000), headers: { 'content-range': `1000-${data.length - 1}` } });

@@ -27,7 +27,8 @@ async function buildImage(docker: DockerEngine, tag: string, files: Record<strin
 export function describeRealClients(registry: () => RegistryUnderTest): void {
   let docker: DockerEngine;
   let host: string;
-  const skopeo = (...args: string[]) => run('skopeo', args);
+  let authEnv: NodeJS.ProcessEnv;
+  const skopeo = (...args: string[]) => run('skopeo', args, authEnv);
   let podmanRoot: string;
   const podman = (...args: string[]) =>
     run('podman', [
@@ -37,13 +38,18 @@ export function describeRealClients(registry: () => RegistryUnderTest): void {
       '--cgroup-manager=cgroupfs',
       '--events-backend=file',
       ...args,
-    ]);
+    ], authEnv);
 
   beforeAll(async () => {
     docker = await startDockerEngine();
     host = new URL(registry().url).host;
     podmanRoot = mkdtempSync(join(tmpdir(), 'swr-podman-'));
     mkdirSync(join(podmanRoot, 'root'));
+    // skopeo and podman share one credentials file, as they do on a workstation.
+    authEnv = { ...process.env, REGISTRY_AUTH_FILE: join(podmanRoot, 'auth.json') };
+    const { username, password } = registry().admin;
+    ok(await docker.docker('login', '-u', username, '-p', password, host));
+    ok(await skopeo('login', '--tls-verify=false', '-u', username, '-p', password, host));
   }, 60_000);
   afterAll(() => docker?.stop());
 

@@ -3,6 +3,7 @@ import { freePort, ManagedProcess, startNatsServer, startProcess, startS3Server,
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Login } from './oci-client';
 
 const ROOT = resolve(__dirname, '../../../..');
 const dist = (app: string) => join(ROOT, 'dist/apps', app, 'main.js');
@@ -14,9 +15,14 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
+/** The operator's admin, as the harness configures it. */
+export const ADMIN: Login = { username: 'swr/admin', password: 'e2e-admin-password' };
+const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
 export interface RegistryUnderTest {
   /** Where clients talk to it; in distributed mode the first of several gateways. */
   readonly url: string;
+  readonly admin: Login;
   readonly gateways: GatewayProcess[];
   stop(): Promise<void>;
 }
@@ -26,15 +32,22 @@ export interface GatewayProcess {
   readonly process: ManagedProcess;
 }
 
+/** Up means every service answers: a token from IAM, then a catalog page from metadata. */
 async function ready(url: string, proc: ManagedProcess): Promise<void> {
+  const basic = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
   await waitFor(`registry at ${url}`, async () => {
     if (proc.child.exitCode !== null) throw new Error(`exited early:\n${proc.output()}`);
-    return (await fetch(`${url}/v2/_catalog?n=1`)).ok;
+    const token = await fetch(`${url}/auth/token?service=swr-registry&scope=registry:catalog:*`, { headers: { authorization: basic } });
+    if (!token.ok) return false;
+    const { token: bearer } = (await token.json()) as { token: string };
+    return (await fetch(`${url}/v2/_catalog?n=1`, { headers: { authorization: `Bearer ${bearer}` } })).ok;
   });
 }
 
 function node(app: string, env: Record<string, string>): ManagedProcess {
-  return startProcess(process.execPath, ['--enable-source-maps', dist(app)], { env: { ...process.env, SWR_LOG_LEVEL: 'warn', ...env } });
+  return startProcess(process.execPath, ['--enable-source-maps', dist(app)], {
+    env: { ...process.env, SWR_LOG_LEVEL: 'warn', SWR_ADMIN_PASSWORD: ADMIN.password, ...env },
+  });
 }
 
 /** `npm start` as a user runs it: one process, embedded Postgres, filesystem blobs. */
@@ -45,6 +58,7 @@ export async function startStandaloneRegistry(dataDir = tempDir('swr-standalone-
   await ready(url, proc);
   return {
     url,
+    admin: ADMIN,
     gateways: [{ url, process: proc }],
     stop: async () => {
       await proc.stop('SIGINT');
@@ -65,6 +79,7 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
   const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres') });
   const s3 = await startS3Server();
   const metadata = Array.from({ length: options.metadataReplicas ?? 2 }, () => node('metadata', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url }));
+  const iam = node('iam', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_ENCRYPTION_KEY: ENCRYPTION_KEY });
   const gateways: GatewayProcess[] = [];
   const startGateway = async () => {
     const port = await freePort();
@@ -87,10 +102,11 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
   for (let i = 0; i < (options.gateways ?? 2); i++) await startGateway();
   return {
     url: gateways[0].url,
+    admin: ADMIN,
     gateways,
     startGateway,
     stop: async () => {
-      await Promise.all([...gateways.map((g) => g.process.stop()), ...metadata.map((m) => m.stop())]);
+      await Promise.all([...gateways.map((g) => g.process.stop()), ...metadata.map((m) => m.stop()), iam.stop()]);
       await Promise.all([nats.stop(), postgres.stop(), s3.stop()]);
       rmSync(dir, { recursive: true, force: true });
     },

@@ -1,0 +1,105 @@
+import { importVerificationKey, RegistryTokenClaims, tokenAllows, TokenError, verifyRegistryToken } from '@swr/auth';
+import { IamRpc, RpcClient } from '@swr/contracts';
+import { OciError } from '@swr/oci';
+import type { KeyObject } from 'node:crypto';
+import type { AccessPolicy, AccessRequest } from './access';
+
+/** UNAUTHORIZED with the Bearer challenge that tells the client where to get a token, and for what. */
+export class ChallengeError extends OciError {
+  constructor(
+    message: string,
+    readonly challenge: string,
+  ) {
+    super('UNAUTHORIZED', message);
+  }
+}
+
+/** The keys IAM signs registry tokens with, fetched from IAM and refetched (at most every few seconds) when a token names a new one. */
+export class VerificationKeys {
+  private keys = new Map<string, KeyObject>();
+  private fetchedAt = 0;
+
+  constructor(
+    private readonly iam: RpcClient,
+    private readonly minRefreshMs = 5_000,
+  ) {}
+
+  current(): ReadonlyMap<string, KeyObject> {
+    return this.keys;
+  }
+
+  /** True when new keys were fetched. */
+  async refresh(): Promise<boolean> {
+    if (Date.now() - this.fetchedAt < this.minRefreshMs) return false;
+    this.fetchedAt = Date.now();
+    const { keys } = await this.iam.call(IamRpc.signingKeysList, {});
+    this.keys = new Map(keys.map((k) => [k.kid, importVerificationKey(k.publicPem)]));
+    return true;
+  }
+}
+
+export interface TokenPolicySettings {
+  readonly issuer: string;
+  readonly service: string;
+}
+
+const MAX_CACHED_TOKENS = 2_000;
+
+/**
+ * Registry access by Docker token auth: every request carries a token signed by IAM, checked here
+ * without a round trip. A verified token is remembered (until it expires) so that the signature
+ * is checked once per token, not once per request; nothing outlives the token's own life.
+ */
+export class TokenAccessPolicy implements AccessPolicy {
+  private readonly verified = new Map<string, RegistryTokenClaims>();
+
+  constructor(
+    private readonly keys: VerificationKeys,
+    private readonly settings: TokenPolicySettings,
+    private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+  ) {}
+
+  async authorize(request: AccessRequest): Promise<void> {
+    const scope = scopeOf(request);
+    const challenge = (error?: string) =>
+      [`Bearer realm="${request.realm}"`, `service="${this.settings.service}"`, ...(scope ? [`scope="${scope}"`] : []), ...(error ? [`error="${error}"`] : [])].join(',');
+    const token = /^Bearer\s+(\S+)$/i.exec(request.authorization ?? '')?.[1];
+    if (!token) throw new ChallengeError('authentication required', challenge());
+    let claims: RegistryTokenClaims;
+    try {
+      claims = await this.verify(token);
+    } catch (error) {
+      if (error instanceof TokenError) throw new ChallengeError(error.message, challenge('invalid_token'));
+      throw error;
+    }
+    const allowed = request.repository
+      ? tokenAllows(claims, request.repository, request.action)
+      : !request.catalog || claims.access.some((a) => a.type === 'registry' && a.name === 'catalog');
+    if (!allowed) throw new ChallengeError('requested access to the resource is denied', challenge('insufficient_scope'));
+  }
+
+  private async verify(token: string): Promise<RegistryTokenClaims> {
+    const now = this.nowSeconds();
+    const cached = this.verified.get(token);
+    if (cached && cached.exp > now) return cached;
+    this.verified.delete(token);
+    const check = () => verifyRegistryToken(token, this.keys.current(), { issuer: this.settings.issuer, audience: this.settings.service, now });
+    let claims: RegistryTokenClaims;
+    try {
+      claims = check();
+    } catch (error) {
+      // A key we have not seen yet (first request, or IAM rotated): fetch the keys once and retry.
+      if (!(error instanceof TokenError && error.message.includes('unknown signing key') && (await this.keys.refresh()))) throw error;
+      claims = check();
+    }
+    if (this.verified.size >= MAX_CACHED_TOKENS) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, claims);
+    return claims;
+  }
+}
+
+function scopeOf(request: AccessRequest): string | undefined {
+  if (request.catalog) return 'registry:catalog:*';
+  if (!request.repository) return undefined;
+  return `repository:${request.repository}:${request.action === 'push' ? 'pull,push' : request.action}`;
+}

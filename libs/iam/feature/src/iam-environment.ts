@@ -1,0 +1,35 @@
+import { env } from '@swr/config';
+import { z } from 'zod';
+import { REGISTRY_TOKEN_ISSUER } from '@swr/contracts';
+import type { IamSettings } from './iam-settings';
+
+/** `SWR_ENCRYPTION_KEY`: 32 random bytes, base64 (`openssl rand -base64 32`). */
+export const encryptionKey = z
+  .string()
+  .transform((v) => Buffer.from(v, 'base64'))
+  .refine((key) => key.length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+
+/** The IAM variables every process that runs the IAM module reads. */
+export const IAM_ENVIRONMENT = {
+  SWR_REGION: env.string('local-1'),
+  SWR_REGISTRY_SERVICE: env.string('swr-registry'),
+  SWR_ADMIN_ACCOUNT: env.string('swr'),
+  SWR_ADMIN_USER: env.string('admin'),
+  SWR_ADMIN_PASSWORD: z.string().min(8).optional(),
+  SWR_TOKEN_LIFETIME: env.int(300, 30),
+};
+
+type IamEnvironment = z.infer<z.ZodObject<typeof IAM_ENVIRONMENT>>;
+
+export function iamSettingsFrom(config: IamEnvironment, databaseUrl: string, key: Buffer, poolSize?: number): IamSettings {
+  return {
+    databaseUrl,
+    poolSize,
+    encryptionKey: key,
+    region: config.SWR_REGION,
+    service: config.SWR_REGISTRY_SERVICE,
+    issuer: REGISTRY_TOKEN_ISSUER,
+    registryTokenLifetimeSeconds: config.SWR_TOKEN_LIFETIME,
+    operator: { account: config.SWR_ADMIN_ACCOUNT, user: config.SWR_ADMIN_USER, password: config.SWR_ADMIN_PASSWORD },
+  };
+}

@@ -1,0 +1,65 @@
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { openDatabase } from '@swr/db';
+import { Authenticator, ensureOperatorAccount, KeyRing, RegistryTokenIssuer, SecretBox } from '@swr/iam-core';
+import { IAM_MIGRATIONS, IAM_SCHEMA, PostgresAccessGraph, PostgresCredentials, PostgresDirectory, PostgresSigningKeys } from '@swr/iam-infra';
+import type { DataSource } from 'typeorm';
+import { IamRpcController } from './iam-rpc.controller';
+import { IAM_SETTINGS, IamSettings } from './iam-settings';
+
+const IAM_DATABASE = Symbol('IamDatabase');
+
+/** Creates the operator account and the signing key on first start; closes the database on shutdown. */
+@Injectable()
+class IamLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(IAM_DATABASE) private readonly db: DataSource,
+    @Inject(IAM_SETTINGS) private readonly settings: IamSettings,
+    @Inject(KeyRing) private readonly keys: KeyRing,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const { generatedPassword } = await ensureOperatorAccount(new PostgresDirectory(this.db), this.settings.operator);
+    if (generatedPassword) {
+      const { account, user } = this.settings.operator;
+      new Logger('IAM').warn(`created account "${account}" with admin user "${user}" and password: ${generatedPassword} (shown once; set SWR_ADMIN_PASSWORD to choose it)`);
+    }
+    await this.keys.signingKey();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.db.isInitialized) await this.db.destroy();
+  }
+}
+
+/** The IAM bounded context: accounts, users, credentials, the access graph, and registry tokens. */
+@Module({})
+export class IamModule {
+  static forRoot(settings: IamSettings): DynamicModule {
+    const box = new SecretBox(settings.encryptionKey);
+    return {
+      module: IamModule,
+      controllers: [IamRpcController],
+      providers: [
+        { provide: IAM_SETTINGS, useValue: settings },
+        { provide: IAM_DATABASE, useFactory: () => openDatabase({ url: settings.databaseUrl, schema: IAM_SCHEMA, migrations: IAM_MIGRATIONS, poolSize: settings.poolSize }) },
+        {
+          provide: Authenticator,
+          useFactory: (db: DataSource) => new Authenticator(new PostgresDirectory(db), new PostgresCredentials(db), box, settings.region),
+          inject: [IAM_DATABASE],
+        },
+        { provide: KeyRing, useFactory: (db: DataSource) => new KeyRing(new PostgresSigningKeys(db), box), inject: [IAM_DATABASE] },
+        {
+          provide: RegistryTokenIssuer,
+          useFactory: (authenticator: Authenticator, db: DataSource, keys: KeyRing) =>
+            new RegistryTokenIssuer(authenticator, new PostgresAccessGraph(db), keys, {
+              issuer: settings.issuer,
+              service: settings.service,
+              lifetimeSeconds: settings.registryTokenLifetimeSeconds,
+            }),
+          inject: [Authenticator, IAM_DATABASE, KeyRing],
+        },
+        IamLifecycle,
+      ],
+    };
+  }
+}

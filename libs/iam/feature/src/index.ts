@@ -1,0 +1,3 @@
+export * from './iam-settings';
+export * from './iam.module';
+export * from './iam-environment';
