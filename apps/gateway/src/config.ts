@@ -7,6 +7,7 @@ const common = {
   SWR_NATS_URL: env.list('nats://127.0.0.1:4222'),
   SWR_LOG_LEVEL: logLevel(),
   SWR_REGISTRY_SERVICE: env.string('swr-registry'),
+  SWR_REGION: env.string('local-1'),
   /** Where clients reach the registry, when a proxy in front hides it. */
   SWR_PUBLIC_URL: z.url().optional(),
 };

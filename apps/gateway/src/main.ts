@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { acceptEmptyJsonBodies } from '@swr/api-http';
 import { ConfigError, logLevelsFrom } from '@swr/config';
 import { DistributionModule } from '@swr/distribution-feature';
+import { IamApiModule } from '@swr/iam-api';
 import { NatsRpcClient } from '@swr/messaging';
 import type { BlobStore } from '@swr/blob-store';
 import { FilesystemBlobStore, S3BlobStore } from '@swr/storage';
@@ -39,11 +41,13 @@ async function main(): Promise<void> {
           service: config.SWR_REGISTRY_SERVICE,
           publicUrl: config.SWR_PUBLIC_URL,
         }),
+        IamApiModule.forRoot({ iamRpc: rpc, region: config.SWR_REGION, publicUrl: config.SWR_PUBLIC_URL }),
       ],
     },
     new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024 }),
-    { logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
+    { logger: logLevelsFrom(config.SWR_LOG_LEVEL), bodyParser: false },
   );
+  acceptEmptyJsonBodies(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   await app.listen(config.SWR_PORT, config.SWR_HOST);
   logger.log(`gateway listening on ${config.SWR_HOST}:${config.SWR_PORT}`);

@@ -2,8 +2,10 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { logLevelsFrom } from '@swr/config';
 import { startEmbeddedPostgres } from '@swr/db';
+import { acceptEmptyJsonBodies } from '@swr/api-http';
 import { DistributionModule } from '@swr/distribution-feature';
 import { InProcessBus, InProcessRpcClient, InProcessServer } from '@swr/messaging';
+import { IamApiModule } from '@swr/iam-api';
 import { iamSettingsFrom, IamModule } from '@swr/iam-feature';
 import { MetadataModule } from '@swr/metadata-feature';
 import { FilesystemBlobStore } from '@swr/storage';
@@ -53,11 +55,13 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
             service: config.SWR_REGISTRY_SERVICE,
             publicUrl: config.SWR_PUBLIC_URL,
           }),
+          IamApiModule.forRoot({ iamRpc: rpc, region: config.SWR_REGION, publicUrl: config.SWR_PUBLIC_URL }),
         ],
       },
       new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024 }),
-      { logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
+      { logger: logLevelsFrom(config.SWR_LOG_LEVEL), bodyParser: false },
     );
+    acceptEmptyJsonBodies(app.getHttpAdapter().getInstance());
     app.connectMicroservice({ strategy: new InProcessServer(bus) });
     await app.startAllMicroservices();
     await app.listen(config.SWR_PORT, config.SWR_HOST);

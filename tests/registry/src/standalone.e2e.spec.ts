@@ -1,5 +1,6 @@
 import { OciClient, uniqueName } from './support/oci-client';
 import { describeOciConformance } from './support/oci-conformance';
+import { describeIamAndLogins } from './support/iam-suite';
 import { describeRealClients } from './support/real-clients';
 import { RegistryUnderTest, startStandaloneRegistry, tempDir } from './support/registry-under-test';
 
@@ -13,6 +14,8 @@ describe('standalone registry', () => {
   describeOciConformance(() => registry);
 
   describe('real clients', () => describeRealClients(() => registry));
+
+  describe('IAM and logins', () => describeIamAndLogins(() => registry));
 });
 
 describe('standalone registry across restarts', () => {

@@ -6,8 +6,70 @@ const secret = z.string().max(1024);
 /** IAM's name as the issuer of registry tokens; verifiers expect exactly this. */
 export const REGISTRY_TOKEN_ISSUER = 'swr-iam';
 
+/** The caller of a management request, as IAM verified it from the request's X-Auth-Token. */
+export const caller = z.object({
+  userId: z.string(),
+  userName: z.string(),
+  accountId: z.string(),
+  accountName: z.string(),
+  isAdmin: z.boolean(),
+});
+export type CallerPayload = z.infer<typeof caller>;
+
+const name = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit');
+const password = z.string().min(8).max(128);
+
+export const userView = z.object({ id: z.string(), name: z.string(), accountId: z.string(), enabled: z.boolean(), isAdmin: z.boolean(), createdAt: z.string() });
+export type UserView = z.infer<typeof userView>;
+export const accountView = z.object({ id: z.string(), name: z.string(), enabled: z.boolean(), createdAt: z.string() });
+export type AccountView = z.infer<typeof accountView>;
+export const accessKeyView = z.object({ access: z.string(), userId: z.string(), status: z.enum(['active', 'inactive']), description: z.string(), createdAt: z.string() });
+export type AccessKeyViewPayload = z.infer<typeof accessKeyView>;
+
 /** What the gateway asks the IAM service. */
 export const IamRpc = {
+  /** Keystone's password method: an X-Auth-Token for the management and IAM APIs. */
+  apiTokenIssue: rpc(
+    'iam.api-token.issue.v1',
+    z.object({ userName: z.string().max(256), password: secret, accountName: z.string().max(256) }),
+    z.object({ token: z.string(), issuedAt: z.string(), expiresAt: z.string(), caller }),
+  ),
+  apiTokenVerify: rpc('iam.api-token.verify.v1', z.object({ token: z.string().max(512) }), caller),
+
+  accountCreate: rpc(
+    'iam.account.create.v1',
+    z.object({ caller, name, admin: z.object({ name, password }) }),
+    accountView,
+  ),
+  accountList: rpc('iam.account.list.v1', z.object({ caller }), z.object({ accounts: z.array(accountView) })),
+  accountSetEnabled: rpc('iam.account.set-enabled.v1', z.object({ caller, id: z.string().max(64), enabled: z.boolean() }), accountView),
+
+  userCreate: rpc('iam.user.create.v1', z.object({ caller, name, password, enabled: z.boolean().optional() }), userView),
+  userList: rpc('iam.user.list.v1', z.object({ caller }), z.object({ users: z.array(userView) })),
+  userGet: rpc('iam.user.get.v1', z.object({ caller, id: z.string().max(64) }), userView),
+  userUpdate: rpc('iam.user.update.v1', z.object({ caller, id: z.string().max(64), password: password.optional(), enabled: z.boolean().optional() }), userView),
+  userDelete: rpc('iam.user.delete.v1', z.object({ caller, id: z.string().max(64) }), z.object({})),
+
+  accessKeyCreate: rpc(
+    'iam.access-key.create.v1',
+    z.object({ caller, userId: z.string().max(64), description: z.string().max(255).optional() }),
+    accessKeyView.extend({ secret: z.string() }),
+  ),
+  accessKeyList: rpc('iam.access-key.list.v1', z.object({ caller, userId: z.string().max(64) }), z.object({ keys: z.array(accessKeyView) })),
+  accessKeySetStatus: rpc(
+    'iam.access-key.set-status.v1',
+    z.object({ caller, access: z.string().max(64), status: z.enum(['active', 'inactive']) }),
+    accessKeyView,
+  ),
+  accessKeyDelete: rpc('iam.access-key.delete.v1', z.object({ caller, access: z.string().max(64) }), z.object({})),
+
+  /** SWR's temporary login command: a `region@<id>` login valid for `durationSeconds`. */
+  loginSecretCreate: rpc(
+    'iam.login-secret.create.v1',
+    z.object({ caller, durationSeconds: z.number().int().min(900).max(86_400) }),
+    z.object({ username: z.string(), password: z.string(), expiresAt: z.string() }),
+  ),
+
   /** The Docker token service: credentials are optional (anonymous pulls of public repositories). */
   registryTokenIssue: rpc(
     'iam.registry-token.issue.v1',

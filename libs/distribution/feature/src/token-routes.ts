@@ -46,7 +46,9 @@ export async function tokenRoutes(app: FastifyInstance, iam: RpcClient): Promise
     } catch (error) {
       const oci = toOciError(error);
       if (oci.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Basic realm="swr"');
-      return reply.code(oci.status).header('content-type', 'application/json').send(JSON.stringify(ociErrorBody([oci])));
+      // A request we cannot serve (an unknown service) is a client error, whatever the code's usual status.
+      const status = oci.code === 'UNSUPPORTED' ? 400 : oci.status;
+      return reply.code(status).header('content-type', 'application/json').send(JSON.stringify(ociErrorBody([oci])));
     }
   };
 

@@ -1,25 +1,116 @@
 import { Controller, Inject } from '@nestjs/common';
-import { IamRpc, RequestOf } from '@swr/contracts';
-import { KeyRing, RegistryTokenIssuer } from '@swr/iam-core';
+import { AccessKeyViewPayload, AccountView, IamRpc, RequestOf, UserView } from '@swr/contracts';
+import { AccessKeys, AccessKeyView, AccountRecord, Accounts, ApiTokens, KeyRing, LoginSecrets, RegistryTokenIssuer, UserRecord, Users } from '@swr/iam-core';
 import { Handles } from '@swr/messaging';
 import { IAM_SETTINGS, IamSettings } from './iam-settings';
 
-/** The IAM service's request/reply surface. */
+type Req<K extends keyof typeof IamRpc> = RequestOf<(typeof IamRpc)[K]>;
+
+const userView = (u: UserRecord): UserView => ({ id: u.id, name: u.name, accountId: u.accountId, enabled: u.enabled, isAdmin: u.isAdmin, createdAt: u.createdAt.toISOString() });
+const accountView = (a: AccountRecord): AccountView => ({ id: a.id, name: a.name, enabled: a.enabled, createdAt: a.createdAt.toISOString() });
+const keyView = (k: AccessKeyView): AccessKeyViewPayload => ({ access: k.access, userId: k.userId, status: k.status, description: k.description, createdAt: k.createdAt.toISOString() });
+
+/** The IAM service's request/reply surface: parse (done by @Handles), call, shape the answer. */
 @Controller()
 export class IamRpcController {
   constructor(
     @Inject(RegistryTokenIssuer) private readonly issuer: RegistryTokenIssuer,
     @Inject(KeyRing) private readonly keys: KeyRing,
+    @Inject(ApiTokens) private readonly apiTokens: ApiTokens,
+    @Inject(Accounts) private readonly accounts: Accounts,
+    @Inject(Users) private readonly users: Users,
+    @Inject(AccessKeys) private readonly accessKeys: AccessKeys,
+    @Inject(LoginSecrets) private readonly loginSecrets: LoginSecrets,
     @Inject(IAM_SETTINGS) private readonly settings: IamSettings,
   ) {}
 
   @Handles(IamRpc.registryTokenIssue)
-  registryTokenIssue(req: RequestOf<typeof IamRpc.registryTokenIssue>) {
+  registryTokenIssue(req: Req<'registryTokenIssue'>) {
     return this.issuer.issue(req);
   }
 
   @Handles(IamRpc.signingKeysList)
   async signingKeysList() {
     return { issuer: this.settings.issuer, service: this.settings.service, keys: await this.keys.publicKeys() };
+  }
+
+  @Handles(IamRpc.apiTokenIssue)
+  async apiTokenIssue(req: Req<'apiTokenIssue'>) {
+    const issued = await this.apiTokens.issue(req.userName, req.password, req.accountName);
+    return { token: issued.token, issuedAt: issued.issuedAt.toISOString(), expiresAt: issued.expiresAt.toISOString(), caller: issued.principal };
+  }
+
+  @Handles(IamRpc.apiTokenVerify)
+  apiTokenVerify(req: Req<'apiTokenVerify'>) {
+    return this.apiTokens.verify(req.token);
+  }
+
+  @Handles(IamRpc.accountCreate)
+  async accountCreate(req: Req<'accountCreate'>) {
+    return accountView(await this.accounts.create(req.caller, req.name, req.admin));
+  }
+
+  @Handles(IamRpc.accountList)
+  async accountList(req: Req<'accountList'>) {
+    return { accounts: (await this.accounts.list(req.caller)).map(accountView) };
+  }
+
+  @Handles(IamRpc.accountSetEnabled)
+  async accountSetEnabled(req: Req<'accountSetEnabled'>) {
+    return accountView(await this.accounts.setEnabled(req.caller, req.id, req.enabled));
+  }
+
+  @Handles(IamRpc.userCreate)
+  async userCreate(req: Req<'userCreate'>) {
+    return userView(await this.users.create(req.caller, req));
+  }
+
+  @Handles(IamRpc.userList)
+  async userList(req: Req<'userList'>) {
+    return { users: (await this.users.list(req.caller)).map(userView) };
+  }
+
+  @Handles(IamRpc.userGet)
+  async userGet(req: Req<'userGet'>) {
+    return userView(await this.users.get(req.caller, req.id));
+  }
+
+  @Handles(IamRpc.userUpdate)
+  async userUpdate(req: Req<'userUpdate'>) {
+    return userView(await this.users.update(req.caller, req.id, req));
+  }
+
+  @Handles(IamRpc.userDelete)
+  async userDelete(req: Req<'userDelete'>) {
+    await this.users.delete(req.caller, req.id);
+    return {};
+  }
+
+  @Handles(IamRpc.accessKeyCreate)
+  async accessKeyCreate(req: Req<'accessKeyCreate'>) {
+    const created = await this.accessKeys.create(req.caller, req.userId, req.description);
+    return { ...keyView(created), secret: created.secret };
+  }
+
+  @Handles(IamRpc.accessKeyList)
+  async accessKeyList(req: Req<'accessKeyList'>) {
+    return { keys: (await this.accessKeys.list(req.caller, req.userId)).map(keyView) };
+  }
+
+  @Handles(IamRpc.accessKeySetStatus)
+  async accessKeySetStatus(req: Req<'accessKeySetStatus'>) {
+    return keyView(await this.accessKeys.setStatus(req.caller, req.access, req.status));
+  }
+
+  @Handles(IamRpc.accessKeyDelete)
+  async accessKeyDelete(req: Req<'accessKeyDelete'>) {
+    await this.accessKeys.delete(req.caller, req.access);
+    return {};
+  }
+
+  @Handles(IamRpc.loginSecretCreate)
+  async loginSecretCreate(req: Req<'loginSecretCreate'>) {
+    const secret = await this.loginSecrets.create(req.caller, req.durationSeconds);
+    return { username: secret.username, password: secret.password, expiresAt: secret.expiresAt.toISOString() };
   }
 }

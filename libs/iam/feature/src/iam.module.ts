@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { openDatabase } from '@swr/db';
-import { Authenticator, ensureOperatorAccount, KeyRing, RegistryTokenIssuer, SecretBox } from '@swr/iam-core';
+import { AccessKeys, Accounts, ApiTokens, Authenticator, ensureOperatorAccount, KeyRing, LoginSecrets, RegistryTokenIssuer, SecretBox, Users } from '@swr/iam-core';
 import { IAM_MIGRATIONS, IAM_SCHEMA, PostgresAccessGraph, PostgresCredentials, PostgresDirectory, PostgresSigningKeys } from '@swr/iam-infra';
 import type { DataSource } from 'typeorm';
 import { IamRpcController } from './iam-rpc.controller';
@@ -58,6 +58,15 @@ export class IamModule {
             }),
           inject: [Authenticator, IAM_DATABASE, KeyRing],
         },
+        {
+          provide: ApiTokens,
+          useFactory: (authenticator: Authenticator, db: DataSource) => new ApiTokens(authenticator, new PostgresDirectory(db), new PostgresCredentials(db)),
+          inject: [Authenticator, IAM_DATABASE],
+        },
+        { provide: Accounts, useFactory: (db: DataSource) => new Accounts(new PostgresDirectory(db), settings.operator.account), inject: [IAM_DATABASE] },
+        { provide: Users, useFactory: (db: DataSource) => new Users(new PostgresDirectory(db)), inject: [IAM_DATABASE] },
+        { provide: AccessKeys, useFactory: (db: DataSource) => new AccessKeys(new PostgresDirectory(db), new PostgresCredentials(db), box), inject: [IAM_DATABASE] },
+        { provide: LoginSecrets, useFactory: (db: DataSource) => new LoginSecrets(new PostgresCredentials(db), settings.region), inject: [IAM_DATABASE] },
         IamLifecycle,
       ],
     };

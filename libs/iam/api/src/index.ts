@@ -1,0 +1,3 @@
+export * from './iam-api.module';
+export * from './iam-api.settings';
+export * from './identity.controller';

@@ -1,0 +1,40 @@
+import { Controller, Headers, Inject, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiError, Caller, CallerGuard, SwrErrorFilter } from '@swr/api-http';
+import { CallerPayload, IamRpc, RpcClient } from '@swr/contracts';
+import type { FastifyReply } from 'fastify';
+import { IAM_API_RPC, IAM_API_SETTINGS, IamApiSettings } from './iam-api.settings';
+
+const DEFAULT_DURATION_SECONDS = 6 * 3600;
+
+/** SWR's temporary login command: the docker login line in a header, a docker config.json `auths` in the body. */
+@Controller('v2/manage/utils')
+@UseFilters(SwrErrorFilter)
+@UseGuards(CallerGuard)
+export class LoginCommandController {
+  constructor(
+    @Inject(IAM_API_RPC) private readonly iam: RpcClient,
+    @Inject(IAM_API_SETTINGS) private readonly settings: IamApiSettings,
+  ) {}
+
+  @Post('secret')
+  async createSecret(
+    @Caller() caller: CallerPayload,
+    @Headers('host') host: string | undefined,
+    @Res() reply: FastifyReply,
+    @Query('projectname') projectName?: string,
+    @Query('duration_seconds') durationParam?: string,
+  ) {
+    if (projectName !== undefined && projectName !== this.settings.region) throw new ApiError(400, `no project ${projectName.slice(0, 64)} in this region`);
+    const durationSeconds = durationParam === undefined ? DEFAULT_DURATION_SECONDS : Number(durationParam);
+    if (!Number.isInteger(durationSeconds) || durationSeconds < 900 || durationSeconds > 86_400) {
+      throw new ApiError(400, 'duration_seconds must be a whole number of seconds from 900 (15 minutes) to 86400 (24 hours)');
+    }
+    const secret = await this.iam.call(IamRpc.loginSecretCreate, { caller, durationSeconds });
+    const registry = this.settings.publicUrl ? new URL(this.settings.publicUrl).host : (host ?? 'localhost');
+    return reply
+      .code(200)
+      .header('x-swr-dockerlogin', `docker login -u ${secret.username} -p ${secret.password} ${registry}`)
+      .header('x-swr-expireat', secret.expiresAt)
+      .send({ auths: { [registry]: { auth: Buffer.from(`${secret.username}:${secret.password}`).toString('base64') } } });
+  }
+}
