@@ -22,7 +22,9 @@ export default [
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:core', 'type:util', 'type:adapter'] },
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:core', 'type:infra', 'type:util', 'type:adapter'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:util', 'type:adapter', 'type:testing'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:infra', 'type:core', 'type:util', 'type:adapter'] },
+            // A shell composes features into a process's surface, shared by the apps that serve it.
+            { sourceTag: 'type:shell', onlyDependOnLibsWithTags: ['type:feature', 'type:infra', 'type:core', 'type:util', 'type:adapter'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:shell', 'type:feature', 'type:infra', 'type:core', 'type:util', 'type:adapter'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
           ],
         },

@@ -1,10 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { acceptEmptyJsonBodies } from '@swr/api-http';
-import { ConfigError, logLevelsFrom } from '@swr/config';
-import { DistributionModule } from '@swr/distribution-feature';
-import { IamApiModule } from '@swr/iam-api';
+import { ConfigError } from '@swr/config';
+import { createGatewayApp } from '@swr/gateway-shell';
 import { NatsRpcClient } from '@swr/messaging';
 import type { BlobStore } from '@swr/blob-store';
 import { FilesystemBlobStore, S3BlobStore } from '@swr/storage';
@@ -32,22 +28,14 @@ async function main(): Promise<void> {
   // One connection reaches every service: subjects, not connections, tell them apart.
   const rpc = new NatsRpcClient({ servers: config.SWR_NATS_URL, name: 'swr-gateway' });
   await rpc.connect();
-  const app = await NestFactory.create<NestFastifyApplication>(
-    { module: class GatewayModule {}, imports: [
-        DistributionModule.forRoot({
-          blobStore: await blobStore(config),
-          metadataRpc: rpc,
-          iamRpc: rpc,
-          service: config.SWR_REGISTRY_SERVICE,
-          publicUrl: config.SWR_PUBLIC_URL,
-        }),
-        IamApiModule.forRoot({ iamRpc: rpc, region: config.SWR_REGION, publicUrl: config.SWR_PUBLIC_URL }),
-      ],
-    },
-    new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024 }),
-    { logger: logLevelsFrom(config.SWR_LOG_LEVEL), bodyParser: false },
-  );
-  acceptEmptyJsonBodies(app.getHttpAdapter().getInstance());
+  const app = await createGatewayApp({
+    blobStore: await blobStore(config),
+    rpc,
+    service: config.SWR_REGISTRY_SERVICE,
+    region: config.SWR_REGION,
+    publicUrl: config.SWR_PUBLIC_URL,
+    logLevel: config.SWR_LOG_LEVEL,
+  });
   app.enableShutdownHooks();
   await app.listen(config.SWR_PORT, config.SWR_HOST);
   logger.log(`gateway listening on ${config.SWR_HOST}:${config.SWR_PORT}`);

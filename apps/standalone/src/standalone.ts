@@ -1,11 +1,6 @@
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { logLevelsFrom } from '@swr/config';
 import { startEmbeddedPostgres } from '@swr/db';
-import { acceptEmptyJsonBodies } from '@swr/api-http';
-import { DistributionModule } from '@swr/distribution-feature';
+import { createGatewayApp } from '@swr/gateway-shell';
 import { InProcessBus, InProcessRpcClient, InProcessServer } from '@swr/messaging';
-import { IamApiModule } from '@swr/iam-api';
 import { iamSettingsFrom, IamModule } from '@swr/iam-feature';
 import { MetadataModule } from '@swr/metadata-feature';
 import { FilesystemBlobStore } from '@swr/storage';
@@ -42,26 +37,18 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
   const bus = new InProcessBus();
   const rpc = new InProcessRpcClient(bus);
   try {
-    const app = await NestFactory.create<NestFastifyApplication>(
-      {
-        module: class StandaloneModule {},
-        imports: [
-          MetadataModule.forRoot({ databaseUrl: postgres.url }),
-          IamModule.forRoot(iamSettingsFrom(config, postgres.url, config.SWR_ENCRYPTION_KEY ?? localEncryptionKey(dataDir))),
-          DistributionModule.forRoot({
-            blobStore: new FilesystemBlobStore(resolve(dataDir, 'blobs'), { fsync: config.SWR_FS_FSYNC }),
-            metadataRpc: rpc,
-            iamRpc: rpc,
-            service: config.SWR_REGISTRY_SERVICE,
-            publicUrl: config.SWR_PUBLIC_URL,
-          }),
-          IamApiModule.forRoot({ iamRpc: rpc, region: config.SWR_REGION, publicUrl: config.SWR_PUBLIC_URL }),
-        ],
-      },
-      new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024 }),
-      { logger: logLevelsFrom(config.SWR_LOG_LEVEL), bodyParser: false },
-    );
-    acceptEmptyJsonBodies(app.getHttpAdapter().getInstance());
+    const app = await createGatewayApp({
+      blobStore: new FilesystemBlobStore(resolve(dataDir, 'blobs'), { fsync: config.SWR_FS_FSYNC }),
+      rpc,
+      service: config.SWR_REGISTRY_SERVICE,
+      region: config.SWR_REGION,
+      publicUrl: config.SWR_PUBLIC_URL,
+      logLevel: config.SWR_LOG_LEVEL,
+      alongside: [
+        MetadataModule.forRoot({ databaseUrl: postgres.url }),
+        IamModule.forRoot(iamSettingsFrom(config, postgres.url, config.SWR_ENCRYPTION_KEY ?? localEncryptionKey(dataDir))),
+      ],
+    });
     app.connectMicroservice({ strategy: new InProcessServer(bus) });
     await app.startAllMicroservices();
     await app.listen(config.SWR_PORT, config.SWR_HOST);

@@ -2,3 +2,4 @@ export * from './rpc';
 export * from './metadata/metadata.contracts';
 export * from './metadata/schemas';
 export * from './iam/iam.contracts';
+export * from './iam/iam-errors';

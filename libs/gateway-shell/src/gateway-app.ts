@@ -1,0 +1,45 @@
+import type { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { acceptEmptyJsonBodies } from '@swr/api-http';
+import type { BlobStore } from '@swr/blob-store';
+import { LogLevelName, logLevelsFrom } from '@swr/config';
+import type { RpcClient } from '@swr/contracts';
+import { DistributionModule } from '@swr/distribution-feature';
+import { IamApiModule } from '@swr/iam-api';
+
+export interface GatewayAppOptions {
+  readonly blobStore: BlobStore;
+  /** Reaches the other services: over NATS in distributed mode, in-process in standalone. */
+  readonly rpc: RpcClient;
+  readonly service: string;
+  readonly region: string;
+  readonly publicUrl?: string;
+  readonly logLevel: LogLevelName;
+  /** Modules that run in the same process (standalone mode runs every service here). */
+  readonly alongside?: DynamicModule[];
+}
+
+/**
+ * The HTTP surface of the registry, as the gateway and standalone both serve it: OCI Distribution
+ * and the token endpoint, the IAM-compatible API and the login commands, on one Fastify server.
+ */
+export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastifyApplication> {
+  const { rpc, service, region, publicUrl } = options;
+  return NestFactory.create<NestFastifyApplication>(
+    {
+      module: class GatewayModule {},
+      imports: [
+        ...(options.alongside ?? []),
+        DistributionModule.forRoot({ blobStore: options.blobStore, metadataRpc: rpc, iamRpc: rpc, service, publicUrl }),
+        IamApiModule.forRoot({ iamRpc: rpc, region, publicUrl }),
+      ],
+    },
+    new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024 }),
+    // Nest's own JSON parser would refuse the empty bodies management clients send.
+    { logger: logLevelsFrom(options.logLevel), bodyParser: false },
+  ).then((app) => {
+    acceptEmptyJsonBodies(app.getHttpAdapter().getInstance());
+    return app;
+  });
+}
