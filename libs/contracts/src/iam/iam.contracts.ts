@@ -26,6 +26,10 @@ export type AccountView = z.infer<typeof accountView>;
 export const accessKeyView = z.object({ access: z.string(), userId: z.string(), status: z.enum(['active', 'inactive']), description: z.string(), createdAt: z.string() });
 export type AccessKeyViewPayload = z.infer<typeof accessKeyView>;
 
+const grantScope = z.object({ kind: z.enum(['organization', 'repository']), name: z.string().min(1).max(255) });
+const level = z.union([z.literal(1), z.literal(3), z.literal(7)]);
+const userGrant = z.object({ userId: z.string(), userName: z.string(), level });
+
 /** What the gateway asks the IAM service. */
 export const IamRpc = {
   /** Keystone's password method: an X-Auth-Token for the management and IAM APIs. */
@@ -62,6 +66,15 @@ export const IamRpc = {
     accessKeyView,
   ),
   accessKeyDelete: rpc('iam.access-key.delete.v1', z.object({ caller, access: z.string().max(64) }), z.object({})),
+
+  /** Organization and repository permissions (levels 1 read, 3 write, 7 manage). */
+  grantsView: rpc('iam.grants.view.v1', z.object({ caller, scope: grantScope }), z.object({ name: z.string(), self: userGrant, others: z.array(userGrant) })),
+  grantsSet: rpc(
+    'iam.grants.set.v1',
+    z.object({ caller, scope: grantScope, mode: z.enum(['add', 'change']), grants: z.array(z.object({ userId: z.string().max(64), level })).min(1).max(100) }),
+    z.object({}),
+  ),
+  grantsRevoke: rpc('iam.grants.revoke.v1', z.object({ caller, scope: grantScope, userIds: z.array(z.string().max(64)).min(1).max(100) }), z.object({})),
 
   /** SWR's temporary login command: a `region@<id>` login valid for `durationSeconds`. */
   loginSecretCreate: rpc(

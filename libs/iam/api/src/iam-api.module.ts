@@ -4,6 +4,7 @@ import type { RpcClient } from '@swr/contracts';
 import { IAM_API_RPC, IAM_API_SETTINGS, IamApiSettings } from './iam-api.settings';
 import { IdentityController } from './identity.controller';
 import { LoginCommandController } from './login-command.controller';
+import { PermissionsController } from './permissions.controller';
 
 /** The IAM-compatible HTTP API and SWR's login commands, served by the gateway. */
 @Module({})
@@ -11,7 +12,7 @@ export class IamApiModule {
   static forRoot(options: IamApiSettings & { iamRpc: RpcClient }): DynamicModule {
     return {
       module: IamApiModule,
-      controllers: [IdentityController, LoginCommandController],
+      controllers: [IdentityController, LoginCommandController, PermissionsController],
       providers: [
         { provide: IAM_API_RPC, useValue: options.iamRpc },
         { provide: API_IAM_RPC, useValue: options.iamRpc },

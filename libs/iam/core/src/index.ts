@@ -7,6 +7,7 @@ export * from './iam-error';
 export * from './key-ring';
 export * from './login-secrets';
 export * from './ports';
+export * from './permissions';
 export * from './principal';
 export * from './registry-token-issuer';
 export * from './secrets';

@@ -89,10 +89,24 @@ export interface Grant {
   readonly level: PermissionLevel;
 }
 
+/** What a permission is on: a whole organization, or one repository (`org/repo`). */
+export interface GrantScope {
+  readonly kind: 'organization' | 'repository';
+  readonly name: string;
+}
+
 /** Who owns which organization, who may do what in it, and which repositories are public or shared. */
 export interface AccessGraph {
   /** Facts for the registry's access decision about `repository`, seen from the caller. */
   facts(repository: { organization: string; name: string }, caller?: { accountId: string; userId: string }): Promise<RepositoryAccessFacts>;
   /** Records `accountId` as the owner of a new organization; false when another account owns it. */
   claimOrganization(organization: string, accountId: string): Promise<boolean>;
+  organizationOwner(organization: string): Promise<string | undefined>;
+  grantLevel(scope: GrantScope, userId: string): Promise<PermissionLevel | undefined>;
+  listGrants(scope: GrantScope): Promise<Grant[]>;
+  /** Adds grants; none is written when one of the users already has a grant there (the ids are returned). */
+  addGrants(scope: GrantScope, grants: readonly Grant[]): Promise<string[] | undefined>;
+  /** Changes existing grants; none is written when one of the users has none there (the ids are returned). */
+  changeGrants(scope: GrantScope, grants: readonly Grant[]): Promise<string[] | undefined>;
+  removeGrants(scope: GrantScope, userIds: readonly string[]): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { AccessKeyViewPayload, AccountView, IamRpc, RequestOf, UserView } from '@swr/contracts';
-import { AccessKeys, AccessKeyView, AccountRecord, Accounts, ApiTokens, KeyRing, LoginSecrets, RegistryTokenIssuer, UserRecord, Users } from '@swr/iam-core';
+import { AccessKeys, AccessKeyView, AccountRecord, Accounts, ApiTokens, KeyRing, LoginSecrets, Permissions, RegistryTokenIssuer, UserRecord, Users } from '@swr/iam-core';
 import { Handles } from '@swr/messaging';
 import { IAM_SETTINGS, IamSettings } from './iam-settings';
 
@@ -21,6 +21,7 @@ export class IamRpcController {
     @Inject(Users) private readonly users: Users,
     @Inject(AccessKeys) private readonly accessKeys: AccessKeys,
     @Inject(LoginSecrets) private readonly loginSecrets: LoginSecrets,
+    @Inject(Permissions) private readonly permissions: Permissions,
     @Inject(IAM_SETTINGS) private readonly settings: IamSettings,
   ) {}
 
@@ -105,6 +106,23 @@ export class IamRpcController {
   @Handles(IamRpc.accessKeyDelete)
   async accessKeyDelete(req: Req<'accessKeyDelete'>) {
     await this.accessKeys.delete(req.caller, req.access);
+    return {};
+  }
+
+  @Handles(IamRpc.grantsView)
+  grantsView(req: Req<'grantsView'>) {
+    return this.permissions.view(req.caller, req.scope);
+  }
+
+  @Handles(IamRpc.grantsSet)
+  async grantsSet(req: Req<'grantsSet'>) {
+    await this.permissions.grant(req.caller, req.scope, req.grants, req.mode);
+    return {};
+  }
+
+  @Handles(IamRpc.grantsRevoke)
+  async grantsRevoke(req: Req<'grantsRevoke'>) {
+    await this.permissions.revoke(req.caller, req.scope, req.userIds);
     return {};
   }
 

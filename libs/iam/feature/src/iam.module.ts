@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { openDatabase } from '@swr/db';
-import { AccessKeys, Accounts, ApiTokens, Authenticator, ensureOperatorAccount, KeyRing, LoginSecrets, RegistryTokenIssuer, SecretBox, Users } from '@swr/iam-core';
+import { AccessKeys, Accounts, ApiTokens, Authenticator, ensureOperatorAccount, KeyRing, LoginSecrets, Permissions, RegistryTokenIssuer, SecretBox, Users } from '@swr/iam-core';
 import { IAM_MIGRATIONS, IAM_SCHEMA, PostgresAccessGraph, PostgresCredentials, PostgresDirectory, PostgresSigningKeys } from '@swr/iam-infra';
 import type { DataSource } from 'typeorm';
 import { IamRpcController } from './iam-rpc.controller';
@@ -67,6 +67,7 @@ export class IamModule {
         { provide: Users, useFactory: (db: DataSource) => new Users(new PostgresDirectory(db)), inject: [IAM_DATABASE] },
         { provide: AccessKeys, useFactory: (db: DataSource) => new AccessKeys(new PostgresDirectory(db), new PostgresCredentials(db), box), inject: [IAM_DATABASE] },
         { provide: LoginSecrets, useFactory: (db: DataSource) => new LoginSecrets(new PostgresCredentials(db), settings.region), inject: [IAM_DATABASE] },
+        { provide: Permissions, useFactory: (db: DataSource) => new Permissions(new PostgresAccessGraph(db), new PostgresDirectory(db)), inject: [IAM_DATABASE] },
         IamLifecycle,
       ],
     };

@@ -1,5 +1,5 @@
 import type { PermissionLevel, RepositoryAccessFacts } from '@swr/auth';
-import type { AccessGraph } from '@swr/iam-core';
+import type { AccessGraph, Grant, GrantScope } from '@swr/iam-core';
 import type { DataSource } from 'typeorm';
 
 interface FactsRow {
@@ -34,9 +34,58 @@ export class PostgresAccessGraph implements AccessGraph {
     };
   }
 
+  async organizationOwner(organization: string): Promise<string | undefined> {
+    const rows: Array<{ account_id: string }> = await this.db.query('SELECT account_id FROM iam.organization WHERE name = $1', [organization]);
+    return rows[0]?.account_id;
+  }
+
+  async grantLevel(scope: GrantScope, userId: string): Promise<PermissionLevel | undefined> {
+    const rows: Array<{ level: number }> = await this.db.query(`SELECT level FROM ${table(scope)} WHERE ${column(scope)} = $1 AND user_id = $2`, [scope.name, userId]);
+    return rows[0]?.level as PermissionLevel | undefined;
+  }
+
+  async listGrants(scope: GrantScope): Promise<Grant[]> {
+    const rows: Array<{ user_id: string; level: number }> = await this.db.query(`SELECT user_id, level FROM ${table(scope)} WHERE ${column(scope)} = $1 ORDER BY user_id`, [scope.name]);
+    return rows.map((r) => ({ userId: r.user_id, level: r.level as PermissionLevel }));
+  }
+
+  async addGrants(scope: GrantScope, grants: readonly Grant[]): Promise<string[] | undefined> {
+    return this.db.transaction(async (tx) => {
+      const existing: Array<{ user_id: string }> = await tx.query(`SELECT user_id FROM ${table(scope)} WHERE ${column(scope)} = $1 AND user_id = ANY($2::uuid[]) FOR UPDATE`, [
+        scope.name,
+        grants.map((g) => g.userId),
+      ]);
+      if (existing.length) return existing.map((r) => r.user_id);
+      for (const grant of grants) await tx.query(`INSERT INTO ${table(scope)} (${column(scope)}, user_id, level) VALUES ($1, $2, $3)`, [scope.name, grant.userId, grant.level]);
+      return undefined;
+    });
+  }
+
+  async changeGrants(scope: GrantScope, grants: readonly Grant[]): Promise<string[] | undefined> {
+    return this.db.transaction(async (tx) => {
+      const existing: Array<{ user_id: string }> = await tx.query(`SELECT user_id FROM ${table(scope)} WHERE ${column(scope)} = $1 AND user_id = ANY($2::uuid[]) FOR UPDATE`, [
+        scope.name,
+        grants.map((g) => g.userId),
+      ]);
+      const present = new Set(existing.map((r) => r.user_id));
+      const missing = grants.filter((g) => !present.has(g.userId)).map((g) => g.userId);
+      if (missing.length) return missing;
+      for (const grant of grants) await tx.query(`UPDATE ${table(scope)} SET level = $3 WHERE ${column(scope)} = $1 AND user_id = $2`, [scope.name, grant.userId, grant.level]);
+      return undefined;
+    });
+  }
+
+  async removeGrants(scope: GrantScope, userIds: readonly string[]): Promise<void> {
+    await this.db.query(`DELETE FROM ${table(scope)} WHERE ${column(scope)} = $1 AND user_id::text = ANY($2::text[])`, [scope.name, userIds]);
+  }
+
   async claimOrganization(organization: string, accountId: string): Promise<boolean> {
     await this.db.query('INSERT INTO iam.organization (name, account_id) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [organization, accountId]);
     const rows: Array<{ account_id: string }> = await this.db.query('SELECT account_id FROM iam.organization WHERE name = $1', [organization]);
     return rows[0]?.account_id === accountId;
   }
 }
+
+/** Table and key column of a scope's grants: fixed names, never from input. */
+const table = (scope: GrantScope) => (scope.kind === 'organization' ? 'iam.organization_permission' : 'iam.repository_permission');
+const column = (scope: GrantScope) => (scope.kind === 'organization' ? 'organization' : 'repository');

@@ -23,6 +23,9 @@ interface UserRow {
 const USER_COLUMNS = `u.id, u.account_id, a.name AS account_name, u.name, u.password_hash, u.is_admin,
   (u.enabled AND a.enabled) AS enabled, u.created_at`;
 
+/** Ids come from requests: anything that is not a UUID names nothing (and never reaches a uuid column). */
+const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id);
+
 const toAccount = (r: AccountRow): AccountRecord => ({ id: r.id, name: r.name, enabled: r.enabled, createdAt: r.created_at });
 const toUser = (r: UserRow): UserRecord => ({
   id: r.id,
@@ -61,6 +64,7 @@ export class PostgresDirectory implements Directory {
   }
 
   async setAccountEnabled(id: string, enabled: boolean) {
+    if (!isUuid(id)) return false;
     const rows: AccountRow[] = await this.db.query('WITH changed AS (UPDATE iam.account SET enabled = $2 WHERE id = $1 RETURNING *) SELECT * FROM changed', [id, enabled]);
     return rows.length > 0;
   }
@@ -78,6 +82,7 @@ export class PostgresDirectory implements Directory {
   }
 
   async findUser(id: string) {
+    if (!isUuid(id)) return undefined;
     const rows: UserRow[] = await this.db.query(`SELECT ${USER_COLUMNS} FROM iam.iam_user u JOIN iam.account a ON a.id = u.account_id WHERE u.id = $1`, [id]);
     return rows.length ? toUser(rows[0]) : undefined;
   }
@@ -97,6 +102,7 @@ export class PostgresDirectory implements Directory {
   }
 
   async updateUser(id: string, change: { passwordHash?: string; enabled?: boolean }) {
+    if (!isUuid(id)) return undefined;
     await this.db.query('UPDATE iam.iam_user SET password_hash = COALESCE($2, password_hash), enabled = COALESCE($3, enabled) WHERE id = $1', [
       id,
       change.passwordHash ?? null,
@@ -106,6 +112,7 @@ export class PostgresDirectory implements Directory {
   }
 
   async deleteUser(id: string) {
+    if (!isUuid(id)) return false;
     const rows: Array<{ id: string }> = await this.db.query('WITH gone AS (DELETE FROM iam.iam_user WHERE id = $1 RETURNING id) SELECT id FROM gone', [id]);
     return rows.length > 0;
   }

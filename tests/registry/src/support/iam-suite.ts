@@ -127,6 +127,59 @@ export function describeIamAndLogins(registry: () => RegistryUnderTest): void {
     expect(locked.json().errors[0]).toMatchObject({ code: 'TOOMANYREQUESTS', message: expect.stringMatching(/too many failed logins.*try again after/) });
   });
 
+  it('lets a read user pull and not push, a write user push and not delete, as granted and revoked through SWR’s permission API', async () => {
+    const org = `perm${Date.now()}`;
+    const name = `${org}/team/app`;
+    const admin = new OciClient(url, registry().admin);
+    await admin.pushImage(name, 'v1');
+    const account = registry().admin.username.split('/')[0];
+    const makeUser = async (who: string) => {
+      const res = await call('POST', '/v3/users', adminToken, { user: { name: `${who}${Date.now()}`, password: `${who}-password` } });
+      return { id: res.json().user.id as string, name: res.json().user.name as string, client: new OciClient(url, { username: `${account}/${res.json().user.name}`, password: `${who}-password` }) };
+    };
+    const reader = await makeUser('reader');
+    const writer = await makeUser('writer');
+    const canPull = async (c: OciClient) => (await c.request('GET', `/v2/${name}/manifests/v1`)).status === 200;
+    const canPush = async (c: OciClient) => (await c.request('POST', `/v2/${name}/blobs/uploads/`)).status === 202;
+    const canDelete = async (c: OciClient) => (await c.request('DELETE', `/v2/${name}/manifests/nope`)).status === 404;
+
+    expect(await canPull(reader.client)).toBe(false);
+    const grant = await call('POST', `/v2/manage/namespaces/${org}/access`, adminToken, [{ user_id: reader.id, user_name: reader.name, auth: 1 }]);
+    expect(grant.status).toBe(200);
+    expect((await call('POST', `/v2/manage/namespaces/${org}/access`, adminToken, [{ user_id: reader.id, user_name: reader.name, auth: 1 }])).status).toBe(409);
+    expect([await canPull(reader.client), await canPush(reader.client)]).toEqual([true, false]);
+
+    expect((await call('POST', `/v2/manage/namespaces/${org}/repos/team$app/access`, adminToken, [{ user_id: writer.id, user_name: writer.name, auth: 3 }])).status).toBe(201);
+    expect([await canPull(writer.client), await canPush(writer.client), await canDelete(writer.client)]).toEqual([true, true, false]);
+    await writer.client.pushImage(name, 'by-writer');
+
+    // Seeing an organization (read) is not managing it; with only a repository grant it is not even seen.
+    const readerToken = (await keystone(account, reader.name, 'reader-password')).header('x-subject-token') as string;
+    expect((await call('POST', `/v2/manage/namespaces/${org}/access`, readerToken, [{ user_id: writer.id, user_name: writer.name, auth: 7 }])).status).toBe(403);
+    const writerToken = (await keystone(account, writer.name, 'writer-password')).header('x-subject-token') as string;
+    expect((await call('GET', `/v2/manage/namespaces/${org}/access`, writerToken)).status).toBe(404);
+
+    expect((await call('PATCH', `/v2/manage/namespaces/${org}/access`, adminToken, [{ user_id: reader.id, user_name: reader.name, auth: 7 }])).status).toBe(201);
+    expect(await canDelete(reader.client)).toBe(true);
+    const view = (await call('GET', `/v2/manage/namespaces/${org}/access`, adminToken)).json();
+    expect(view).toMatchObject({ name: org, self_auth: { auth: 7 }, others_auths: [{ user_id: reader.id, user_name: reader.name, auth: 7 }] });
+    expect((await call('GET', `/v2/manage/namespaces/${org}/repos/team$app/access`, adminToken)).json().others_auths).toEqual([
+      { user_id: writer.id, user_name: writer.name, auth: 3 },
+    ]);
+
+    expect((await call('DELETE', `/v2/manage/namespaces/${org}/access`, adminToken, [reader.id])).status).toBe(204);
+    // A token already issued lives out its short life; the next one carries the revocation.
+    expect(await canPull(new OciClient(url, { username: `${account}/${reader.name}`, password: 'reader-password' }))).toBe(false);
+
+    for (const body of [[{ user_id: reader.id, user_name: reader.name, auth: 5 }], [{ user_id: 'not-a-user', user_name: 'x', auth: 1 }], {}, []]) {
+      const res = await call('POST', `/v2/manage/namespaces/${org}/access`, adminToken, body);
+      expect(res.status).toBe(400);
+      expect(res.json().error_code).toMatch(/^SVCSTG\.SWR\.400/);
+    }
+    expect((await call('GET', `/v2/manage/namespaces/${org}/access`)).status).toBe(401);
+    expect((await call('GET', `/v2/manage/namespaces/no-such-org-${Date.now()}/access`, adminToken)).status).toBe(404);
+  });
+
   describe('escalation', () => {
     const tokenFor = async (scope: string, service = 'swr-registry') => {
       const { username, password } = registry().admin;
