@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly detail?: unknown,
+    /** The 4-digit id of an SWR error code, where the spec names one (`SVCSTG.SWR.<status><id>`). */
+    readonly codeId?: string,
   ) {
     super(message);
     this.name = 'ApiError';

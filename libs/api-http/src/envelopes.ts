@@ -1,4 +1,4 @@
-import { messageOf, statusOf } from './api-error';
+import { ApiError, messageOf, statusOf } from './api-error';
 
 export interface ErrorReply {
   readonly status: number;
@@ -11,7 +11,7 @@ export interface ErrorReply {
  */
 export function swrError(error: unknown, id = '0000'): ErrorReply {
   const status = statusOf(error);
-  const code = `SVCSTG.SWR.${status}${id}`;
+  const code = `SVCSTG.SWR.${status}${error instanceof ApiError && error.codeId ? error.codeId : id}`;
   const message = messageOf(error, status);
   return {
     status,

@@ -30,6 +30,22 @@ const grantScope = z.object({ kind: z.enum(['organization', 'repository']), name
 const level = z.union([z.literal(1), z.literal(3), z.literal(7)]);
 const userGrant = z.object({ userId: z.string(), userName: z.string(), level });
 
+export const shareView = z.object({
+  repository: z.string(),
+  accessDomain: z.string(),
+  permit: z.literal('read'),
+  deadline: z.string(),
+  description: z.string(),
+  creatorId: z.string(),
+  creatorName: z.string(),
+  created: z.string(),
+  updated: z.string(),
+  active: z.boolean(),
+});
+export type ShareView = z.infer<typeof shareView>;
+const shareTerms = { permit: z.string().max(16), deadline: z.string().max(64), description: z.string().max(1000).optional() };
+const sharedRepository = { caller, repository: z.string().min(3).max(255) };
+
 /** What the gateway asks the IAM service. */
 export const IamRpc = {
   /** Keystone's password method: an X-Auth-Token for the management and IAM APIs. */
@@ -75,6 +91,13 @@ export const IamRpc = {
     z.object({}),
   ),
   grantsRevoke: rpc('iam.grants.revoke.v1', z.object({ caller, scope: grantScope, userIds: z.array(z.string().max(64)).min(1).max(100) }), z.object({})),
+
+  /** Sharing private repositories with other accounts (`access-domains`). */
+  shareCreate: rpc('iam.share.create.v1', z.object({ ...sharedRepository, accessDomain: z.string().max(64), ...shareTerms }), shareView),
+  shareList: rpc('iam.share.list.v1', z.object(sharedRepository), z.object({ shares: z.array(shareView) })),
+  shareGet: rpc('iam.share.get.v1', z.object({ ...sharedRepository, accessDomain: z.string().max(64) }), shareView),
+  shareUpdate: rpc('iam.share.update.v1', z.object({ ...sharedRepository, accessDomain: z.string().max(64), ...shareTerms }), shareView),
+  shareDelete: rpc('iam.share.delete.v1', z.object({ ...sharedRepository, accessDomain: z.string().max(64) }), z.object({})),
 
   /** SWR's temporary login command: a `region@<id>` login valid for `durationSeconds`. */
   loginSecretCreate: rpc(

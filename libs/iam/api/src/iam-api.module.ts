@@ -5,6 +5,7 @@ import { IAM_API_RPC, IAM_API_SETTINGS, IamApiSettings } from './iam-api.setting
 import { IdentityController } from './identity.controller';
 import { LoginCommandController } from './login-command.controller';
 import { PermissionsController } from './permissions.controller';
+import { SharesController } from './shares.controller';
 
 /** The IAM-compatible HTTP API and SWR's login commands, served by the gateway. */
 @Module({})
@@ -12,7 +13,7 @@ export class IamApiModule {
   static forRoot(options: IamApiSettings & { iamRpc: RpcClient }): DynamicModule {
     return {
       module: IamApiModule,
-      controllers: [IdentityController, LoginCommandController, PermissionsController],
+      controllers: [IdentityController, LoginCommandController, PermissionsController, SharesController],
       providers: [
         { provide: IAM_API_RPC, useValue: options.iamRpc },
         { provide: API_IAM_RPC, useValue: options.iamRpc },

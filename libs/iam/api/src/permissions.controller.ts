@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Us
 import { Caller, CallerGuard, parseBody, SwrErrorFilter } from '@swr/api-http';
 import { CallerPayload, IamRpc, RpcClient } from '@swr/contracts';
 import { z } from 'zod';
-import { IAM_API_RPC } from './iam-api.settings';
+import { IAM_API_RPC, repositoryName } from './iam-api.settings';
 
 const userAuths = z
   .array(z.object({ user_id: z.string().min(1).max(64), user_name: z.string().max(64), auth: z.union([z.literal(1), z.literal(3), z.literal(7)]) }))
@@ -12,8 +12,7 @@ const userIds = z.array(z.string().min(1).max(64)).min(1).max(100);
 
 type Scope = { kind: 'organization' | 'repository'; name: string };
 
-/** `{repository}` path segments write `/` as `$` (SWR's rule), so `a$b` is repository `a/b`. */
-const repositoryScope = (namespace: string, repository: string): Scope => ({ kind: 'repository', name: `${namespace}/${repository.replace(/\$/g, '/')}` });
+const repositoryScope = (namespace: string, repository: string): Scope => ({ kind: 'repository', name: repositoryName(namespace, repository) });
 const organizationScope = (namespace: string): Scope => ({ kind: 'organization', name: namespace });
 
 /** SWR's organization and repository permission APIs, with their documented status codes. */

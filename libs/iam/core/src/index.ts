@@ -11,4 +11,5 @@ export * from './permissions';
 export * from './principal';
 export * from './registry-token-issuer';
 export * from './secrets';
+export * from './shares';
 export * from './users';

@@ -73,6 +73,17 @@ export class Permissions {
     return Math.max(organization, repository) as PermissionLevel;
   }
 
+  /** Sharing a repository with other accounts takes manage (7) on it or on its organization. */
+  async assertManages(caller: Principal, repository: string): Promise<void> {
+    const { organization, repository: level } = await this.levels(caller, { kind: 'repository', name: repository });
+    if (organization !== 7 && level !== 7) throw new IamError('IAM_FORBIDDEN', `sharing ${repository} needs the manage permission`);
+  }
+
+  /** Reading a repository's shares takes any permission there. */
+  async assertSees(caller: Principal, repository: string): Promise<void> {
+    await this.levels(caller, { kind: 'repository', name: repository });
+  }
+
   private async mayManage(caller: Principal, scope: GrantScope): Promise<void> {
     const { organization, repository } = await this.levels(caller, scope);
     const allowed = scope.kind === 'organization' ? organization === 7 : organization >= 3 || repository === 7;

@@ -89,6 +89,33 @@ export interface Grant {
   readonly level: PermissionLevel;
 }
 
+export interface ShareRecord {
+  readonly repository: string;
+  readonly accountId: string;
+  readonly accountName: string;
+  readonly permit: 'read';
+  /** The first instant the share no longer holds; undefined for `forever`. */
+  readonly endsAt?: Date;
+  readonly description: string;
+  readonly creatorId: string;
+  readonly creatorName: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export type NewShare = Pick<ShareRecord, 'repository' | 'accountId' | 'permit' | 'endsAt' | 'description' | 'creatorId' | 'creatorName'>;
+
+/** Private repositories shared with other accounts, pull only, until a deadline. */
+export interface ShareStore {
+  /** False when the repository is already shared with that account. */
+  add(share: NewShare): Promise<boolean>;
+  list(repository: string): Promise<ShareRecord[]>;
+  find(repository: string, accountName: string): Promise<ShareRecord | undefined>;
+  update(repository: string, accountId: string, change: Pick<ShareRecord, 'permit' | 'endsAt' | 'description'>): Promise<boolean>;
+  remove(repository: string, accountId: string): Promise<boolean>;
+  count(repository: string): Promise<number>;
+}
+
 /** What a permission is on: a whole organization, or one repository (`org/repo`). */
 export interface GrantScope {
   readonly kind: 'organization' | 'repository';

@@ -1,6 +1,21 @@
 import { Controller, Inject } from '@nestjs/common';
-import { AccessKeyViewPayload, AccountView, IamRpc, RequestOf, UserView } from '@swr/contracts';
-import { AccessKeys, AccessKeyView, AccountRecord, Accounts, ApiTokens, KeyRing, LoginSecrets, Permissions, RegistryTokenIssuer, UserRecord, Users } from '@swr/iam-core';
+import { AccessKeyViewPayload, AccountView, IamRpc, RequestOf, ShareView, UserView } from '@swr/contracts';
+import {
+  AccessKeys,
+  AccessKeyView,
+  AccountRecord,
+  Accounts,
+  ApiTokens,
+  KeyRing,
+  LoginSecrets,
+  Permissions,
+  RegistryTokenIssuer,
+  ShareRecord,
+  shareDeadline,
+  Shares,
+  UserRecord,
+  Users,
+} from '@swr/iam-core';
 import { Handles } from '@swr/messaging';
 import { IAM_SETTINGS, IamSettings } from './iam-settings';
 
@@ -8,6 +23,18 @@ type Req<K extends keyof typeof IamRpc> = RequestOf<(typeof IamRpc)[K]>;
 
 const userView = (u: UserRecord): UserView => ({ id: u.id, name: u.name, accountId: u.accountId, enabled: u.enabled, isAdmin: u.isAdmin, createdAt: u.createdAt.toISOString() });
 const accountView = (a: AccountRecord): AccountView => ({ id: a.id, name: a.name, enabled: a.enabled, createdAt: a.createdAt.toISOString() });
+const shareView = (s: ShareRecord, active: boolean): ShareView => ({
+  repository: s.repository,
+  accessDomain: s.accountName,
+  permit: s.permit,
+  deadline: shareDeadline(s),
+  description: s.description,
+  creatorId: s.creatorId,
+  creatorName: s.creatorName,
+  created: s.createdAt.toISOString(),
+  updated: s.updatedAt.toISOString(),
+  active,
+});
 const keyView = (k: AccessKeyView): AccessKeyViewPayload => ({ access: k.access, userId: k.userId, status: k.status, description: k.description, createdAt: k.createdAt.toISOString() });
 
 /** The IAM service's request/reply surface: parse (done by @Handles), call, shape the answer. */
@@ -22,6 +49,7 @@ export class IamRpcController {
     @Inject(AccessKeys) private readonly accessKeys: AccessKeys,
     @Inject(LoginSecrets) private readonly loginSecrets: LoginSecrets,
     @Inject(Permissions) private readonly permissions: Permissions,
+    @Inject(Shares) private readonly shares: Shares,
     @Inject(IAM_SETTINGS) private readonly settings: IamSettings,
   ) {}
 
@@ -123,6 +151,35 @@ export class IamRpcController {
   @Handles(IamRpc.grantsRevoke)
   async grantsRevoke(req: Req<'grantsRevoke'>) {
     await this.permissions.revoke(req.caller, req.scope, req.userIds);
+    return {};
+  }
+
+  @Handles(IamRpc.shareCreate)
+  async shareCreate(req: Req<'shareCreate'>) {
+    const share = await this.shares.create(req.caller, req.repository, req.accessDomain, req);
+    return shareView(share, this.shares.isActive(share));
+  }
+
+  @Handles(IamRpc.shareList)
+  async shareList(req: Req<'shareList'>) {
+    return { shares: (await this.shares.list(req.caller, req.repository)).map((s) => shareView(s, this.shares.isActive(s))) };
+  }
+
+  @Handles(IamRpc.shareGet)
+  async shareGet(req: Req<'shareGet'>) {
+    const share = await this.shares.get(req.caller, req.repository, req.accessDomain);
+    return shareView(share, this.shares.isActive(share));
+  }
+
+  @Handles(IamRpc.shareUpdate)
+  async shareUpdate(req: Req<'shareUpdate'>) {
+    const share = await this.shares.update(req.caller, req.repository, req.accessDomain, req);
+    return shareView(share, this.shares.isActive(share));
+  }
+
+  @Handles(IamRpc.shareDelete)
+  async shareDelete(req: Req<'shareDelete'>) {
+    await this.shares.delete(req.caller, req.repository, req.accessDomain);
     return {};
   }
 

@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { openDatabase } from '@swr/db';
-import { AccessKeys, Accounts, ApiTokens, Authenticator, ensureOperatorAccount, KeyRing, LoginSecrets, Permissions, RegistryTokenIssuer, SecretBox, Users } from '@swr/iam-core';
-import { IAM_MIGRATIONS, IAM_SCHEMA, PostgresAccessGraph, PostgresCredentials, PostgresDirectory, PostgresSigningKeys } from '@swr/iam-infra';
+import { AccessKeys, Accounts, ApiTokens, Authenticator, ensureOperatorAccount, KeyRing, LoginSecrets, Permissions, RegistryTokenIssuer, SecretBox, Shares, Users } from '@swr/iam-core';
+import { IAM_MIGRATIONS, IAM_SCHEMA, PostgresAccessGraph, PostgresCredentials, PostgresDirectory, PostgresShareStore, PostgresSigningKeys } from '@swr/iam-infra';
 import type { DataSource } from 'typeorm';
 import { IamRpcController } from './iam-rpc.controller';
 import { IAM_SETTINGS, IamSettings } from './iam-settings';
@@ -68,6 +68,11 @@ export class IamModule {
         { provide: AccessKeys, useFactory: (db: DataSource) => new AccessKeys(new PostgresDirectory(db), new PostgresCredentials(db), box), inject: [IAM_DATABASE] },
         { provide: LoginSecrets, useFactory: (db: DataSource) => new LoginSecrets(new PostgresCredentials(db), settings.region), inject: [IAM_DATABASE] },
         { provide: Permissions, useFactory: (db: DataSource) => new Permissions(new PostgresAccessGraph(db), new PostgresDirectory(db)), inject: [IAM_DATABASE] },
+        {
+          provide: Shares,
+          useFactory: (db: DataSource, permissions: Permissions) => new Shares(new PostgresShareStore(db), new PostgresDirectory(db), permissions),
+          inject: [IAM_DATABASE, Permissions],
+        },
         IamLifecycle,
       ],
     };

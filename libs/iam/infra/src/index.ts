@@ -2,3 +2,4 @@ export * from './migrations';
 export * from './postgres-access-graph';
 export * from './postgres-credentials';
 export * from './postgres-directory';
+export * from './postgres-share-store';

@@ -180,6 +180,43 @@ export function describeIamAndLogins(registry: () => RegistryUnderTest): void {
     expect((await call('GET', `/v2/manage/namespaces/no-such-org-${Date.now()}/access`, adminToken)).status).toBe(404);
   });
 
+  it('lets another account pull a shared repository until the end of its deadline day, and only pull', async () => {
+    const tenant = `sharee${Date.now()}`;
+    expect((await call('POST', '/v3/domains', adminToken, { domain: { name: tenant }, admin: { name: 'boss', password: 'boss-password-1' } })).status).toBe(201);
+    const owner = new OciClient(url, registry().admin);
+    const org = `shared${Date.now()}`;
+    const name = `${org}/team/app`;
+    await owner.pushImage(name, 'v1');
+    const sharee = () => new OciClient(url, { username: `${tenant}/boss`, password: 'boss-password-1' });
+    const canPull = async () => (await sharee().request('GET', `/v2/${name}/manifests/v1`)).status === 200;
+    const base = `/v2/manage/namespaces/${org}/repositories/team$app/access-domains`;
+    expect(await canPull()).toBe(false);
+
+    expect((await call('POST', base, adminToken, { access_domain: tenant, permit: 'write', deadline: 'forever' })).status).toBe(400);
+    expect((await call('POST', base, adminToken, { access_domain: 'no-such-account', permit: 'read', deadline: 'forever' })).status).toBe(400);
+    expect((await call('POST', base, adminToken, { access_domain: tenant, permit: 'read', deadline: 'forever', description: 'ci' })).status).toBe(201);
+    expect((await call('POST', base, adminToken, { access_domain: tenant, permit: 'read', deadline: 'forever' })).status).toBe(409);
+    expect(await canPull()).toBe(true);
+    expect((await sharee().request('POST', `/v2/${name}/blobs/uploads/`)).status).toBe(401);
+
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await call('PATCH', `${base}/${tenant}`, adminToken, { permit: 'read', deadline: `${today}T00:00:00Z` })).status).toBe(201);
+    expect(await canPull()).toBe(true);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    expect((await call('PATCH', `${base}/${tenant}`, adminToken, { permit: 'read', deadline: `${yesterday}T12:00:00Z` })).status).toBe(201);
+    expect(await canPull()).toBe(false);
+
+    const shown = (await call('GET', `${base}/${tenant}`, adminToken)).json();
+    expect(shown).toMatchObject({ exist: true, namespace: org, repository: 'team/app', access_domain: tenant, permit: 'read', deadline: `${yesterday}T00:00:00Z`, status: false });
+    expect((await call('GET', base, adminToken)).json()).toHaveLength(1);
+    const tenantToken = (await keystone(tenant, 'boss', 'boss-password-1')).header('x-subject-token') as string;
+    expect((await call('POST', base, tenantToken, { access_domain: tenant, permit: 'read', deadline: 'forever' })).status).toBe(404);
+
+    expect((await call('DELETE', `${base}/${tenant}`, adminToken)).status).toBe(204);
+    const missing = await call('GET', `${base}/${tenant}`, adminToken);
+    expect([missing.status, missing.json().errorCode]).toEqual([400, 'SVCSTG.SWR.4001090']);
+  });
+
   describe('escalation', () => {
     const tokenFor = async (scope: string, service = 'swr-registry') => {
       const { username, password } = registry().admin;

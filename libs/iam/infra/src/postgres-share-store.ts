@@ -1,0 +1,75 @@
+import type { NewShare, ShareRecord, ShareStore } from '@swr/iam-core';
+import type { DataSource } from 'typeorm';
+
+interface ShareRow {
+  repository: string;
+  account_id: string;
+  account_name: string;
+  permit: 'read';
+  ends_at: Date | null;
+  description: string;
+  creator_id: string;
+  creator_name: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const SELECT = 'SELECT s.*, a.name AS account_name FROM iam.share s JOIN iam.account a ON a.id = s.account_id';
+
+const toShare = (r: ShareRow): ShareRecord => ({
+  repository: r.repository,
+  accountId: r.account_id,
+  accountName: r.account_name,
+  permit: r.permit,
+  endsAt: r.ends_at ?? undefined,
+  description: r.description,
+  creatorId: r.creator_id,
+  creatorName: r.creator_name,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export class PostgresShareStore implements ShareStore {
+  constructor(private readonly db: DataSource) {}
+
+  async add(share: NewShare): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH added AS (
+         INSERT INTO iam.share (repository, account_id, permit, ends_at, description, creator_id, creator_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (repository, account_id) DO NOTHING RETURNING 1
+       ) SELECT 1 FROM added`,
+      [share.repository, share.accountId, share.permit, share.endsAt ?? null, share.description, share.creatorId, share.creatorName],
+    );
+    return rows.length > 0;
+  }
+
+  async list(repository: string): Promise<ShareRecord[]> {
+    const rows: ShareRow[] = await this.db.query(`${SELECT} WHERE s.repository = $1 ORDER BY a.name`, [repository]);
+    return rows.map(toShare);
+  }
+
+  async find(repository: string, accountName: string): Promise<ShareRecord | undefined> {
+    const rows: ShareRow[] = await this.db.query(`${SELECT} WHERE s.repository = $1 AND a.name = $2`, [repository, accountName]);
+    return rows.length ? toShare(rows[0]) : undefined;
+  }
+
+  async update(repository: string, accountId: string, change: Pick<ShareRecord, 'permit' | 'endsAt' | 'description'>): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH changed AS (
+         UPDATE iam.share SET permit = $3, ends_at = $4, description = $5, updated_at = now() WHERE repository = $1 AND account_id = $2 RETURNING 1
+       ) SELECT 1 FROM changed`,
+      [repository, accountId, change.permit, change.endsAt ?? null, change.description],
+    );
+    return rows.length > 0;
+  }
+
+  async remove(repository: string, accountId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query('WITH gone AS (DELETE FROM iam.share WHERE repository = $1 AND account_id = $2 RETURNING 1) SELECT 1 FROM gone', [repository, accountId]);
+    return rows.length > 0;
+  }
+
+  async count(repository: string): Promise<number> {
+    const rows: Array<{ n: number }> = await this.db.query('SELECT count(*)::int AS n FROM iam.share WHERE repository = $1', [repository]);
+    return rows[0].n;
+  }
+}
