@@ -117,6 +117,12 @@ export const IamRpc = {
     }),
     z.object({ token: z.string(), expiresIn: z.number().int(), issuedAt: z.string() }),
   ),
+  /** Which of some repositories a registry token's subject may see (the catalog lists only those). */
+  repositoriesVisible: rpc(
+    'iam.repositories.visible.v1',
+    z.object({ userId: z.string().max(64).optional(), names: z.array(z.string().max(255)).max(1000) }),
+    z.object({ names: z.array(z.string()) }),
+  ),
   /** Public keys registry tokens are signed with, for verification in the gateway. */
   signingKeysList: rpc(
     'iam.signing-keys.list.v1',

@@ -11,11 +11,16 @@ export interface AccessRequest {
   readonly realm: string;
 }
 
+/** Who a request that was let through comes from: the token's subject (a user id), none when anonymous. */
+export interface AccessGrant {
+  readonly subject?: string;
+}
+
 /**
  * The one place where the registry decides whether a request may proceed. Every `/v2/` route asks
  * it before doing anything; it throws an OciError (UNAUTHORIZED or DENIED) to refuse.
  */
 export interface AccessPolicy {
-  authorize(request: AccessRequest): Promise<void>;
+  authorize(request: AccessRequest): Promise<AccessGrant>;
 }
 

@@ -1,4 +1,4 @@
-import { MetadataRpc } from '@swr/contracts';
+import { IamRpc, MetadataRpc, RpcClient } from '@swr/contracts';
 import { OciError } from '@swr/oci';
 import type { MetadataClient } from './metadata-client';
 
@@ -34,7 +34,10 @@ function listing(items: string[], more: boolean, page: Page): Listing {
 }
 
 export class Listings {
-  constructor(private readonly metadata: MetadataClient) {}
+  constructor(
+    private readonly metadata: MetadataClient,
+    private readonly iam: RpcClient,
+  ) {}
 
   async tags(repository: string, page: Page): Promise<Listing> {
     if (page.n === 0) {
@@ -45,9 +48,15 @@ export class Listings {
     return listing(tags, more, page);
   }
 
-  async repositories(page: Page): Promise<Listing> {
+  /**
+   * A catalog page showing only what `subject` may pull. Hidden names leave the page shorter (the
+   * spec allows fewer than `n`); the Link still continues after the last name of the whole page.
+   */
+  async repositories(page: Page, subject?: string): Promise<Listing> {
     if (page.n === 0) return { items: [] };
     const { repositories, more } = await this.metadata.call(MetadataRpc.catalogList, { n: page.n, last: page.last });
-    return listing(repositories, more, page);
+    const { names } = repositories.length ? await this.iam.call(IamRpc.repositoriesVisible, { userId: subject, names: repositories }) : { names: [] };
+    const whole = listing(repositories, more, page);
+    return { items: names, next: whole.next };
   }
 }

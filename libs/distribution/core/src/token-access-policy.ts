@@ -2,7 +2,7 @@ import { importVerificationKey, RegistryTokenClaims, tokenAllows, TokenError, ve
 import { IamRpc, RpcClient } from '@swr/contracts';
 import { OciError } from '@swr/oci';
 import type { KeyObject } from 'node:crypto';
-import type { AccessPolicy, AccessRequest } from './access';
+import type { AccessGrant, AccessPolicy, AccessRequest } from './access';
 
 /** UNAUTHORIZED with the Bearer challenge that tells the client where to get a token, and for what. */
 export class ChallengeError extends OciError {
@@ -59,7 +59,7 @@ export class TokenAccessPolicy implements AccessPolicy {
     private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
   ) {}
 
-  async authorize(request: AccessRequest): Promise<void> {
+  async authorize(request: AccessRequest): Promise<AccessGrant> {
     const scope = scopeOf(request);
     const challenge = (error?: string) =>
       [`Bearer realm="${request.realm}"`, `service="${this.settings.service}"`, ...(scope ? [`scope="${scope}"`] : []), ...(error ? [`error="${error}"`] : [])].join(',');
@@ -76,6 +76,7 @@ export class TokenAccessPolicy implements AccessPolicy {
       ? tokenAllows(claims, request.repository, request.action)
       : !request.catalog || claims.access.some((a) => a.type === 'registry' && a.name === 'catalog');
     if (!allowed) throw new ChallengeError('requested access to the resource is denied', challenge('insufficient_scope'));
+    return { subject: claims.sub || undefined };
   }
 
   private async verify(token: string): Promise<RegistryTokenClaims> {

@@ -52,7 +52,7 @@ export class DistributionModule {
               uploads: new BlobUploads(metadata, options.blobStore),
               reads: new BlobReads(metadata, options.blobStore),
               manifests: new Manifests(metadata),
-              listings: new Listings(metadata),
+              listings: new Listings(metadata, options.iamRpc),
               access: new TokenAccessPolicy(new VerificationKeys(options.iamRpc), { issuer: REGISTRY_TOKEN_ISSUER, service: options.service }),
               publicUrl: options.publicUrl,
               log: (error) => logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error)),

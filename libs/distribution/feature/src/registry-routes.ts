@@ -1,4 +1,4 @@
-import type { AccessPolicy, BlobReads, BlobUploads, ChunkRange, Listing, Listings, Manifests, RegistryAction, RegistryRoute } from '@swr/distribution-core';
+import type { AccessGrant, AccessPolicy, BlobReads, BlobUploads, ChunkRange, Listing, Listings, Manifests, RegistryAction, RegistryRoute } from '@swr/distribution-core';
 import { ChallengeError, parsePage, parseRangeHeader, parseRegistryPath } from '@swr/distribution-core';
 import { isDigestAlgorithm, MAX_MANIFEST_BYTES, MediaType, OciError, ociErrorBody, parseRepositoryName } from '@swr/oci';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -49,14 +49,14 @@ async function handle(services: RegistryServices, request: FastifyRequest, reply
     const route = parseRegistryPath(path);
     if (!route) throw new OciError('NAME_UNKNOWN', 'no such endpoint', { path: path.slice(0, 300) });
     const exchange: Exchange = { request, reply, method: request.method, query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) };
-    await services.access.authorize({
+    const grant = await services.access.authorize({
       action: actionOf(route, exchange.method),
       repository: 'name' in route ? route.name : undefined,
       catalog: route.kind === 'catalog',
       authorization: request.headers.authorization,
       realm: `${services.publicUrl ?? origin(request)}${TOKEN_PATH}`,
     });
-    return await dispatch(services, route, exchange);
+    return await dispatch(services, route, exchange, grant);
   } catch (error) {
     return sendError(services, reply, request.method, error);
   }
@@ -77,7 +77,7 @@ function unsupported(method: string): OciError {
   return new OciError('UNSUPPORTED', `${method} is not supported here`);
 }
 
-async function dispatch(s: RegistryServices, route: RegistryRoute, x: Exchange): Promise<FastifyReply> {
+async function dispatch(s: RegistryServices, route: RegistryRoute, x: Exchange, grant: AccessGrant): Promise<FastifyReply> {
   const { method, reply } = x;
   switch (route.kind) {
     case 'base':
@@ -85,7 +85,7 @@ async function dispatch(s: RegistryServices, route: RegistryRoute, x: Exchange):
       return reply.code(200).header('content-type', 'application/json').send(method === 'HEAD' ? undefined : '{}');
     case 'catalog':
       if (method !== 'GET') throw unsupported(method);
-      return sendListing(x, '/v2/_catalog', await s.listings.repositories(parsePage(param(x, 'n'), param(x, 'last'))), (items) => ({ repositories: items }));
+      return sendListing(x, '/v2/_catalog', await s.listings.repositories(parsePage(param(x, 'n'), param(x, 'last')), grant.subject), (items) => ({ repositories: items }));
     case 'tags':
       if (method !== 'GET') throw unsupported(method);
       return sendListing(x, `/v2/${route.name}/tags/list`, await s.listings.tags(route.name, parsePage(param(x, 'n'), param(x, 'last'))), (items) => ({

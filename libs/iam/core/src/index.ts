@@ -13,3 +13,4 @@ export * from './registry-token-issuer';
 export * from './secrets';
 export * from './shares';
 export * from './users';
+export * from './visibility';

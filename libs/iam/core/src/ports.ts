@@ -126,6 +126,8 @@ export interface GrantScope {
 export interface AccessGraph {
   /** Facts for the registry's access decision about `repository`, seen from the caller. */
   facts(repository: { organization: string; name: string }, caller?: { accountId: string; userId: string }): Promise<RepositoryAccessFacts>;
+  /** The same facts for many repositories at once, in the order given. */
+  factsOfMany(repositories: readonly string[], caller?: { accountId: string; userId: string }): Promise<RepositoryAccessFacts[]>;
   /** Records `accountId` as the owner of a new organization; false when another account owns it. */
   claimOrganization(organization: string, accountId: string): Promise<boolean>;
   organizationOwner(organization: string): Promise<string | undefined>;

@@ -15,6 +15,7 @@ import {
   Shares,
   UserRecord,
   Users,
+  Visibility,
 } from '@swr/iam-core';
 import { Handles } from '@swr/messaging';
 import { IAM_SETTINGS, IamSettings } from './iam-settings';
@@ -50,12 +51,18 @@ export class IamRpcController {
     @Inject(LoginSecrets) private readonly loginSecrets: LoginSecrets,
     @Inject(Permissions) private readonly permissions: Permissions,
     @Inject(Shares) private readonly shares: Shares,
+    @Inject(Visibility) private readonly visibility: Visibility,
     @Inject(IAM_SETTINGS) private readonly settings: IamSettings,
   ) {}
 
   @Handles(IamRpc.registryTokenIssue)
   registryTokenIssue(req: Req<'registryTokenIssue'>) {
     return this.issuer.issue(req);
+  }
+
+  @Handles(IamRpc.repositoriesVisible)
+  async repositoriesVisible(req: Req<'repositoriesVisible'>) {
+    return { names: await this.visibility.visible(req.names, req.userId) };
   }
 
   @Handles(IamRpc.signingKeysList)

@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { openDatabase } from '@swr/db';
-import { AccessKeys, Accounts, ApiTokens, Authenticator, ensureOperatorAccount, KeyRing, LoginSecrets, Permissions, RegistryTokenIssuer, SecretBox, Shares, Users } from '@swr/iam-core';
+import { AccessKeys, Accounts, ApiTokens, Authenticator, ensureOperatorAccount, KeyRing, LoginSecrets, Permissions, RegistryTokenIssuer, SecretBox, Shares, Users, Visibility } from '@swr/iam-core';
 import { IAM_MIGRATIONS, IAM_SCHEMA, PostgresAccessGraph, PostgresCredentials, PostgresDirectory, PostgresShareStore, PostgresSigningKeys } from '@swr/iam-infra';
 import type { DataSource } from 'typeorm';
 import { IamRpcController } from './iam-rpc.controller';
@@ -73,6 +73,7 @@ export class IamModule {
           useFactory: (db: DataSource, permissions: Permissions) => new Shares(new PostgresShareStore(db), new PostgresDirectory(db), permissions),
           inject: [IAM_DATABASE, Permissions],
         },
+        { provide: Visibility, useFactory: (db: DataSource) => new Visibility(new PostgresAccessGraph(db), new PostgresDirectory(db)), inject: [IAM_DATABASE] },
         IamLifecycle,
       ],
     };

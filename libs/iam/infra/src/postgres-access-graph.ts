@@ -13,25 +13,30 @@ interface FactsRow {
 export class PostgresAccessGraph implements AccessGraph {
   constructor(private readonly db: DataSource) {}
 
-  /** One round trip gathers every fact the decision needs. */
   async facts(repository: { organization: string; name: string }, caller?: { accountId: string; userId: string }): Promise<RepositoryAccessFacts> {
+    return (await this.factsOfMany([repository.name], caller))[0];
+  }
+
+  /** One round trip gathers every fact the decision needs, for every repository asked about. */
+  async factsOfMany(repositories: readonly string[], caller?: { accountId: string; userId: string }): Promise<RepositoryAccessFacts[]> {
     const rows: FactsRow[] = await this.db.query(
       `SELECT o.account_id AS owner,
-              EXISTS (SELECT 1 FROM iam.public_repository p WHERE p.repository = $2) AS is_public,
-              (SELECT level FROM iam.organization_permission WHERE organization = $1 AND user_id = $3) AS organization_level,
-              (SELECT level FROM iam.repository_permission WHERE repository = $2 AND user_id = $3) AS repository_level,
-              EXISTS (SELECT 1 FROM iam.share s WHERE s.repository = $2 AND s.account_id = $4 AND (s.ends_at IS NULL OR s.ends_at > now())) AS shared
-         FROM (SELECT 1) AS one LEFT JOIN iam.organization o ON o.name = $1`,
-      [repository.organization, repository.name, caller?.userId ?? null, caller?.accountId ?? null],
+              EXISTS (SELECT 1 FROM iam.public_repository p WHERE p.repository = r.name) AS is_public,
+              (SELECT level FROM iam.organization_permission WHERE organization = split_part(r.name, '/', 1) AND user_id = $2) AS organization_level,
+              (SELECT level FROM iam.repository_permission WHERE repository = r.name AND user_id = $2) AS repository_level,
+              EXISTS (SELECT 1 FROM iam.share s WHERE s.repository = r.name AND s.account_id = $3 AND (s.ends_at IS NULL OR s.ends_at > now())) AS shared
+         FROM unnest($1::text[]) WITH ORDINALITY AS r(name, position)
+         LEFT JOIN iam.organization o ON o.name = split_part(r.name, '/', 1)
+        ORDER BY r.position`,
+      [repositories, caller?.userId ?? null, caller?.accountId ?? null],
     );
-    const row = rows[0];
-    return {
+    return rows.map((row) => ({
       organizationOwner: row.owner ?? undefined,
       isPublic: row.is_public,
       organizationLevel: (row.organization_level ?? undefined) as PermissionLevel | undefined,
       repositoryLevel: (row.repository_level ?? undefined) as PermissionLevel | undefined,
       sharedWithCaller: row.shared,
-    };
+    }));
   }
 
   async organizationOwner(organization: string): Promise<string | undefined> {

@@ -107,6 +107,10 @@ export function describeIamAndLogins(registry: () => RegistryUnderTest): void {
     expect((await stranger.request('GET', `/v2/${name}/manifests/v1`)).status).toBe(401);
     expect((await stranger.request('POST', `/v2/${name}/blobs/uploads/`)).status).toBe(401);
     expect((await new OciClient(url).request('GET', `/v2/${name}/manifests/${image.digest}`)).status).toBe(401);
+    // The catalog lists only what the caller may pull.
+    const around = `/v2/_catalog?n=5&last=${encodeURIComponent(name.slice(0, -1))}`;
+    expect((await owner.request('GET', around)).json().repositories).toContain(name);
+    expect((await stranger.request('GET', around)).json().repositories).not.toContain(name);
     // A mount from the other account's repository is refused quietly: the client uploads instead.
     const layer = JSON.parse(image.body.toString()).layers[0].digest;
     const theirs = `${tenant}/repo`;
