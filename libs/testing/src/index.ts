@@ -1,3 +1,4 @@
+export * from './containerd';
 export * from './dockerd';
 export * from './nats-server';
 export * from './ports';

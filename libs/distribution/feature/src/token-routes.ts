@@ -35,6 +35,8 @@ async function readForm(request: FastifyRequest): Promise<URLSearchParams> {
  * `POST` form containerd sends first. IAM decides; this only translates.
  */
 export async function tokenRoutes(app: FastifyInstance, iam: RpcClient): Promise<void> {
+  // containerd's OAuth2 form: left unparsed here, read (bounded) by readForm.
+  app.addContentTypeParser('application/x-www-form-urlencoded', (_request, _payload, done) => done(null, undefined));
   const respond = async (reply: FastifyReply, request: TokenRequest) => {
     try {
       const issued = await iam.call(IamRpc.registryTokenIssue, request);

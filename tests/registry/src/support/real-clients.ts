@@ -1,4 +1,4 @@
-import { CommandResult, DockerEngine, run, startDockerEngine } from '@swr/testing';
+import { CommandResult, DockerEngine, run, startContainerd, startDockerEngine } from '@swr/testing';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,6 +138,21 @@ export function describeRealClients(registry: () => RegistryUnderTest): void {
     expect(pushedIndex.manifests).toHaveLength(2);
     const back = mkdtempSync(join(tmpdir(), 'swr-oci-back-'));
     ok(await skopeo('copy', '--all', '--src-tls-verify=false', `docker://${indexRepo}:multi`, `oci:${back}:multi`));
+  });
+
+  it('ctr (containerd) fetches with credentials through the OAuth2 form of the token endpoint, and not without them', async () => {
+    const source = `${host}/${uniqueName('ctr')}`;
+    await buildImage(docker, `${source}:v1`, { 'c.txt': `ctr ${Date.now()}` });
+    ok(await docker.docker('push', `${source}:v1`));
+    const containerd = await startContainerd();
+    try {
+      const { username, password } = registry().admin;
+      ok(await containerd.ctr('content', 'fetch', '--plain-http', '--user', `${username}:${password}`, `${source}:v1`));
+      const anonymous = await containerd.ctr('content', 'fetch', '--plain-http', `${source}:v1`);
+      expect(anonymous.code).not.toBe(0);
+    } finally {
+      await containerd.stop();
+    }
   });
 
   it('podman pulls and pushes', async () => {
