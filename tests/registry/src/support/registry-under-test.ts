@@ -32,14 +32,25 @@ export interface GatewayProcess {
   readonly process: ManagedProcess;
 }
 
-/** Up means every service answers: a token from IAM, then a catalog page from metadata. */
+/**
+ * Up means every service answers. IAM first, anonymously: an anonymous token is issued only once
+ * IAM has finished its start-up (operator account included), and polling with the admin's
+ * password before then would count as failed logins and lock the admin out.
+ */
 async function ready(url: string, proc: ManagedProcess): Promise<void> {
-  const basic = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
-  await waitFor(`registry at ${url}`, async () => {
+  const alive = () => {
     if (proc.child.exitCode !== null) throw new Error(`exited early:\n${proc.output()}`);
-    const token = await fetch(`${url}/auth/token?service=swr-registry&scope=registry:catalog:*`, { headers: { authorization: basic } });
-    if (!token.ok) return false;
-    const { token: bearer } = (await token.json()) as { token: string };
+  };
+  await waitFor(`IAM behind ${url}`, async () => {
+    alive();
+    return (await fetch(`${url}/auth/token?service=swr-registry`)).ok;
+  });
+  const basic = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
+  const token = await fetch(`${url}/auth/token?service=swr-registry&scope=registry:catalog:*`, { headers: { authorization: basic } });
+  if (!token.ok) throw new Error(`the admin cannot sign in: ${token.status} ${await token.text()}`);
+  const { token: bearer } = (await token.json()) as { token: string };
+  await waitFor(`metadata behind ${url}`, async () => {
+    alive();
     return (await fetch(`${url}/v2/_catalog?n=1`, { headers: { authorization: `Bearer ${bearer}` } })).ok;
   });
 }
