@@ -1,9 +1,12 @@
 const { execFileSync } = require('node:child_process');
+const { existsSync, readdirSync } = require('node:fs');
 const { join } = require('node:path');
 
+/** Every app under apps/ is built, so a new service can never be missing from a fresh checkout's run. */
 module.exports = async () => {
   const root = join(__dirname, '../../../..');
-  for (const app of ['apps/standalone', 'apps/gateway', 'apps/metadata']) {
-    execFileSync(process.execPath, [join(root, 'tools/build-app.mjs'), app], { cwd: root, stdio: 'inherit' });
+  const apps = readdirSync(join(root, 'apps')).filter((app) => existsSync(join(root, 'apps', app, 'src/main.ts')));
+  for (const app of apps) {
+    execFileSync(process.execPath, [join(root, 'tools/build-app.mjs'), `apps/${app}`], { cwd: root, stdio: 'inherit' });
   }
 };

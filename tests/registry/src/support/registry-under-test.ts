@@ -37,9 +37,10 @@ export interface GatewayProcess {
  * IAM has finished its start-up (operator account included), and polling with the admin's
  * password before then would count as failed logins and lock the admin out.
  */
-async function ready(url: string, proc: ManagedProcess): Promise<void> {
+async function ready(url: string, processes: ManagedProcess[]): Promise<void> {
   const alive = () => {
-    if (proc.child.exitCode !== null) throw new Error(`exited early:\n${proc.output()}`);
+    const dead = processes.find((p) => p.child.exitCode !== null);
+    if (dead) throw new Error(`a service exited early:\n${dead.output()}`);
   };
   await waitFor(`IAM behind ${url}`, async () => {
     alive();
@@ -66,7 +67,7 @@ export async function startStandaloneRegistry(dataDir = tempDir('swr-standalone-
   const port = await freePort();
   const proc = node('standalone', { SWR_PORT: String(port), SWR_DATA_DIR: dataDir, SWR_FS_FSYNC: 'false' });
   const url = `http://127.0.0.1:${port}`;
-  await ready(url, proc);
+  await ready(url, [proc]);
   return {
     url,
     admin: ADMIN,
@@ -106,7 +107,7 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
       SWR_S3_BUCKET: 'swr-e2e',
     });
     const gateway = { url: `http://127.0.0.1:${port}`, process: proc };
-    await ready(gateway.url, proc);
+    await ready(gateway.url, [proc, iam, ...metadata]);
     gateways.push(gateway);
     return gateway;
   };
