@@ -1,4 +1,5 @@
 import type { AccessKeyRecord, Credentials, SigningKeyRecord, SigningKeys, TemporarySecretRecord } from '@swr/iam-core';
+import { touchedRows } from '@swr/db';
 import type { DataSource } from 'typeorm';
 
 interface AccessKeyRow {
@@ -18,12 +19,6 @@ const toAccessKey = (r: AccessKeyRow): AccessKeyRecord => ({
   description: r.description,
   createdAt: r.created_at,
 });
-
-/** `WITH … RETURNING` wrapped in a SELECT, so that TypeORM hands back rows for every statement kind. */
-async function changed(db: DataSource, statement: string, params: unknown[]): Promise<boolean> {
-  const rows: unknown[] = await db.query(`WITH changed AS (${statement} RETURNING 1) SELECT 1 FROM changed`, params);
-  return rows.length > 0;
-}
 
 export class PostgresCredentials implements Credentials {
   constructor(private readonly db: DataSource) {}
@@ -50,11 +45,11 @@ export class PostgresCredentials implements Credentials {
   }
 
   setAccessKeyStatus(access: string, status: AccessKeyRecord['status']) {
-    return changed(this.db, 'UPDATE iam.access_key SET status = $2 WHERE access = $1', [access, status]);
+    return touchedRows(this.db, 'UPDATE iam.access_key SET status = $2 WHERE access = $1', [access, status]);
   }
 
   deleteAccessKey(access: string) {
-    return changed(this.db, 'DELETE FROM iam.access_key WHERE access = $1', [access]);
+    return touchedRows(this.db, 'DELETE FROM iam.access_key WHERE access = $1', [access]);
   }
 
   async createTemporarySecret(secret: TemporarySecretRecord) {

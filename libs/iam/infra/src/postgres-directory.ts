@@ -1,5 +1,6 @@
 import type { AccountRecord, Directory, UserRecord } from '@swr/iam-core';
 import { randomUUID } from 'node:crypto';
+import { touchedRows } from '@swr/db';
 import type { DataSource } from 'typeorm';
 
 interface AccountRow {
@@ -65,20 +66,17 @@ export class PostgresDirectory implements Directory {
 
   async setAccountEnabled(id: string, enabled: boolean) {
     if (!isUuid(id)) return false;
-    const rows: AccountRow[] = await this.db.query('WITH changed AS (UPDATE iam.account SET enabled = $2 WHERE id = $1 RETURNING *) SELECT * FROM changed', [id, enabled]);
-    return rows.length > 0;
+    return touchedRows(this.db, 'UPDATE iam.account SET enabled = $2 WHERE id = $1', [id, enabled]);
   }
 
   async createUser(accountId: string, user: { name: string; passwordHash: string; isAdmin: boolean }) {
     const id = randomUUID();
-    const rows: Array<{ id: string }> = await this.db.query(
-      `WITH created AS (
-         INSERT INTO iam.iam_user (id, account_id, name, password_hash, is_admin) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (account_id, name) DO NOTHING RETURNING id
-       ) SELECT id FROM created`,
+    const created = await touchedRows(
+      this.db,
+      'INSERT INTO iam.iam_user (id, account_id, name, password_hash, is_admin) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, name) DO NOTHING',
       [id, accountId, user.name, user.passwordHash, user.isAdmin],
     );
-    return rows.length ? this.findUser(id) : undefined;
+    return created ? this.findUser(id) : undefined;
   }
 
   async findUser(id: string) {
@@ -113,7 +111,6 @@ export class PostgresDirectory implements Directory {
 
   async deleteUser(id: string) {
     if (!isUuid(id)) return false;
-    const rows: Array<{ id: string }> = await this.db.query('WITH gone AS (DELETE FROM iam.iam_user WHERE id = $1 RETURNING id) SELECT id FROM gone', [id]);
-    return rows.length > 0;
+    return touchedRows(this.db, 'DELETE FROM iam.iam_user WHERE id = $1', [id]);
   }
 }

@@ -1,4 +1,5 @@
 import type { NewShare, ShareRecord, ShareStore } from '@swr/iam-core';
+import { touchedRows } from '@swr/db';
 import type { DataSource } from 'typeorm';
 
 interface ShareRow {
@@ -33,14 +34,12 @@ export class PostgresShareStore implements ShareStore {
   constructor(private readonly db: DataSource) {}
 
   async add(share: NewShare): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
-      `WITH added AS (
-         INSERT INTO iam.share (repository, account_id, permit, ends_at, description, creator_id, creator_name)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (repository, account_id) DO NOTHING RETURNING 1
-       ) SELECT 1 FROM added`,
+    return touchedRows(
+      this.db,
+      `INSERT INTO iam.share (repository, account_id, permit, ends_at, description, creator_id, creator_name)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (repository, account_id) DO NOTHING`,
       [share.repository, share.accountId, share.permit, share.endsAt ?? null, share.description, share.creatorId, share.creatorName],
     );
-    return rows.length > 0;
   }
 
   async list(repository: string): Promise<ShareRecord[]> {
@@ -54,18 +53,17 @@ export class PostgresShareStore implements ShareStore {
   }
 
   async update(repository: string, accountId: string, change: Pick<ShareRecord, 'permit' | 'endsAt' | 'description'>): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
-      `WITH changed AS (
-         UPDATE iam.share SET permit = $3, ends_at = $4, description = $5, updated_at = now() WHERE repository = $1 AND account_id = $2 RETURNING 1
-       ) SELECT 1 FROM changed`,
-      [repository, accountId, change.permit, change.endsAt ?? null, change.description],
-    );
-    return rows.length > 0;
+    return touchedRows(this.db, 'UPDATE iam.share SET permit = $3, ends_at = $4, description = $5, updated_at = now() WHERE repository = $1 AND account_id = $2', [
+      repository,
+      accountId,
+      change.permit,
+      change.endsAt ?? null,
+      change.description,
+    ]);
   }
 
   async remove(repository: string, accountId: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query('WITH gone AS (DELETE FROM iam.share WHERE repository = $1 AND account_id = $2 RETURNING 1) SELECT 1 FROM gone', [repository, accountId]);
-    return rows.length > 0;
+    return touchedRows(this.db, 'DELETE FROM iam.share WHERE repository = $1 AND account_id = $2', [repository, accountId]);
   }
 
   async count(repository: string): Promise<number> {

@@ -1,5 +1,6 @@
 import type { BlobLinks } from '@swr/metadata-core';
 import type { RepositoryName } from '@swr/oci';
+import { touchedRows } from '@swr/db';
 import type { DataSource } from 'typeorm';
 import type { CachedAccess } from './cached-access';
 import { ensureRepository, toNumber } from './sql';
@@ -43,16 +44,12 @@ export class PostgresBlobLinks implements BlobLinks {
     });
   }
 
-  async unlink(repository: string, digest: string): Promise<boolean> {
-    const rows: Array<{ n: number }> = await this.access.write(repository, (tx) =>
-      tx.query(
-      `WITH gone AS (
-         DELETE FROM metadata.repository_blob rb USING metadata.repository r
-         WHERE rb.repository_id = r.id AND r.name = $1 AND rb.digest = $2 RETURNING 1
-       ) SELECT count(*)::int AS n FROM gone`,
-        [repository, digest],
-      ),
+  unlink(repository: string, digest: string): Promise<boolean> {
+    return this.access.write(repository, (tx) =>
+      touchedRows(tx, 'DELETE FROM metadata.repository_blob rb USING metadata.repository r WHERE rb.repository_id = r.id AND r.name = $1 AND rb.digest = $2', [
+        repository,
+        digest,
+      ]),
     );
-    return rows[0].n > 0;
   }
 }

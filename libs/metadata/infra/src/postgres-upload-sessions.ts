@@ -1,6 +1,7 @@
 import type { UploadPartPayload } from '@swr/contracts';
 import type { UploadRecord, UploadSessions } from '@swr/metadata-core';
 import type { DigestAlgorithm, RepositoryName } from '@swr/oci';
+import { touchedRows } from '@swr/db';
 import type { DataSource } from 'typeorm';
 import { ensureRepository, toNumber } from './sql';
 
@@ -66,15 +67,8 @@ export class PostgresUploadSessions implements UploadSessions {
     });
   }
 
-  async remove(repository: string, id: string): Promise<boolean> {
-    const rows: Array<{ n: number }> = await this.db.query(
-      `WITH gone AS (
-         DELETE FROM metadata.upload u USING metadata.repository r
-         WHERE u.repository_id = r.id AND r.name = $1 AND u.id = $2 RETURNING 1
-       ) SELECT count(*)::int AS n FROM gone`,
-      [repository, id],
-    );
-    return rows[0].n > 0;
+  remove(repository: string, id: string): Promise<boolean> {
+    return touchedRows(this.db, 'DELETE FROM metadata.upload u USING metadata.repository r WHERE u.repository_id = r.id AND r.name = $1 AND u.id = $2', [repository, id]);
   }
 }
 

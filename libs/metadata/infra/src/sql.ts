@@ -21,8 +21,3 @@ export async function ensureRepository(db: EntityManager, name: RepositoryName):
   );
   return created[0].id;
 }
-
-export async function findRepositoryId(db: EntityManager, name: string): Promise<string | undefined> {
-  const rows: Array<{ id: string }> = await db.query('SELECT id FROM metadata.repository WHERE name = $1', [name]);
-  return rows[0]?.id;
-}
