@@ -46,10 +46,8 @@ export async function tokenRoutes(app: FastifyInstance, iam: RpcClient): Promise
         .header('cache-control', 'no-store')
         .send(JSON.stringify({ token: issued.token, access_token: issued.token, expires_in: issued.expiresIn, issued_at: issued.issuedAt }));
     } catch (error) {
-      const oci = toOciError(error);
+      const { status, oci } = tokenFailure(error);
       if (oci.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Basic realm="swr"');
-      // A request we cannot serve (an unknown service) is a client error, whatever the code's usual status.
-      const status = oci.code === 'UNSUPPORTED' ? 400 : oci.status;
       return reply.code(status).header('content-type', 'application/json').send(JSON.stringify(ociErrorBody([oci])));
     }
   };
@@ -75,17 +73,22 @@ export async function tokenRoutes(app: FastifyInstance, iam: RpcClient): Promise
   });
 }
 
-function toOciError(error: unknown): OciError {
-  if (!(error instanceof RemoteError)) return new OciError('UNKNOWN', 'internal error');
+/**
+ * How an IAM failure reads at the token endpoint. The status is named here, not taken from the OCI
+ * table: a request for a service we are not is the client's error (400), not an unsupported method.
+ */
+function tokenFailure(error: unknown): { status: number; oci: OciError } {
+  const as = (status: number, oci: OciError) => ({ status, oci });
+  if (!(error instanceof RemoteError)) return as(500, new OciError('UNKNOWN', 'internal error'));
   switch (error.code) {
     case 'IAM_INVALID_CREDENTIALS':
-      return new OciError('UNAUTHORIZED', error.message);
+      return as(401, new OciError('UNAUTHORIZED', error.message));
     case 'IAM_LOGIN_LOCKED':
-      return new OciError('TOOMANYREQUESTS', error.message, error.detail);
+      return as(429, new OciError('TOOMANYREQUESTS', error.message, error.detail));
     case 'IAM_INVALID_REQUEST':
     case 'RPC_BAD_REQUEST':
-      return new OciError('UNSUPPORTED', error.message);
+      return as(400, new OciError('UNSUPPORTED', error.message));
     default:
-      return new OciError('UNAVAILABLE', 'the IAM service is unavailable, try again');
+      return as(503, new OciError('UNAVAILABLE', 'the IAM service is unavailable, try again'));
   }
 }
