@@ -98,6 +98,20 @@ export function describeIamAndLogins(registry: () => RegistryUnderTest): void {
     expect((await call('POST', '/v3.0/OS-CREDENTIAL/credentials', tenantToken, { credential: { user_id: aliceId } })).status).toBe(404);
     expect((await call('GET', '/v3/users', tenantToken)).json().users.map((u: { name: string }) => u.name)).toEqual(['boss']);
     expect((await call('POST', '/v3/domains', tenantToken, { domain: { name: 'x' }, admin: { name: 'y', password: 'yyyyyyyy' } })).status).toBe(403);
+
+    // The operator sees every account and may disable one: its sign-ins and live tokens stop at once.
+    const domains = (await call('GET', '/v3/domains', adminToken)).json().domains as Array<{ id: string; name: string; enabled: boolean }>;
+    const tenantDomain = domains.find((d) => d.name === tenant);
+    expect(tenantDomain).toMatchObject({ enabled: true });
+    expect((await call('GET', '/v3/domains', tenantToken)).json().domains.map((d: { name: string }) => d.name)).toEqual([tenant]);
+    expect((await call('PATCH', `/v3/domains/${tenantDomain?.id}`, tenantToken, { domain: { enabled: false } })).status).toBe(403);
+    const operatorDomain = domains.find((d) => d.name === registry().admin.username.split('/')[0]);
+    expect((await call('PATCH', `/v3/domains/${operatorDomain?.id}`, adminToken, { domain: { enabled: false } })).status).toBe(403);
+    expect((await call('PATCH', `/v3/domains/${tenantDomain?.id}`, adminToken, { domain: { enabled: false } })).json().domain).toMatchObject({ enabled: false });
+    expect((await call('GET', '/v3/users', tenantToken)).status).toBe(401);
+    expect((await keystone(tenant, 'boss', 'boss-password-1')).status).toBe(401);
+    expect((await call('PATCH', `/v3/domains/${tenantDomain?.id}`, adminToken, { domain: { enabled: true } })).status).toBe(200);
+    expect((await keystone(tenant, 'boss', 'boss-password-1')).status).toBe(201);
     expect((await call('GET', `/v3/users/${aliceId}`, adminToken)).status).toBe(200);
 
     const owner = new OciClient(url, registry().admin);
