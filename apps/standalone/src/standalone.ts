@@ -2,7 +2,7 @@ import { startEmbeddedPostgres } from '@swr/db';
 import { createGatewayApp } from '@swr/gateway-shell';
 import { InProcessBus, InProcessRpcClient, InProcessServer } from '@swr/messaging';
 import { iamSettingsFrom, IamModule } from '@swr/iam-feature';
-import { MetadataModule } from '@swr/metadata-feature';
+import { accountLimitsFrom, MetadataModule } from '@swr/metadata-feature';
 import { FilesystemBlobStore } from '@swr/storage';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -45,7 +45,7 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
       publicUrl: config.SWR_PUBLIC_URL,
       logLevel: config.SWR_LOG_LEVEL,
       alongside: [
-        MetadataModule.forRoot({ databaseUrl: postgres.url }),
+        MetadataModule.forRoot({ databaseUrl: postgres.url, limits: accountLimitsFrom(config) }),
         IamModule.forRoot(iamSettingsFrom(config, postgres.url, config.SWR_ENCRYPTION_KEY ?? localEncryptionKey(dataDir))),
       ],
     });

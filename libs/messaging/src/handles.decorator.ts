@@ -4,9 +4,13 @@ import { ErrorPayload, MessagingErrorCode, RpcContract } from '@swr/contracts';
 
 const logger = new Logger('RpcHandler');
 
-/** Errors that carry a code from an API's closed table travel to the caller as they are. */
+/**
+ * Errors that carry a code from an API's closed table (and the HTTP status it means) travel to the
+ * caller as they are. Anything else, a database driver's coded error included, is internal.
+ */
 function isCodedError(error: unknown): error is Error & { code: string; detail?: unknown } {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+  const coded = error as { code?: unknown; status?: unknown };
+  return error instanceof Error && typeof coded.code === 'string' && typeof coded.status === 'number';
 }
 
 function toPayload(error: unknown): ErrorPayload {

@@ -6,12 +6,18 @@ import { Handles } from './handles.decorator';
 import { InProcessBus, InProcessRpcClient, InProcessServer } from './in-process.transport';
 
 const Echo = rpc('test.echo.v1', z.object({ text: z.string().max(5), at: z.string() }), z.object({ text: z.string(), at: z.string() }));
-const Fail = rpc('test.fail.v1', z.object({ coded: z.boolean() }), z.object({}));
+const Fail = rpc('test.fail.v1', z.object({ coded: z.boolean(), driver: z.boolean().optional() }), z.object({}));
 const Missing = rpc('test.missing.v1', z.object({}), z.object({}));
 
 class CodedFailure extends Error {
   readonly code = 'SOMETHING_UNKNOWN';
+  readonly status = 404;
   readonly detail = { which: 'thing' };
+}
+
+/** What a database driver throws: a code, but none of our API's. */
+class DriverFailure extends Error {
+  readonly code = '42P08';
 }
 
 @Controller()
@@ -22,7 +28,8 @@ class TestHandlers {
   }
 
   @Handles(Fail)
-  fail(request: { coded: boolean }) {
+  fail(request: { coded: boolean; driver?: boolean }) {
+    if (request.driver) throw new DriverFailure('inconsistent types deduced for parameter $8 in SELECT secret FROM accounts');
     throw request.coded ? new CodedFailure('the thing is unknown') : new Error('database password leaked in this message');
   }
 }
@@ -58,6 +65,8 @@ describe('in-process transport', () => {
   it('hides the message of an unexpected failure', async () => {
     const error = await client.call(Fail, { coded: false }).catch((e) => e);
     expect(error).toMatchObject({ code: MessagingErrorCode.Internal, message: 'internal error' });
+    const driver = await client.call(Fail, { coded: false, driver: true }).catch((e) => e);
+    expect(driver).toMatchObject({ code: MessagingErrorCode.Internal, message: 'internal error' });
   });
 
   it('says when nothing handles a subject', async () => {

@@ -7,6 +7,7 @@ export const IAM_ERROR_STATUS = {
   IAM_NOT_FOUND: 404,
   IAM_CONFLICT: 409,
   IAM_INVALID_REQUEST: 400,
+  IAM_QUOTA_EXCEEDED: 400,
 } as const;
 
 export type IamErrorCode = keyof typeof IAM_ERROR_STATUS;

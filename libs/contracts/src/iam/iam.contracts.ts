@@ -43,6 +43,17 @@ export const shareView = z.object({
   active: z.boolean(),
 });
 export type ShareView = z.infer<typeof shareView>;
+export const organizationView = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  creatorName: z.string(),
+  /** The caller's level there. */
+  level,
+  accessUserCount: z.number().int(),
+});
+export type OrganizationView = z.infer<typeof organizationView>;
+const organizationName = z.string().min(1).max(255);
+
 const shareTerms = { permit: z.string().max(16), deadline: z.string().max(64), description: z.string().max(1000).optional() };
 const sharedRepository = { caller, repository: z.string().min(3).max(255) };
 
@@ -98,6 +109,32 @@ export const IamRpc = {
   shareGet: rpc('iam.share.get.v1', z.object({ ...sharedRepository, accessDomain: z.string().max(64) }), shareView),
   shareUpdate: rpc('iam.share.update.v1', z.object({ ...sharedRepository, accessDomain: z.string().max(64), ...shareTerms }), shareView),
   shareDelete: rpc('iam.share.delete.v1', z.object({ ...sharedRepository, accessDomain: z.string().max(64) }), z.object({})),
+
+  /** Organizations (SWR namespaces): global names, owned by an account, within its quota. */
+  organizationCreate: rpc('iam.organization.create.v1', z.object({ caller, name: organizationName }), organizationView),
+  organizationList: rpc(
+    'iam.organization.list.v1',
+    z.object({ caller, name: z.string().max(64).optional(), visible: z.boolean() }),
+    z.object({ organizations: z.array(organizationView) }),
+  ),
+  organizationGet: rpc('iam.organization.get.v1', z.object({ caller, name: organizationName }), organizationView),
+  /** Call once the metadata service has removed the (empty) organization. */
+  organizationDelete: rpc('iam.organization.delete.v1', z.object({ caller, name: organizationName }), z.object({})),
+  organizationQuota: rpc('iam.organization.quota.v1', z.object({ caller }), z.object({ used: z.number().int(), limit: z.number().int() })),
+  /** The caller's level on an organization or repository; IAM_NOT_FOUND when it is not theirs to see. */
+  accessLevel: rpc('iam.access.level.v1', z.object({ caller, scope: grantScope }), z.object({ level })),
+  /** What the caller may list: whole organizations, and single repositories granted to them. */
+  visibleScope: rpc('iam.access.visible-scope.v1', z.object({ caller }), z.object({ organizations: z.array(z.string()), repositories: z.array(z.string()) })),
+  /** Whether anyone may pull the repository; takes write on it. */
+  repositoryPublicSet: rpc('iam.repository.public.v1', z.object({ caller, repository: z.string().min(3).max(255), isPublic: z.boolean() }), z.object({})),
+  /** Forgets the grants, shares and public flag of a deleted repository; takes manage on it. */
+  repositoryForget: rpc('iam.repository.forget.v1', z.object({ caller, repository: z.string().min(3).max(255) }), z.object({})),
+  /** The caller's account's shares: `self` those it made, `thirdparty` those made with it. */
+  sharedRepositories: rpc(
+    'iam.share.of-account.v1',
+    z.object({ caller, center: z.enum(['self', 'thirdparty']) }),
+    z.object({ shares: z.array(z.object({ repository: z.string(), otherAccountName: z.string(), active: z.boolean() })) }),
+  ),
 
   /** SWR's temporary login command: a `region@<id>` login valid for `durationSeconds`. */
   loginSecretCreate: rpc(

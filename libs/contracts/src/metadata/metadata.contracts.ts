@@ -4,6 +4,8 @@ import { descriptor, digest, digestAlgorithm, page, repositoryName, storedManife
 
 const empty = z.object({});
 const inRepository = { repository: repositoryName };
+/** The pushing account (from its registry token): a repository created by the push is that account's. */
+const pusher = { account: z.string().min(1).max(64).optional() };
 
 /** Everything the gateway asks the metadata service. */
 export const MetadataRpc = {
@@ -15,12 +17,12 @@ export const MetadataRpc = {
   /** Links a blob another repository holds; `mounted: false` when the source does not link it. */
   blobMount: rpc(
     'metadata.blob.mount.v1',
-    z.object({ ...inRepository, from: repositoryName, digest }),
+    z.object({ ...inRepository, ...pusher, from: repositoryName, digest }),
     z.object({ mounted: z.boolean(), size: z.number().int().min(0).optional() }),
   ),
   blobUnlink: rpc('metadata.blob.unlink.v1', z.object({ ...inRepository, digest }), empty),
 
-  uploadStart: rpc('metadata.upload.start.v1', z.object({ ...inRepository, algorithm: digestAlgorithm }), uploadSession),
+  uploadStart: rpc('metadata.upload.start.v1', z.object({ ...inRepository, ...pusher, algorithm: digestAlgorithm }), uploadSession),
   uploadGet: rpc('metadata.upload.get.v1', z.object({ ...inRepository, id: uploadId }), uploadSession),
   /** Records a part written at `offset`; refused unless `offset` is still the session's offset. */
   uploadAppend: rpc(
@@ -40,6 +42,7 @@ export const MetadataRpc = {
     'metadata.manifest.put.v1',
     z.object({
       ...inRepository,
+      ...pusher,
       digest,
       mediaType: z.string().max(255),
       content: z.string(),

@@ -11,9 +11,10 @@ export interface AccessRequest {
   readonly realm: string;
 }
 
-/** Who a request that was let through comes from: the token's subject (a user id), none when anonymous. */
+/** Who a request that was let through comes from: the token's subject (a user id) and account, none when anonymous. */
 export interface AccessGrant {
   readonly subject?: string;
+  readonly account?: string;
 }
 
 /**

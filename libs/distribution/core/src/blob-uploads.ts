@@ -27,8 +27,9 @@ export class BlobUploads {
     this.hashes = new HashStates(store);
   }
 
-  start(repository: string, algorithm: DigestAlgorithm = 'sha256'): Promise<UploadSession> {
-    return this.metadata.call(MetadataRpc.uploadStart, { repository, algorithm });
+  /** `account` is the pusher's: a repository this push creates is that account's. */
+  start(repository: string, algorithm: DigestAlgorithm = 'sha256', account?: string): Promise<UploadSession> {
+    return this.metadata.call(MetadataRpc.uploadStart, { repository, algorithm, account });
   }
 
   status(repository: string, id: string): Promise<UploadSession> {
@@ -58,14 +59,14 @@ export class BlobUploads {
     if (actual !== digest) throw new OciError('DIGEST_INVALID', 'provided digest did not match uploaded content', { digest, actual });
 
     await this.store.commitUpload(session.id, session.parts, digest);
-    await this.metadata.call(MetadataRpc.uploadComplete, { repository, id, digest, size: session.offset });
+    await this.refusedOverQuota(repository, id, () => this.metadata.call(MetadataRpc.uploadComplete, { repository, id, digest, size: session.offset }));
     this.hashes.forget(session.id);
     return { digest, size: session.offset };
   }
 
   /** POST with `?digest=`: the whole blob in one request. Nothing of it stays when it fails. */
-  async monolithic(repository: string, digest: string, body: Readable): Promise<{ digest: string; size: number }> {
-    const session = await this.start(repository, parseDigest(digest).algorithm);
+  async monolithic(repository: string, digest: string, body: Readable, account?: string): Promise<{ digest: string; size: number }> {
+    const session = await this.start(repository, parseDigest(digest).algorithm, account);
     try {
       return await this.finish(repository, session.id, digest, body);
     } catch (error) {
@@ -81,10 +82,20 @@ export class BlobUploads {
   }
 
   /** Cross-repository mount; the size when the blob was linked, undefined when the source lacks it. */
-  async mount(repository: string, from: string, digest: string): Promise<number | undefined> {
+  async mount(repository: string, from: string, digest: string, account?: string): Promise<number | undefined> {
     parseDigest(digest);
-    const result = await this.metadata.call(MetadataRpc.blobMount, { repository, from, digest });
+    const result = await this.metadata.call(MetadataRpc.blobMount, { repository, from, digest, account });
     return result.mounted ? result.size : undefined;
+  }
+
+  /** An upload refused for the account's storage quota is over: its bytes are dropped at once. */
+  private async refusedOverQuota<T>(repository: string, id: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof OciError && error.code === 'DENIED') await this.cancel(repository, id).catch(() => undefined);
+      throw error;
+    }
   }
 
   private async write(session: UploadSession, body: Readable, expectedLength?: number): Promise<UploadSession> {
@@ -96,12 +107,9 @@ export class BlobUploads {
     if (expectedLength !== undefined && size !== expectedLength) {
       throw new OciError('SIZE_INVALID', 'chunk length does not match Content-Range', { expected: expectedLength, received: size });
     }
-    const updated = await this.metadata.call(MetadataRpc.uploadAppend, {
-      repository: session.repository,
-      id: session.id,
-      offset: session.offset,
-      part: { id: partId, size },
-    });
+    const updated = await this.refusedOverQuota(session.repository, session.id, () =>
+      this.metadata.call(MetadataRpc.uploadAppend, { repository: session.repository, id: session.id, offset: session.offset, part: { id: partId, size } }),
+    );
     this.hashes.keep(session.id, updated.offset, hash);
     return updated;
   }

@@ -6,3 +6,4 @@ export * from './manifests';
 export * from './metadata-client';
 export * from './registry-paths';
 export * from './token-access-policy';
+export * from './download-counter';

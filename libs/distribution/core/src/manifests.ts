@@ -19,7 +19,14 @@ export class Manifests {
   constructor(private readonly metadata: MetadataClient) {}
 
   /** Validates a pushed manifest and stores it under its digest, its tag, and any `?tag=` names. */
-  async put(repository: string, reference: string, contentType: string | undefined, body: Buffer, extraTags: readonly string[]): Promise<PushedManifest> {
+  async put(
+    repository: string,
+    reference: string,
+    contentType: string | undefined,
+    body: Buffer,
+    extraTags: readonly string[],
+    account?: string,
+  ): Promise<PushedManifest> {
     const ref = parseReference(reference);
     const algorithm = ref.kind === 'digest' ? parseDigest(ref.digest).algorithm : 'sha256';
     const manifest = parseManifest(body, contentType, algorithm);
@@ -31,6 +38,7 @@ export class Manifests {
     const tags = [...new Set(ref.kind === 'tag' ? [ref.tag, ...extraTags] : extraTags)];
     await this.metadata.call(MetadataRpc.manifestPut, {
       repository,
+      account,
       digest: manifest.digest,
       mediaType: manifest.mediaType,
       content: body.toString('base64'),

@@ -20,5 +20,6 @@ function toOciError(error: unknown): Error {
   if (!(error instanceof RemoteError)) return error instanceof Error ? error : new Error(String(error));
   if (isOciErrorCode(error.code)) return new OciError(error.code, error.message, error.detail);
   if (UNREACHABLE.includes(error.code)) return new OciError('UNAVAILABLE', 'the metadata service is unavailable, try again');
-  return new OciError('UNKNOWN', 'internal error');
+  // Not an answer a registry client can act on: it reaches the client as UNKNOWN and the log as it is.
+  return error;
 }

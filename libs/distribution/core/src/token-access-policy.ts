@@ -76,7 +76,7 @@ export class TokenAccessPolicy implements AccessPolicy {
       ? tokenAllows(claims, request.repository, request.action)
       : !request.catalog || claims.access.some((a) => a.type === 'registry' && a.name === 'catalog');
     if (!allowed) throw new ChallengeError('requested access to the resource is denied', challenge('insufficient_scope'));
-    return { subject: claims.sub || undefined };
+    return { subject: claims.sub || undefined, account: claims.account };
   }
 
   private async verify(token: string): Promise<RegistryTokenClaims> {

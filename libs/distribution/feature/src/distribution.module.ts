@@ -1,7 +1,7 @@
-import { DynamicModule, Inject, Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Logger, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { REGISTRY_TOKEN_ISSUER, RpcClient } from '@swr/contracts';
-import { BlobReads, BlobUploads, Listings, Manifests, MetadataClient, TokenAccessPolicy, VerificationKeys } from '@swr/distribution-core';
+import { BlobReads, BlobUploads, DownloadCounter, Listings, Manifests, MetadataClient, TokenAccessPolicy, VerificationKeys } from '@swr/distribution-core';
 import type { BlobStore } from '@swr/blob-store';
 import type { FastifyInstance } from 'fastify';
 import { registryRoutes, RegistryServices } from './registry-routes';
@@ -22,7 +22,7 @@ const REGISTRY_SERVICES = Symbol('RegistryServices');
 const DISTRIBUTION_OPTIONS = Symbol('DistributionOptions');
 
 @Injectable()
-class RegistryRouteRegistrar implements OnModuleInit {
+class RegistryRouteRegistrar implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
     @Inject(REGISTRY_SERVICES) private readonly services: RegistryServices,
@@ -33,6 +33,12 @@ class RegistryRouteRegistrar implements OnModuleInit {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     await fastify.register((app) => registryRoutes(app, this.services));
     await fastify.register((app) => tokenRoutes(app, this.options.iamRpc));
+    this.services.downloads.start();
+  }
+
+  /** Before the services (and, in standalone, the database) go away: the last pull counts are sent. */
+  async onModuleDestroy(): Promise<void> {
+    await this.services.downloads.stop();
   }
 }
 
@@ -53,6 +59,7 @@ export class DistributionModule {
               reads: new BlobReads(metadata, options.blobStore),
               manifests: new Manifests(metadata),
               listings: new Listings(metadata, options.iamRpc),
+              downloads: new DownloadCounter(options.metadataRpc, 2_000, (error) => logger.warn(`pull counts not recorded yet: ${String(error)}`)),
               access: new TokenAccessPolicy(new VerificationKeys(options.iamRpc), { issuer: REGISTRY_TOKEN_ISSUER, service: options.service }),
               publicUrl: options.publicUrl,
               log: (error) => logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error)),

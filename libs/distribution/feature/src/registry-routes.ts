@@ -1,4 +1,4 @@
-import type { AccessGrant, AccessPolicy, BlobReads, BlobUploads, ChunkRange, Listing, Listings, Manifests, RegistryAction, RegistryRoute } from '@swr/distribution-core';
+import type { AccessGrant, AccessPolicy, BlobReads, BlobUploads, ChunkRange, DownloadCounter, Listing, Listings, Manifests, RegistryAction, RegistryRoute } from '@swr/distribution-core';
 import { ChallengeError, parsePage, parseRangeHeader, parseRegistryPath } from '@swr/distribution-core';
 import { isDigestAlgorithm, MAX_MANIFEST_BYTES, MediaType, OciError, ociErrorBody, parseRepositoryName } from '@swr/oci';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -10,6 +10,7 @@ export interface RegistryServices {
   readonly manifests: Manifests;
   readonly listings: Listings;
   readonly access: AccessPolicy;
+  readonly downloads: DownloadCounter;
   /** Where clients reach us, when a proxy in front makes the request's own Host unreliable. */
   readonly publicUrl?: string;
   readonly log: (error: unknown) => void;
@@ -36,7 +37,6 @@ export async function registryRoutes(app: FastifyInstance, services: RegistrySer
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
   const handler = (request: FastifyRequest, reply: FastifyReply) => handle(services, request, reply);
   const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
-  app.route({ method: methods, url: '/v2', handler, exposeHeadRoute: false });
   app.route({ method: methods, url: '/v2/*', handler, exposeHeadRoute: false });
 }
 
@@ -93,10 +93,10 @@ async function dispatch(s: RegistryServices, route: RegistryRoute, x: Exchange, 
         tags: items,
       }));
     case 'manifest':
-      return manifestRoute(s, route.name, route.reference, x);
+      return manifestRoute(s, route.name, route.reference, x, grant);
     case 'uploads':
       if (method !== 'POST') throw unsupported(method);
-      return startUpload(s, route.name, x);
+      return startUpload(s, route.name, x, grant);
     case 'upload':
       return uploadRoute(s, route.name, route.id, x);
     case 'blob':
@@ -107,10 +107,11 @@ async function dispatch(s: RegistryServices, route: RegistryRoute, x: Exchange, 
   }
 }
 
-async function manifestRoute(s: RegistryServices, name: string, reference: string, x: Exchange): Promise<FastifyReply> {
+async function manifestRoute(s: RegistryServices, name: string, reference: string, x: Exchange, grant: AccessGrant): Promise<FastifyReply> {
   const { method, reply } = x;
   if (method === 'GET' || method === 'HEAD') {
     const manifest = await s.manifests.get(name, reference, method === 'GET');
+    if (method === 'GET') s.downloads.count(name);
     reply
       .code(200)
       .header('content-type', manifest.mediaType)
@@ -121,7 +122,7 @@ async function manifestRoute(s: RegistryServices, name: string, reference: strin
   }
   if (method === 'PUT') {
     const body = await readBody(x.request, MAX_MANIFEST_BYTES);
-    const pushed = await s.manifests.put(name, reference, x.request.headers['content-type'], body, x.query.getAll('tag'));
+    const pushed = await s.manifests.put(name, reference, x.request.headers['content-type'], body, x.query.getAll('tag'), grant.account);
     reply.code(201).header('location', `/v2/${name}/manifests/${pushed.digest}`).header('docker-content-digest', pushed.digest).header('content-length', 0);
     if (pushed.subject) reply.header('oci-subject', pushed.subject);
     if (x.query.has('tag')) reply.header('oci-tag', pushed.tags);
@@ -134,7 +135,7 @@ async function manifestRoute(s: RegistryServices, name: string, reference: strin
   throw unsupported(method);
 }
 
-async function startUpload(s: RegistryServices, name: string, x: Exchange): Promise<FastifyReply> {
+async function startUpload(s: RegistryServices, name: string, x: Exchange, grant: AccessGrant): Promise<FastifyReply> {
   const { reply, query } = x;
   const digest = query.get('digest');
   const mount = query.get('mount');
@@ -146,16 +147,16 @@ async function startUpload(s: RegistryServices, name: string, x: Exchange): Prom
       () => true,
       () => false,
     );
-    const size = allowed ? await s.uploads.mount(name, source, mount) : undefined;
+    const size = allowed ? await s.uploads.mount(name, source, mount, grant.account) : undefined;
     if (size !== undefined) return blobCreated(reply, name, mount);
   }
   if (digest) {
-    const blob = await s.uploads.monolithic(name, digest, x.request.raw);
+    const blob = await s.uploads.monolithic(name, digest, x.request.raw, grant.account);
     return blobCreated(reply, name, blob.digest);
   }
   const algorithm = query.get('digest-algorithm') ?? 'sha256';
   if (!isDigestAlgorithm(algorithm)) throw new OciError('UNSUPPORTED', `digest algorithm ${algorithm.slice(0, 50)} is not supported`);
-  const session = await s.uploads.start(name, algorithm);
+  const session = await s.uploads.start(name, algorithm, grant.account);
   return uploadAccepted(reply, name, session.id, session.offset).header('oci-chunk-min-length', CHUNK_MIN_LENGTH).code(202).send();
 }
 

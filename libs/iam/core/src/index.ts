@@ -6,6 +6,7 @@ export * from './bootstrap';
 export * from './iam-error';
 export * from './key-ring';
 export * from './login-secrets';
+export * from './organizations';
 export * from './ports';
 export * from './permissions';
 export * from './principal';

@@ -68,7 +68,7 @@ export class Permissions {
     return levels;
   }
 
-  private async levelOf(caller: Principal, scope: GrantScope): Promise<PermissionLevel> {
+  async levelOf(caller: Principal, scope: GrantScope): Promise<PermissionLevel> {
     const { organization, repository } = await this.levels(caller, scope);
     return Math.max(organization, repository) as PermissionLevel;
   }

@@ -105,8 +105,20 @@ export interface ShareRecord {
 
 export type NewShare = Pick<ShareRecord, 'repository' | 'accountId' | 'permit' | 'endsAt' | 'description' | 'creatorId' | 'creatorName'>;
 
+/** A share seen from one account: a repository it shares out, or one shared with it. */
+export interface AccountShare {
+  readonly repository: string;
+  /** The other side: the grantee for shares out, the owner for shares in. */
+  readonly otherAccountName: string;
+  readonly endsAt?: Date;
+}
+
 /** Private repositories shared with other accounts, pull only, until a deadline. */
 export interface ShareStore {
+  /** Shares of repositories in the account's organizations. */
+  listSharedBy(accountId: string): Promise<AccountShare[]>;
+  /** Shares other accounts made with this one. */
+  listSharedWith(accountId: string): Promise<AccountShare[]>;
   /** False when the repository is already shared with that account. */
   add(share: NewShare): Promise<boolean>;
   list(repository: string): Promise<ShareRecord[]>;
@@ -128,8 +140,6 @@ export interface AccessGraph {
   facts(repository: { organization: string; name: string }, caller?: { accountId: string; userId: string }): Promise<RepositoryAccessFacts>;
   /** The same facts for many repositories at once, in the order given. */
   factsOfMany(repositories: readonly string[], caller?: { accountId: string; userId: string }): Promise<RepositoryAccessFacts[]>;
-  /** Records `accountId` as the owner of a new organization; false when another account owns it. */
-  claimOrganization(organization: string, accountId: string): Promise<boolean>;
   organizationOwner(organization: string): Promise<string | undefined>;
   grantLevel(scope: GrantScope, userId: string): Promise<PermissionLevel | undefined>;
   listGrants(scope: GrantScope): Promise<Grant[]>;
@@ -138,4 +148,35 @@ export interface AccessGraph {
   /** Changes existing grants; none is written when one of the users has none there (the ids are returned). */
   changeGrants(scope: GrantScope, grants: readonly Grant[]): Promise<string[] | undefined>;
   removeGrants(scope: GrantScope, userIds: readonly string[]): Promise<void>;
+  setPublic(repository: string, isPublic: boolean): Promise<void>;
+  isPublic(repository: string): Promise<boolean>;
+  /** Drops every grant, share and public flag of a deleted repository. */
+  forgetRepository(repository: string): Promise<void>;
+}
+
+export interface OrganizationRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly accountId: string;
+  readonly creatorName: string;
+}
+
+export interface OrganizationListing extends OrganizationRecord {
+  /** The user's level there: the organization grant, or the best repository grant inside it. */
+  readonly level: PermissionLevel;
+  readonly accessUserCount: number;
+}
+
+/** Organizations: who owns each, and what a user sees of them. */
+export interface OrganizationStore {
+  /** Creates it unless the name is taken or the account already holds `limit` organizations (checked under a lock on the account). */
+  create(organization: { name: string; accountId: string; creatorName: string }, limit: number): Promise<'created' | 'exists' | 'quota'>;
+  find(name: string): Promise<OrganizationRecord | undefined>;
+  /** The account's organizations the user holds a grant on (all of them for an admin); with `visible`, also those where the user holds only repository grants. */
+  listFor(user: { accountId: string; userId: string; isAdmin: boolean }, filter: { name?: string; visible: boolean }): Promise<OrganizationListing[]>;
+  /** Removes it with every grant, share and public flag inside it. */
+  remove(name: string): Promise<boolean>;
+  count(accountId: string): Promise<number>;
+  /** What the user may list: whole organizations, and single repositories granted to them. */
+  visibleScope(user: { accountId: string; userId: string; isAdmin: boolean }): Promise<{ organizations: string[]; repositories: string[] }>;
 }

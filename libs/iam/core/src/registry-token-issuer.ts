@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Authenticator } from './authenticator';
 import { IamError } from './iam-error';
 import type { KeyRing } from './key-ring';
+import type { Organizations } from './organizations';
 import type { AccessGraph } from './ports';
 import type { Principal } from './principal';
 
@@ -27,6 +28,7 @@ export class RegistryTokenIssuer {
   constructor(
     private readonly authenticator: Authenticator,
     private readonly graph: AccessGraph,
+    private readonly organizations: Pick<Organizations, 'claimOnPush'>,
     private readonly keys: KeyRing,
     private readonly settings: RegistryTokenSettings,
     private readonly now: () => Date = () => new Date(),
@@ -64,9 +66,9 @@ export class RegistryTokenIssuer {
     const repository = { organization: parseRepositoryName(name).organization, name };
     const who = caller && { accountId: caller.accountId, userId: caller.userId };
     let facts = await this.graph.facts(repository, who);
-    if (caller && facts.organizationOwner === undefined && requested.includes('push') && caller.isAdmin) {
-      // First push into a new organization: it becomes the caller's account's, unless another account got there first.
-      await this.graph.claimOrganization(repository.organization, caller.accountId);
+    if (caller && facts.organizationOwner === undefined && requested.includes('push')) {
+      // First push into a new organization: it may become the caller's account's, unless another account got there first.
+      await this.organizations.claimOnPush(caller, repository.organization);
       facts = await this.graph.facts(repository, who);
     }
     const allowed = allowedActions(caller, facts);

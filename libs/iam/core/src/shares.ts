@@ -1,6 +1,6 @@
 import { IamError } from './iam-error';
 import type { Permissions } from './permissions';
-import type { Directory, ShareRecord, ShareStore } from './ports';
+import type { AccessGraph, AccountShare, Directory, ShareRecord, ShareStore } from './ports';
 import type { Principal } from './principal';
 
 export const MAX_SHARES_PER_REPOSITORY = 500;
@@ -35,6 +35,7 @@ export class Shares {
     private readonly store: ShareStore,
     private readonly directory: Directory,
     private readonly permissions: Permissions,
+    private readonly graph: Pick<AccessGraph, 'isPublic'>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -44,6 +45,7 @@ export class Shares {
     const account = await this.directory.findAccountByName(accountName);
     if (!account) throw new IamError('IAM_INVALID_REQUEST', `no account ${accountName.slice(0, 64)}`);
     if (account.id === caller.accountId) throw new IamError('IAM_INVALID_REQUEST', 'a repository is not shared with its own account');
+    if (await this.graph.isPublic(repository)) throw new IamError('IAM_INVALID_REQUEST', `${repository} is public: everyone may pull it already`);
     if ((await this.store.count(repository)) >= MAX_SHARES_PER_REPOSITORY) {
       throw new IamError('IAM_INVALID_REQUEST', `a repository can be shared with at most ${MAX_SHARES_PER_REPOSITORY} accounts`);
     }
@@ -86,8 +88,14 @@ export class Shares {
     await this.store.remove(repository, share.accountId);
   }
 
+  /** The caller's account's shares: `self` those it made, `thirdparty` those made with it. */
+  async ofAccount(caller: Principal, center: 'self' | 'thirdparty'): Promise<Array<AccountShare & { active: boolean }>> {
+    const shares = center === 'self' ? await this.store.listSharedBy(caller.accountId) : await this.store.listSharedWith(caller.accountId);
+    return shares.map((s) => ({ ...s, active: this.isActive(s) }));
+  }
+
   /** Whether a share still holds now. */
-  isActive(share: ShareRecord): boolean {
+  isActive(share: Pick<ShareRecord, 'endsAt'>): boolean {
     return share.endsAt === undefined || share.endsAt > this.now();
   }
 

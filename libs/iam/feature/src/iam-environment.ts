@@ -17,6 +17,7 @@ export const IAM_ENVIRONMENT = {
   SWR_ADMIN_USER: env.string('admin'),
   SWR_ADMIN_PASSWORD: z.string().min(8).optional(),
   SWR_TOKEN_LIFETIME: env.int(300, 30),
+  SWR_QUOTA_ORGANIZATIONS: env.int(5, 1),
 };
 
 type IamEnvironment = z.infer<z.ZodObject<typeof IAM_ENVIRONMENT>>;
@@ -31,5 +32,6 @@ export function iamSettingsFrom(config: IamEnvironment, databaseUrl: string, key
     issuer: REGISTRY_TOKEN_ISSUER,
     registryTokenLifetimeSeconds: config.SWR_TOKEN_LIFETIME,
     operator: { account: config.SWR_ADMIN_ACCOUNT, user: config.SWR_ADMIN_USER, password: config.SWR_ADMIN_PASSWORD },
+    organizationQuota: config.SWR_QUOTA_ORGANIZATIONS,
   };
 }

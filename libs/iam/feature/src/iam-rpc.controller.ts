@@ -1,5 +1,5 @@
 import { Controller, Inject } from '@nestjs/common';
-import { AccessKeyViewPayload, AccountView, IamRpc, RequestOf, ShareView, UserView } from '@swr/contracts';
+import { AccessKeyViewPayload, AccountView, IamRpc, OrganizationView, RequestOf, ShareView, UserView } from '@swr/contracts';
 import {
   AccessKeys,
   AccessKeyView,
@@ -8,6 +8,8 @@ import {
   ApiTokens,
   KeyRing,
   LoginSecrets,
+  OrganizationListing,
+  Organizations,
   Permissions,
   RegistryTokenIssuer,
   ShareRecord,
@@ -36,6 +38,7 @@ const shareView = (s: ShareRecord, active: boolean): ShareView => ({
   updated: s.updatedAt.toISOString(),
   active,
 });
+const organizationView = (o: OrganizationListing): OrganizationView => ({ id: o.id, name: o.name, creatorName: o.creatorName, level: o.level, accessUserCount: o.accessUserCount });
 const keyView = (k: AccessKeyView): AccessKeyViewPayload => ({ access: k.access, userId: k.userId, status: k.status, description: k.description, createdAt: k.createdAt.toISOString() });
 
 /** The IAM service's request/reply surface: parse (done by @Handles), call, shape the answer. */
@@ -52,6 +55,7 @@ export class IamRpcController {
     @Inject(Permissions) private readonly permissions: Permissions,
     @Inject(Shares) private readonly shares: Shares,
     @Inject(Visibility) private readonly visibility: Visibility,
+    @Inject(Organizations) private readonly organizations: Organizations,
     @Inject(IAM_SETTINGS) private readonly settings: IamSettings,
   ) {}
 
@@ -188,6 +192,59 @@ export class IamRpcController {
   async shareDelete(req: Req<'shareDelete'>) {
     await this.shares.delete(req.caller, req.repository, req.accessDomain);
     return {};
+  }
+
+  @Handles(IamRpc.organizationCreate)
+  async organizationCreate(req: Req<'organizationCreate'>) {
+    return organizationView(await this.organizations.create(req.caller, req.name));
+  }
+
+  @Handles(IamRpc.organizationList)
+  async organizationList(req: Req<'organizationList'>) {
+    return { organizations: (await this.organizations.list(req.caller, req)).map(organizationView) };
+  }
+
+  @Handles(IamRpc.organizationGet)
+  async organizationGet(req: Req<'organizationGet'>) {
+    return organizationView(await this.organizations.get(req.caller, req.name));
+  }
+
+  @Handles(IamRpc.organizationDelete)
+  async organizationDelete(req: Req<'organizationDelete'>) {
+    await this.organizations.delete(req.caller, req.name);
+    return {};
+  }
+
+  @Handles(IamRpc.organizationQuota)
+  organizationQuota(req: Req<'organizationQuota'>) {
+    return this.organizations.quota(req.caller);
+  }
+
+  @Handles(IamRpc.accessLevel)
+  async accessLevel(req: Req<'accessLevel'>) {
+    return { level: await this.organizations.level(req.caller, req.scope) };
+  }
+
+  @Handles(IamRpc.visibleScope)
+  visibleScope(req: Req<'visibleScope'>) {
+    return this.organizations.visibleScope(req.caller);
+  }
+
+  @Handles(IamRpc.repositoryPublicSet)
+  async repositoryPublicSet(req: Req<'repositoryPublicSet'>) {
+    await this.organizations.setPublic(req.caller, req.repository, req.isPublic);
+    return {};
+  }
+
+  @Handles(IamRpc.repositoryForget)
+  async repositoryForget(req: Req<'repositoryForget'>) {
+    await this.organizations.forgetRepository(req.caller, req.repository);
+    return {};
+  }
+
+  @Handles(IamRpc.sharedRepositories)
+  async sharedRepositories(req: Req<'sharedRepositories'>) {
+    return { shares: await this.shares.ofAccount(req.caller, req.center) };
   }
 
   @Handles(IamRpc.loginSecretCreate)

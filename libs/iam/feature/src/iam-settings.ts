@@ -12,6 +12,8 @@ export interface IamSettings {
   readonly issuer: string;
   readonly registryTokenLifetimeSeconds: number;
   readonly operator: OperatorAccount;
+  /** How many organizations one account may hold. */
+  readonly organizationQuota: number;
 }
 
 export const IAM_SETTINGS = Symbol('IamSettings');

@@ -1,7 +1,31 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { openDatabase } from '@swr/db';
-import { AccessKeys, Accounts, ApiTokens, Authenticator, ensureOperatorAccount, KeyRing, LoginSecrets, Permissions, RegistryTokenIssuer, SecretBox, Shares, Users, Visibility } from '@swr/iam-core';
-import { IAM_MIGRATIONS, IAM_SCHEMA, PostgresAccessGraph, PostgresCredentials, PostgresDirectory, PostgresShareStore, PostgresSigningKeys } from '@swr/iam-infra';
+import {
+  AccessKeys,
+  Accounts,
+  ApiTokens,
+  Authenticator,
+  ensureOperatorAccount,
+  KeyRing,
+  LoginSecrets,
+  Organizations,
+  Permissions,
+  RegistryTokenIssuer,
+  SecretBox,
+  Shares,
+  Users,
+  Visibility,
+} from '@swr/iam-core';
+import {
+  IAM_MIGRATIONS,
+  IAM_SCHEMA,
+  PostgresAccessGraph,
+  PostgresCredentials,
+  PostgresDirectory,
+  PostgresOrganizationStore,
+  PostgresShareStore,
+  PostgresSigningKeys,
+} from '@swr/iam-infra';
 import type { DataSource } from 'typeorm';
 import { IamRpcController } from './iam-rpc.controller';
 import { IAM_SETTINGS, IamSettings } from './iam-settings';
@@ -50,13 +74,13 @@ export class IamModule {
         { provide: KeyRing, useFactory: (db: DataSource) => new KeyRing(new PostgresSigningKeys(db), box), inject: [IAM_DATABASE] },
         {
           provide: RegistryTokenIssuer,
-          useFactory: (authenticator: Authenticator, db: DataSource, keys: KeyRing) =>
-            new RegistryTokenIssuer(authenticator, new PostgresAccessGraph(db), keys, {
+          useFactory: (authenticator: Authenticator, db: DataSource, organizations: Organizations, keys: KeyRing) =>
+            new RegistryTokenIssuer(authenticator, new PostgresAccessGraph(db), organizations, keys, {
               issuer: settings.issuer,
               service: settings.service,
               lifetimeSeconds: settings.registryTokenLifetimeSeconds,
             }),
-          inject: [Authenticator, IAM_DATABASE, KeyRing],
+          inject: [Authenticator, IAM_DATABASE, Organizations, KeyRing],
         },
         {
           provide: ApiTokens,
@@ -70,7 +94,13 @@ export class IamModule {
         { provide: Permissions, useFactory: (db: DataSource) => new Permissions(new PostgresAccessGraph(db), new PostgresDirectory(db)), inject: [IAM_DATABASE] },
         {
           provide: Shares,
-          useFactory: (db: DataSource, permissions: Permissions) => new Shares(new PostgresShareStore(db), new PostgresDirectory(db), permissions),
+          useFactory: (db: DataSource, permissions: Permissions) => new Shares(new PostgresShareStore(db), new PostgresDirectory(db), permissions, new PostgresAccessGraph(db)),
+          inject: [IAM_DATABASE, Permissions],
+        },
+        {
+          provide: Organizations,
+          useFactory: (db: DataSource, permissions: Permissions) =>
+            new Organizations(new PostgresOrganizationStore(db), new PostgresAccessGraph(db), permissions, settings.organizationQuota),
           inject: [IAM_DATABASE, Permissions],
         },
         { provide: Visibility, useFactory: (db: DataSource) => new Visibility(new PostgresAccessGraph(db), new PostgresDirectory(db)), inject: [IAM_DATABASE] },

@@ -8,6 +8,8 @@ import {
   hashPassword,
   hashToken,
   KeyRing,
+  Organizations,
+  Permissions,
   Principal,
   RegistryTokenIssuer,
   SecretBox,
@@ -21,6 +23,7 @@ import { IAM_MIGRATIONS, IAM_SCHEMA } from './migrations';
 import { PostgresAccessGraph } from './postgres-access-graph';
 import { PostgresCredentials, PostgresSigningKeys } from './postgres-credentials';
 import { PostgresDirectory } from './postgres-directory';
+import { PostgresOrganizationStore } from './postgres-organization-store';
 
 const REGION = 'test-region-1';
 const SERVICE = 'swr-registry';
@@ -37,6 +40,7 @@ describe('IAM against PostgreSQL', () => {
   let keyRing: KeyRing;
   let accessKeys: AccessKeys;
   let apiTokens: ApiTokens;
+  let organizations: Organizations;
   let acmeAdmin: Principal;
   const box = new SecretBox(randomBytes(32));
   const now = () => clock;
@@ -51,7 +55,9 @@ describe('IAM against PostgreSQL', () => {
     credentials = new PostgresCredentials(db);
     authenticator = new Authenticator(directory, credentials, box, REGION, { maxFailures: 3, windowMs: 60_000, lockMs: 60_000 }, now);
     keyRing = new KeyRing(new PostgresSigningKeys(db), box);
-    issuer = new RegistryTokenIssuer(authenticator, new PostgresAccessGraph(db), keyRing, { issuer: 'swr-iam', service: SERVICE, lifetimeSeconds: 300 }, now);
+    const graph = new PostgresAccessGraph(db);
+    organizations = new Organizations(new PostgresOrganizationStore(db), graph, new Permissions(graph, directory), 3);
+    issuer = new RegistryTokenIssuer(authenticator, graph, organizations, keyRing, { issuer: 'swr-iam', service: SERVICE, lifetimeSeconds: 300 }, now);
     accessKeys = new AccessKeys(directory, credentials, box);
     apiTokens = new ApiTokens(authenticator, directory, credentials, now);
     await directory.createAccount('acme', { name: 'root', passwordHash: await hashPassword('acme-root-pw') });
@@ -145,6 +151,21 @@ describe('IAM against PostgreSQL', () => {
     expect(await grantedActions('other/root', 'other-root-pw', 'acme-new/private')).toEqual(['pull']);
     await db.query(`UPDATE iam.share SET ends_at = now() - interval '1 second'`);
     expect(await grantedActions('other/root', 'other-root-pw', 'acme-new/private')).toEqual([]);
+  });
+
+  it('creates organizations within the quota even when the creations race, and names them by SWR rules', async () => {
+    const owner = await directory.createAccount('quota-co', { name: 'root', passwordHash: await hashPassword('quota-root-pw') });
+    const admin = await authenticator.dockerLogin('quota-co/root', 'quota-root-pw');
+    const names = ['q-one', 'q-two', 'q-three', 'q-four', 'q-five', 'q-six'];
+    const outcomes = await Promise.all(names.map((name) => failure(organizations.create(admin, name))));
+    expect(outcomes.filter((o) => o === 'accepted')).toHaveLength(3);
+    expect(outcomes.filter((o) => o === 'IAM_QUOTA_EXCEEDED')).toHaveLength(3);
+    expect(await organizations.quota(admin)).toEqual({ used: 3, limit: 3 });
+    expect((await organizations.list(admin, { visible: false })).map((o) => [o.level, o.accountId])).toEqual(Array(3).fill([7, owner?.account.id]));
+    for (const bad of ['Upper', '1digit', 'library', 'a..b', 'a___b', 'trailing-', 'x'.repeat(65)]) {
+      expect(await failure(organizations.create(acmeAdmin, bad))).toBe('IAM_INVALID_REQUEST');
+    }
+    expect(await failure(organizations.create(acmeAdmin, 'q-one'))).toBe('IAM_CONFLICT');
   });
 
   it('refuses tokens for another service and a wrong password, granting nothing', async () => {

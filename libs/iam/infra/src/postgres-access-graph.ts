@@ -84,10 +84,24 @@ export class PostgresAccessGraph implements AccessGraph {
     await this.db.query(`DELETE FROM ${table(scope)} WHERE ${column(scope)} = $1 AND user_id::text = ANY($2::text[])`, [scope.name, userIds]);
   }
 
-  async claimOrganization(organization: string, accountId: string): Promise<boolean> {
-    await this.db.query('INSERT INTO iam.organization (name, account_id) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [organization, accountId]);
-    const rows: Array<{ account_id: string }> = await this.db.query('SELECT account_id FROM iam.organization WHERE name = $1', [organization]);
-    return rows[0]?.account_id === accountId;
+  async setPublic(repository: string, isPublic: boolean): Promise<void> {
+    await this.db.query(
+      isPublic ? 'INSERT INTO iam.public_repository (repository) VALUES ($1) ON CONFLICT DO NOTHING' : 'DELETE FROM iam.public_repository WHERE repository = $1',
+      [repository],
+    );
+  }
+
+  async isPublic(repository: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query('SELECT 1 FROM iam.public_repository WHERE repository = $1', [repository]);
+    return rows.length > 0;
+  }
+
+  async forgetRepository(repository: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query('DELETE FROM iam.repository_permission WHERE repository = $1', [repository]);
+      await tx.query('DELETE FROM iam.share WHERE repository = $1', [repository]);
+      await tx.query('DELETE FROM iam.public_repository WHERE repository = $1', [repository]);
+    });
   }
 }
 

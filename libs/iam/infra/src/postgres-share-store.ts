@@ -1,4 +1,4 @@
-import type { NewShare, ShareRecord, ShareStore } from '@swr/iam-core';
+import type { AccountShare, NewShare, ShareRecord, ShareStore } from '@swr/iam-core';
 import { touchedRows } from '@swr/db';
 import type { DataSource } from 'typeorm';
 
@@ -64,6 +64,28 @@ export class PostgresShareStore implements ShareStore {
 
   async remove(repository: string, accountId: string): Promise<boolean> {
     return touchedRows(this.db, 'DELETE FROM iam.share WHERE repository = $1 AND account_id = $2', [repository, accountId]);
+  }
+
+  async listSharedBy(accountId: string): Promise<AccountShare[]> {
+    const rows: Array<{ repository: string; other: string; ends_at: Date | null }> = await this.db.query(
+      `SELECT s.repository, a.name AS other, s.ends_at FROM iam.share s
+         JOIN iam.organization o ON o.name = split_part(s.repository, '/', 1)
+         JOIN iam.account a ON a.id = s.account_id
+        WHERE o.account_id = $1 ORDER BY s.repository, a.name`,
+      [accountId],
+    );
+    return rows.map((r) => ({ repository: r.repository, otherAccountName: r.other, endsAt: r.ends_at ?? undefined }));
+  }
+
+  async listSharedWith(accountId: string): Promise<AccountShare[]> {
+    const rows: Array<{ repository: string; other: string; ends_at: Date | null }> = await this.db.query(
+      `SELECT s.repository, a.name AS other, s.ends_at FROM iam.share s
+         JOIN iam.organization o ON o.name = split_part(s.repository, '/', 1)
+         JOIN iam.account a ON a.id = o.account_id
+        WHERE s.account_id = $1 ORDER BY s.repository`,
+      [accountId],
+    );
+    return rows.map((r) => ({ repository: r.repository, otherAccountName: r.other, endsAt: r.ends_at ?? undefined }));
   }
 
   async count(repository: string): Promise<number> {

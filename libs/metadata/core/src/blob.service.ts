@@ -1,4 +1,5 @@
 import { OciError, parseRepositoryName } from '@swr/oci';
+import { asRegistryOperation } from './metadata-error';
 import type { BlobLinks } from './ports';
 
 export class BlobService {
@@ -10,8 +11,8 @@ export class BlobService {
   }
 
   /** Cross-repository mount: links the blob when the source repository holds it. */
-  async mount(repository: string, from: string, digest: string): Promise<{ mounted: boolean; size?: number }> {
-    const size = await this.links.mount(parseRepositoryName(repository), from, digest);
+  async mount(repository: string, from: string, digest: string, account?: string): Promise<{ mounted: boolean; size?: number }> {
+    const size = await asRegistryOperation(() => this.links.mount(parseRepositoryName(repository), from, digest, account));
     return size === undefined ? { mounted: false } : { mounted: true, size };
   }
 

@@ -1,6 +1,7 @@
 import type { DescriptorPayload, RequestOf, StoredManifest } from '@swr/contracts';
 import { MetadataRpc } from '@swr/contracts';
 import { digestOf, OciError, parseDigest, parseReference, parseRepositoryName } from '@swr/oci';
+import { asRegistryOperation } from './metadata-error';
 import type { ManifestIndex, ManifestLookup, PageRequest } from './ports';
 
 type PutRequest = RequestOf<typeof MetadataRpc.manifestPut>;
@@ -20,8 +21,10 @@ export class ManifestService {
     if (digestOf(content, parseDigest(request.digest).algorithm) !== request.digest) {
       throw new OciError('DIGEST_INVALID', 'manifest content does not match its digest', { digest: request.digest });
     }
-    const missing = await this.index.put({
+    const missing = await asRegistryOperation(() =>
+      this.index.put({
       repository: parseRepositoryName(request.repository),
+      account: request.account,
       digest: request.digest,
       mediaType: request.mediaType,
       content,
@@ -31,7 +34,8 @@ export class ManifestService {
       subject: request.subject,
       artifactType: request.artifactType,
       annotations: request.annotations,
-    });
+      }),
+    );
     if (missing) {
       throw new OciError('MANIFEST_BLOB_UNKNOWN', 'manifest references content unknown to the repository', {
         blobs: missing.blobs.slice(0, 20),

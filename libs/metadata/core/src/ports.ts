@@ -18,17 +18,23 @@ export interface PageRequest {
 /** Which blobs each repository may serve. A blob is readable only through a repository that links it. */
 export interface BlobLinks {
   linkedSize(repository: string, digest: string): Promise<number | undefined>;
-  /** Links `digest` into `target` when `from` links it; the size when it did, else undefined. */
-  mount(target: RepositoryName, from: string, digest: string): Promise<number | undefined>;
+  /** Links `digest` into `target` (created for `account` on first push) when `from` links it; the size when it did, else undefined. */
+  mount(target: RepositoryName, from: string, digest: string, account?: string): Promise<number | undefined>;
   unlink(repository: string, digest: string): Promise<boolean>;
 }
 
+export type AppendResult = { appended: UploadRecord } | { refused: 'offset' | 'quota'; current: UploadRecord };
+
 /** Upload sessions: the only memory of an upload between two requests, whichever gateway serves them. */
 export interface UploadSessions {
-  create(repository: RepositoryName, id: string, algorithm: DigestAlgorithm): Promise<UploadRecord>;
+  /** Opens a session; the repository is created for `account` on first push. */
+  create(repository: RepositoryName, id: string, algorithm: DigestAlgorithm, account?: string): Promise<UploadRecord>;
   find(repository: string, id: string): Promise<UploadRecord | undefined>;
-  /** Appends a part when the session's offset is still `expectedOffset`; undefined when it is not. */
-  append(repository: string, id: string, expectedOffset: number, part: UploadPartPayload): Promise<UploadRecord | undefined>;
+  /**
+   * Appends a part when the session's offset is still `expectedOffset` and the upload still fits
+   * the owning account's storage quota; otherwise says why not (or undefined: no such session).
+   */
+  append(repository: string, id: string, expectedOffset: number, part: UploadPartPayload): Promise<AppendResult | undefined>;
   /** Ends the session and links the blob, in one transaction; false when there was no such session. */
   complete(repository: string, id: string, digest: string, size: number): Promise<boolean>;
   remove(repository: string, id: string): Promise<boolean>;
@@ -36,6 +42,8 @@ export interface UploadSessions {
 
 export interface NewManifest {
   readonly repository: RepositoryName;
+  /** The pushing account: the owner of a repository this push creates. */
+  readonly account?: string;
   readonly digest: string;
   readonly mediaType: string;
   readonly content: Buffer;

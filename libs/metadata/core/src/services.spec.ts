@@ -6,6 +6,7 @@ import { UploadService } from './upload.service';
 
 class MemoryUploads implements UploadSessions {
   readonly records = new Map<string, UploadRecord>();
+  quotaBytes = Infinity;
   async create(repository: RepositoryName, id: string, algorithm: 'sha256' | 'sha512') {
     const record = { id, repository: repository.name, algorithm, offset: 0, parts: [], startedAt: new Date(0) };
     this.records.set(id, record);
@@ -17,10 +18,12 @@ class MemoryUploads implements UploadSessions {
   }
   async append(repository: string, id: string, expectedOffset: number, part: UploadPartPayload) {
     const record = await this.find(repository, id);
-    if (!record || record.offset !== expectedOffset) return undefined;
+    if (!record) return undefined;
+    if (record.offset !== expectedOffset) return { refused: 'offset' as const, current: record };
+    if (record.offset + part.size > this.quotaBytes) return { refused: 'quota' as const, current: record };
     const next = { ...record, offset: record.offset + part.size, parts: [...record.parts, part] };
     this.records.set(id, next);
-    return next;
+    return { appended: next };
   }
   async complete(repository: string, id: string) {
     return this.remove(repository, id);
@@ -81,6 +84,18 @@ describe('UploadService', () => {
     const refused = await uploads.append('acme/app', id, 0, { id: 'p2', size: 10 }).catch((e) => e);
     expect(refused).toMatchObject({ code: 'RANGE_INVALID', detail: { offset: 10 } });
     expect(await codeOf(uploads.append('other/repo', id, 10, { id: 'p3', size: 1 }))).toBe('BLOB_UPLOAD_UNKNOWN');
+  });
+
+  it('refuses a chunk that would take the account over its storage quota with DENIED, keeping the offset', async () => {
+    const { id } = await uploads.start('acme/app', 'sha256');
+    sessions.quotaBytes = 15;
+    try {
+      await uploads.append('acme/app', id, 0, { id: 'p1', size: 10 });
+      expect(await uploads.append('acme/app', id, 10, { id: 'p2', size: 10 }).catch((e) => e)).toMatchObject({ code: 'DENIED', detail: { offset: 10 } });
+      expect((await uploads.get('acme/app', id)).offset).toBe(10);
+    } finally {
+      sessions.quotaBytes = Infinity;
+    }
   });
 
   it('reports an unknown session on get, complete and cancel', async () => {

@@ -1,6 +1,7 @@
 import type { UploadPartPayload, UploadSession } from '@swr/contracts';
 import { DigestAlgorithm, OciError, parseRepositoryName } from '@swr/oci';
 import { randomUUID } from 'node:crypto';
+import { asRegistryOperation } from './metadata-error';
 import type { UploadRecord, UploadSessions } from './ports';
 
 const unknownUpload = (id: string) => new OciError('BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry', { id });
@@ -23,8 +24,8 @@ export class UploadService {
   ) {}
 
   /** Opens a session; the first push into an organization or repository creates it. */
-  async start(repository: string, algorithm: DigestAlgorithm): Promise<UploadSession> {
-    return toSessionPayload(await this.sessions.create(parseRepositoryName(repository), this.newId(), algorithm));
+  async start(repository: string, algorithm: DigestAlgorithm, account?: string): Promise<UploadSession> {
+    return asRegistryOperation(async () => toSessionPayload(await this.sessions.create(parseRepositoryName(repository), this.newId(), algorithm, account)));
   }
 
   async get(repository: string, id: string): Promise<UploadSession> {
@@ -35,15 +36,15 @@ export class UploadService {
 
   /** Records a chunk written at `offset`. A chunk that does not start where the upload ends is refused. */
   async append(repository: string, id: string, offset: number, part: UploadPartPayload): Promise<UploadSession> {
-    const record = await this.sessions.append(repository, id, offset, part);
-    if (record) return toSessionPayload(record);
-    const current = await this.sessions.find(repository, id);
-    if (!current) throw unknownUpload(id);
-    throw new OciError('RANGE_INVALID', 'chunk does not start at the end of the upload', { offset: current.offset });
+    const result = await this.sessions.append(repository, id, offset, part);
+    if (!result) throw unknownUpload(id);
+    if ('appended' in result) return toSessionPayload(result.appended);
+    if (result.refused === 'quota') throw new OciError('DENIED', "the upload would exceed the account's storage quota", { offset: result.current.offset });
+    throw new OciError('RANGE_INVALID', 'chunk does not start at the end of the upload', { offset: result.current.offset });
   }
 
   async complete(repository: string, id: string, digest: string, size: number): Promise<void> {
-    if (!(await this.sessions.complete(repository, id, digest, size))) throw unknownUpload(id);
+    if (!(await asRegistryOperation(() => this.sessions.complete(repository, id, digest, size)))) throw unknownUpload(id);
   }
 
   async cancel(repository: string, id: string): Promise<void> {

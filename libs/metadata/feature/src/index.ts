@@ -1,1 +1,2 @@
 export * from './metadata.module';
+export * from './metadata-environment';

@@ -21,7 +21,7 @@ export class MetadataRpcController {
 
   @Handles(MetadataRpc.blobMount)
   blobMount(req: Req<'blobMount'>) {
-    return this.blobs.mount(req.repository, req.from, req.digest);
+    return this.blobs.mount(req.repository, req.from, req.digest, req.account);
   }
 
   @Handles(MetadataRpc.blobUnlink)
@@ -32,7 +32,7 @@ export class MetadataRpcController {
 
   @Handles(MetadataRpc.uploadStart)
   uploadStart(req: Req<'uploadStart'>) {
-    return this.uploads.start(req.repository, req.algorithm);
+    return this.uploads.start(req.repository, req.algorithm, req.account);
   }
 
   @Handles(MetadataRpc.uploadGet)

@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { openDatabase } from '@swr/db';
-import { BlobService, ManifestService, UploadService } from '@swr/metadata-core';
+import { AccountLimits, BlobService, ManifestService, RepositoryService, UNLIMITED, UploadService } from '@swr/metadata-core';
 import {
   CachedAccess,
   METADATA_MIGRATIONS,
@@ -8,15 +8,19 @@ import {
   PostgresBlobLinks,
   PostgresChangeFeed,
   PostgresManifestIndex,
+  PostgresRepositoryCatalog,
   PostgresUploadSessions,
   RepositoryReadCache,
 } from '@swr/metadata-infra';
 import type { DataSource } from 'typeorm';
 import { MetadataRpcController } from './metadata-rpc.controller';
+import { RepositoryRpcController } from './repository-rpc.controller';
 
 export interface MetadataModuleOptions {
   readonly databaseUrl: string;
   readonly poolSize?: number;
+  /** Per-account quotas; none when not given. */
+  readonly limits?: AccountLimits;
 }
 
 const METADATA_DATABASE = Symbol('MetadataDatabase');
@@ -47,9 +51,10 @@ export class MetadataModule {
   static forRoot(options: MetadataModuleOptions): DynamicModule {
     const cache = new RepositoryReadCache();
     const logger = new Logger('Metadata');
+    const limits = options.limits ?? UNLIMITED;
     return {
       module: MetadataModule,
-      controllers: [MetadataRpcController],
+      controllers: [MetadataRpcController, RepositoryRpcController],
       providers: [
         {
           provide: METADATA_DATABASE,
@@ -58,9 +63,14 @@ export class MetadataModule {
         { provide: METADATA_ACCESS, useFactory: (db: DataSource) => new CachedAccess(db, cache), inject: [METADATA_DATABASE] },
         { provide: METADATA_CHANGE_FEED, useValue: new PostgresChangeFeed(options.databaseUrl, cache, (message) => logger.warn(message)) },
         MetadataLifecycle,
-        { provide: BlobService, useFactory: (access: CachedAccess) => new BlobService(new PostgresBlobLinks(access)), inject: [METADATA_ACCESS] },
-        { provide: UploadService, useFactory: (db: DataSource) => new UploadService(new PostgresUploadSessions(db)), inject: [METADATA_DATABASE] },
-        { provide: ManifestService, useFactory: (access: CachedAccess) => new ManifestService(new PostgresManifestIndex(access)), inject: [METADATA_ACCESS] },
+        { provide: BlobService, useFactory: (access: CachedAccess) => new BlobService(new PostgresBlobLinks(access, limits)), inject: [METADATA_ACCESS] },
+        { provide: UploadService, useFactory: (db: DataSource) => new UploadService(new PostgresUploadSessions(db, limits)), inject: [METADATA_DATABASE] },
+        { provide: ManifestService, useFactory: (access: CachedAccess) => new ManifestService(new PostgresManifestIndex(access, limits)), inject: [METADATA_ACCESS] },
+        {
+          provide: RepositoryService,
+          useFactory: (access: CachedAccess) => new RepositoryService(new PostgresRepositoryCatalog(access, limits), limits),
+          inject: [METADATA_ACCESS],
+        },
       ],
     };
   }

@@ -1,14 +1,16 @@
-import type { BlobLinks } from '@swr/metadata-core';
+import type { AccountLimits, BlobLinks } from '@swr/metadata-core';
 import type { RepositoryName } from '@swr/oci';
-import { touchedRows } from '@swr/db';
 import type { DataSource } from 'typeorm';
 import type { CachedAccess } from './cached-access';
-import { ensureRepository, toNumber } from './sql';
+import { creditUnlinked, ensureRepository, linkBlob, toNumber } from './sql';
 
 export class PostgresBlobLinks implements BlobLinks {
   private readonly db: DataSource;
 
-  constructor(private readonly access: CachedAccess) {
+  constructor(
+    private readonly access: CachedAccess,
+    private readonly limits: AccountLimits,
+  ) {
     this.db = access.db;
   }
 
@@ -27,7 +29,7 @@ export class PostgresBlobLinks implements BlobLinks {
     return rows.length ? toNumber(rows[0].size) : undefined;
   }
 
-  async mount(target: RepositoryName, from: string, digest: string): Promise<number | undefined> {
+  async mount(target: RepositoryName, from: string, digest: string, account?: string): Promise<number | undefined> {
     return this.db.transaction(async (tx) => {
       // FOR SHARE keeps the source link from disappearing until the new link is committed.
       const source: Array<{ size: string }> = await tx.query(
@@ -38,18 +40,25 @@ export class PostgresBlobLinks implements BlobLinks {
         [from, digest],
       );
       if (!source.length) return undefined;
-      const repositoryId = await ensureRepository(tx, target);
-      await tx.query('INSERT INTO metadata.repository_blob (repository_id, digest) VALUES ($1, $2) ON CONFLICT DO NOTHING', [repositoryId, digest]);
-      return toNumber(source[0].size);
+      const repositoryId = await ensureRepository(tx, target, account, this.limits);
+      const size = toNumber(source[0].size);
+      await linkBlob(tx, repositoryId, digest, size, this.limits);
+      return size;
     });
   }
 
   unlink(repository: string, digest: string): Promise<boolean> {
-    return this.access.write(repository, (tx) =>
-      touchedRows(tx, 'DELETE FROM metadata.repository_blob rb USING metadata.repository r WHERE rb.repository_id = r.id AND r.name = $1 AND rb.digest = $2', [
-        repository,
-        digest,
-      ]),
-    );
+    return this.access.write(repository, async (tx) => {
+      const gone: Array<{ repository_id: string; size: string }> = await tx.query(
+        `WITH gone AS (
+           DELETE FROM metadata.repository_blob rb USING metadata.repository r
+            WHERE rb.repository_id = r.id AND r.name = $1 AND rb.digest = $2 RETURNING rb.repository_id
+         ) SELECT gone.repository_id, b.size FROM gone JOIN metadata.blob b ON b.digest = $2`,
+        [repository, digest],
+      );
+      if (!gone.length) return false;
+      await creditUnlinked(tx, gone[0].repository_id, toNumber(gone[0].size));
+      return true;
+    });
   }
 }

@@ -1,8 +1,8 @@
 import type { DescriptorPayload } from '@swr/contracts';
-import type { ManifestIndex, ManifestLookup, MissingReferences, NewManifest, PageRequest } from '@swr/metadata-core';
+import type { AccountLimits, ManifestIndex, ManifestLookup, MissingReferences, NewManifest, PageRequest } from '@swr/metadata-core';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CachedAccess } from './cached-access';
-import { ensureRepository, toNumber } from './sql';
+import { ensureRepository, refreshTagCount, toNumber } from './sql';
 
 /** Manifests up to this size are kept in the read cache; larger ones are rare and read from the database. */
 const CACHEABLE_MANIFEST_BYTES = 256 * 1024;
@@ -32,19 +32,25 @@ const missingFrom = (wanted: readonly string[], present: Array<{ digest: string 
 export class PostgresManifestIndex implements ManifestIndex {
   private readonly db: DataSource;
 
-  constructor(private readonly access: CachedAccess) {
+  constructor(
+    private readonly access: CachedAccess,
+    private readonly limits: AccountLimits,
+  ) {
     this.db = access.db;
   }
 
   async put(manifest: NewManifest): Promise<MissingReferences | undefined> {
     return this.access.write(manifest.repository.name, async (tx) => {
-      const repositoryId = await ensureRepository(tx, manifest.repository);
+      const repositoryId = await ensureRepository(tx, manifest.repository, manifest.account, this.limits);
       const missing = await this.missingReferences(tx, repositoryId, manifest);
       if (missing) return missing;
 
       const inserted: Array<{ id: string }> = await tx.query(
-        `INSERT INTO metadata.manifest (repository_id, digest, media_type, artifact_type, subject_digest, annotations, content, size)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        // An image's size as users see it: the manifest, its blobs, and (for an index) its children's sizes.
+        `INSERT INTO metadata.manifest (repository_id, digest, media_type, artifact_type, subject_digest, annotations, content, size, total_size)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::integer, $8::integer
+           + (SELECT coalesce(sum(size), 0) FROM metadata.blob WHERE digest = ANY($9::text[]))
+           + (SELECT coalesce(sum(total_size), 0) FROM metadata.manifest WHERE repository_id = $1 AND digest = ANY($10::text[])))
          ON CONFLICT (repository_id, digest) DO NOTHING RETURNING id`,
         [
           repositoryId,
@@ -55,6 +61,8 @@ export class PostgresManifestIndex implements ManifestIndex {
           manifest.annotations ? JSON.stringify(manifest.annotations) : null,
           manifest.content,
           manifest.content.length,
+          [...new Set(manifest.blobs)],
+          [...new Set(manifest.manifests)],
         ],
       );
       let manifestId: string;
@@ -73,7 +81,7 @@ export class PostgresManifestIndex implements ManifestIndex {
           [repositoryId, manifest.tags, manifestId],
         );
       }
-      await tx.query('UPDATE metadata.repository SET updated_at = now() WHERE id = $1', [repositoryId]);
+      await refreshTagCount(tx, repositoryId);
       return undefined;
     });
   }
@@ -133,7 +141,8 @@ export class PostgresManifestIndex implements ManifestIndex {
 
   deleteByDigest(repository: string, digest: string): Promise<ManifestLookup> {
     return this.access.write(repository, async (tx) =>
-      toLookup(
+      this.refreshedAfter(
+        tx,
         await tx.query(
           `WITH repo AS (SELECT id FROM metadata.repository WHERE name = $1),
                 gone AS (
@@ -149,7 +158,8 @@ export class PostgresManifestIndex implements ManifestIndex {
 
   deleteTag(repository: string, tag: string): Promise<ManifestLookup> {
     return this.access.write(repository, async (tx) =>
-      toLookup(
+      this.refreshedAfter(
+        tx,
         await tx.query(
           `WITH repo AS (SELECT id FROM metadata.repository WHERE name = $1),
                 gone AS (
@@ -161,6 +171,13 @@ export class PostgresManifestIndex implements ManifestIndex {
         ),
       ),
     );
+  }
+
+  /** After a delete: the repository's tag count follows, when something was deleted. */
+  private async refreshedAfter(tx: EntityManager, rows: LookupRow[]): Promise<ManifestLookup> {
+    const lookup = toLookup(rows);
+    if (lookup.repository && lookup.manifest) await refreshTagCount(tx, rows[0].repository_id);
+    return lookup;
   }
 
   async listTags(repository: string, page: PageRequest): Promise<string[] | undefined> {

@@ -1,9 +1,9 @@
 import type { UploadPartPayload } from '@swr/contracts';
-import type { UploadRecord, UploadSessions } from '@swr/metadata-core';
+import type { AccountLimits, AppendResult, UploadRecord, UploadSessions } from '@swr/metadata-core';
 import type { DigestAlgorithm, RepositoryName } from '@swr/oci';
 import { touchedRows } from '@swr/db';
 import type { DataSource } from 'typeorm';
-import { ensureRepository, toNumber } from './sql';
+import { ensureRepository, linkBlob, toNumber } from './sql';
 
 interface UploadRow {
   id: string;
@@ -16,11 +16,14 @@ interface UploadRow {
 const COLUMNS = 'u.id, u.algorithm, u."offset", u.parts, u.started_at';
 
 export class PostgresUploadSessions implements UploadSessions {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly limits: AccountLimits,
+  ) {}
 
-  async create(repository: RepositoryName, id: string, algorithm: DigestAlgorithm): Promise<UploadRecord> {
+  async create(repository: RepositoryName, id: string, algorithm: DigestAlgorithm, account?: string): Promise<UploadRecord> {
     return this.db.transaction(async (tx) => {
-      const repositoryId = await ensureRepository(tx, repository);
+      const repositoryId = await ensureRepository(tx, repository, account, this.limits);
       const rows: UploadRow[] = await tx.query(
         `INSERT INTO metadata.upload AS u (id, repository_id, algorithm) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
         [id, repositoryId, algorithm],
@@ -37,18 +40,25 @@ export class PostgresUploadSessions implements UploadSessions {
     return rows.length ? toRecord(repository, rows[0]) : undefined;
   }
 
-  async append(repository: string, id: string, expectedOffset: number, part: UploadPartPayload): Promise<UploadRecord | undefined> {
+  /** The quota check is an early refusal: the bytes are charged, atomically, when the blob is linked. */
+  async append(repository: string, id: string, expectedOffset: number, part: UploadPartPayload): Promise<AppendResult | undefined> {
     const rows: UploadRow[] = await this.db.query(
       `WITH appended AS (
          UPDATE metadata.upload u
             SET "offset" = u."offset" + $4, parts = u.parts || $5::jsonb, updated_at = now()
            FROM metadata.repository r
           WHERE r.id = u.repository_id AND r.name = $1 AND u.id = $2 AND u."offset" = $3
+            AND ($6 < 0 OR NOT EXISTS (
+                  SELECT 1 FROM metadata.organization o JOIN metadata.account_usage a ON a.account_id = o.account_id
+                   WHERE o.id = r.organization_id AND a.bytes + u."offset" + $4 > $6))
          RETURNING ${COLUMNS}
        ) SELECT * FROM appended`,
-      [repository, id, expectedOffset, part.size, JSON.stringify([part])],
+      [repository, id, expectedOffset, part.size, JSON.stringify([part]), this.limits.bytes],
     );
-    return rows.length ? toRecord(repository, rows[0]) : undefined;
+    if (rows.length) return { appended: toRecord(repository, rows[0]) };
+    const current = await this.find(repository, id);
+    if (!current) return undefined;
+    return { refused: current.offset === expectedOffset ? 'quota' : 'offset', current };
   }
 
   async complete(repository: string, id: string, digest: string, size: number): Promise<boolean> {
@@ -62,7 +72,7 @@ export class PostgresUploadSessions implements UploadSessions {
       );
       if (!ended.length) return false;
       await tx.query('INSERT INTO metadata.blob (digest, size) VALUES ($1, $2) ON CONFLICT DO NOTHING', [digest, size]);
-      await tx.query('INSERT INTO metadata.repository_blob (repository_id, digest) VALUES ($1, $2) ON CONFLICT DO NOTHING', [ended[0].repository_id, digest]);
+      await linkBlob(tx, ended[0].repository_id, digest, size, this.limits);
       return true;
     });
   }

@@ -1,23 +1,111 @@
+import { AccountLimits, MetadataError } from '@swr/metadata-core';
 import type { RepositoryName } from '@swr/oci';
 import type { EntityManager } from 'typeorm';
 
 /** pg returns bigint as text; our sizes and offsets stay far below 2^53. */
 export const toNumber = (value: string | number): number => (typeof value === 'number' ? value : Number(value));
 
-/** The repository's id, creating it (and its organization) on first use. */
-export async function ensureRepository(db: EntityManager, name: RepositoryName): Promise<string> {
+export interface NewRepository {
+  readonly name: RepositoryName;
+  /** The account a new organization becomes; an existing organization keeps its owner. */
+  readonly account?: string;
+  readonly isPublic?: boolean;
+  readonly category?: string;
+  readonly description?: string;
+  readonly creatorId?: string;
+  readonly creatorName?: string;
+}
+
+/**
+ * Creates a repository (and its organization on first use) within the owning account's repository
+ * quota; undefined when it already exists. Quota and insert commit together or not at all.
+ */
+export async function createRepository(db: EntityManager, repository: NewRepository, limits: AccountLimits): Promise<string | undefined> {
+  const organizations: Array<{ id: string; account_id: string | null }> = await db.query(
+    `INSERT INTO metadata.organization (name, account_id) VALUES ($1, $2)
+     ON CONFLICT (name) DO UPDATE SET account_id = coalesce(metadata.organization.account_id, EXCLUDED.account_id)
+     RETURNING id, account_id`,
+    [repository.name.organization, repository.account ?? null],
+  );
+  const organization = organizations[0];
+  const created: Array<{ id: string }> = await db.query(
+    `INSERT INTO metadata.repository (organization_id, name, is_public, category, description, creator_id, creator_name)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO NOTHING RETURNING id`,
+    [
+      organization.id,
+      repository.name.name,
+      repository.isPublic ?? false,
+      repository.category ?? 'other',
+      repository.description ?? '',
+      repository.creatorId ?? '',
+      repository.creatorName ?? '',
+    ],
+  );
+  if (!created.length) return undefined;
+  if (organization.account_id !== null) await chargeRepository(db, organization.account_id, limits);
+  return created[0].id;
+}
+
+/** The repository's id, creating it on first push. */
+export async function ensureRepository(db: EntityManager, name: RepositoryName, account: string | undefined, limits: AccountLimits): Promise<string> {
   const existing: Array<{ id: string }> = await db.query('SELECT id FROM metadata.repository WHERE name = $1', [name.name]);
   if (existing.length) return existing[0].id;
-  const created: Array<{ id: string }> = await db.query(
-    `WITH org AS (
-       INSERT INTO metadata.organization (name) VALUES ($1)
-       ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
-       RETURNING id
-     )
-     INSERT INTO metadata.repository (organization_id, name) SELECT id, $2 FROM org
-     ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
-     RETURNING id`,
-    [name.organization, name.name],
+  const created = await createRepository(db, { name, account }, limits);
+  if (created !== undefined) return created;
+  const raced: Array<{ id: string }> = await db.query('SELECT id FROM metadata.repository WHERE name = $1', [name.name]);
+  return raced[0].id;
+}
+
+async function chargeRepository(db: EntityManager, account: string, limits: AccountLimits): Promise<void> {
+  await db.query('INSERT INTO metadata.account_usage (account_id) VALUES ($1) ON CONFLICT DO NOTHING', [account]);
+  const charged: unknown[] = await db.query(
+    'UPDATE metadata.account_usage SET repositories = repositories + 1 WHERE account_id = $1 AND ($2 < 0 OR repositories < $2) RETURNING 1',
+    [account, limits.repositories],
   );
-  return created[0].id;
+  if (!charged.length) throw new MetadataError('META_QUOTA_EXCEEDED', `the account's repository quota (${limits.repositories}) is used up`);
+}
+
+/**
+ * Links a blob into a repository and charges its bytes to the owning account, refusing what
+ * would go over the storage quota. The check and the charge are one conditional update of the
+ * account's row, so concurrent pushes cannot both slip under the limit.
+ */
+export async function linkBlob(db: EntityManager, repositoryId: string, digest: string, size: number, limits: AccountLimits): Promise<void> {
+  const linked: unknown[] = await db.query(
+    'INSERT INTO metadata.repository_blob (repository_id, digest) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1',
+    [repositoryId, digest],
+  );
+  if (!linked.length) return;
+  const owners: Array<{ account_id: string | null }> = await db.query(
+    `UPDATE metadata.repository r SET size = r.size + $2 FROM metadata.organization o
+      WHERE r.id = $1 AND o.id = r.organization_id RETURNING o.account_id`,
+    [repositoryId, size],
+  );
+  const account = owners[0]?.account_id;
+  if (!account) return;
+  await db.query('INSERT INTO metadata.account_usage (account_id) VALUES ($1) ON CONFLICT DO NOTHING', [account]);
+  const charged: unknown[] = await db.query(
+    'UPDATE metadata.account_usage SET bytes = bytes + $2 WHERE account_id = $1 AND ($3 < 0 OR bytes + $2 <= $3) RETURNING 1',
+    [account, size, limits.bytes],
+  );
+  if (!charged.length) throw new MetadataError('META_QUOTA_EXCEEDED', `the account's storage quota (${limits.bytes} bytes) would be exceeded`);
+}
+
+/** Returns a removed link's bytes to the owning account. */
+export async function creditUnlinked(db: EntityManager, repositoryId: string, size: number): Promise<void> {
+  await db.query(
+    `WITH repo AS (
+       UPDATE metadata.repository r SET size = greatest(r.size - $2, 0) FROM metadata.organization o
+        WHERE r.id = $1 AND o.id = r.organization_id RETURNING o.account_id
+     )
+     UPDATE metadata.account_usage a SET bytes = greatest(a.bytes - $2, 0) FROM repo WHERE a.account_id = repo.account_id`,
+    [repositoryId, size],
+  );
+}
+
+/** Recounts a repository's tags after they changed, and marks it updated. */
+export async function refreshTagCount(db: EntityManager, repositoryId: string): Promise<void> {
+  await db.query('UPDATE metadata.repository SET tag_count = (SELECT count(*) FROM metadata.tag WHERE repository_id = $1), updated_at = now() WHERE id = $1', [
+    repositoryId,
+  ]);
 }

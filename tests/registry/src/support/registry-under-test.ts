@@ -58,7 +58,7 @@ async function ready(url: string, processes: ManagedProcess[]): Promise<void> {
 
 function node(app: string, env: Record<string, string>): ManagedProcess {
   return startProcess(process.execPath, ['--enable-source-maps', dist(app)], {
-    env: { ...process.env, SWR_LOG_LEVEL: 'warn', SWR_ADMIN_PASSWORD: ADMIN.password, ...env },
+    env: { ...process.env, SWR_LOG_LEVEL: 'warn', SWR_ADMIN_PASSWORD: ADMIN.password, SWR_QUOTA_ORGANIZATIONS: '100', ...env },
   });
 }
 

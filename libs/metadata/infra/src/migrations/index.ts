@@ -1,5 +1,6 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
+import { RepositoryAttributes1764200000000 } from './1764200000000-repository-attributes';
 
 /** In order. A migration, once released, is never edited: add a new one. */
-export const METADATA_MIGRATIONS = [InitialSchema1764000000000];
+export const METADATA_MIGRATIONS = [InitialSchema1764000000000, RepositoryAttributes1764200000000];
 export const METADATA_SCHEMA = 'metadata';

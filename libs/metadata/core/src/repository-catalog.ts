@@ -1,0 +1,52 @@
+import type { RepositoryCategory, RepositoryView, RequestOf, RepositoryRpc } from '@swr/contracts';
+import type { RepositoryName } from '@swr/oci';
+
+export type RepositoryListQuery = RequestOf<typeof RepositoryRpc.list>;
+export type TagListQuery = Omit<RequestOf<typeof RepositoryRpc.tagList>, 'repository'>;
+
+export interface RepositoryAttributes {
+  readonly isPublic: boolean;
+  readonly category?: RepositoryCategory;
+  readonly description?: string;
+}
+
+export interface NewRepositoryRecord extends RepositoryAttributes {
+  readonly name: RepositoryName;
+  readonly accountId: string;
+  readonly creatorId: string;
+  readonly creatorName: string;
+}
+
+/** A tag as stored: the manifest bytes are shaped into the API's view by the service. */
+export interface TagRecord {
+  readonly id: number;
+  readonly repositoryId: number;
+  readonly tag: string;
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly content: Buffer;
+  readonly size: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export type TagCopyOutcome = 'copied' | 'no-repository' | 'no-source' | 'exists';
+
+/** Repositories as the management API sees them: attributes, totals, tags, and accounts' usage. */
+export interface RepositoryCatalog {
+  /** Undefined when the repository exists already. */
+  create(repository: NewRepositoryRecord): Promise<RepositoryView | undefined>;
+  update(name: string, attributes: RepositoryAttributes): Promise<RepositoryView | undefined>;
+  get(name: string): Promise<RepositoryView | undefined>;
+  delete(name: string): Promise<boolean>;
+  list(query: RepositoryListQuery): Promise<{ total: number; repositories: Array<RepositoryView & { tags?: string[] }> }>;
+  organizationCounts(organizations: readonly string[]): Promise<Record<string, number>>;
+  removeOrganization(organization: string): Promise<'removed' | 'absent' | 'not-empty'>;
+  /** Undefined when the repository does not exist. */
+  listTags(repository: string, query: TagListQuery): Promise<{ total: number; tags: TagRecord[] } | undefined>;
+  getTag(repository: string, tag: string): Promise<TagRecord | 'no-repository' | 'no-tag'>;
+  copyTag(repository: string, source: string, destination: string, override: boolean): Promise<TagCopyOutcome>;
+  deleteTag(repository: string, tag: string): Promise<'deleted' | 'no-repository' | 'no-tag'>;
+  recordDownloads(counts: ReadonlyArray<{ repository: string; count: number }>): Promise<void>;
+  usage(accountId: string): Promise<{ repositories: number; bytes: number; tags: number; downloads: number }>;
+}

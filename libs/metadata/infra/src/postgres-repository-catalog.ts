@@ -1,0 +1,322 @@
+import type { RepositoryView } from '@swr/contracts';
+import type {
+  AccountLimits,
+  NewRepositoryRecord,
+  RepositoryAttributes,
+  RepositoryCatalog,
+  RepositoryListQuery,
+  TagCopyOutcome,
+  TagListQuery,
+  TagRecord,
+} from '@swr/metadata-core';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { CachedAccess } from './cached-access';
+import { createRepository, refreshTagCount, toNumber } from './sql';
+
+interface RepositoryRow {
+  id: string;
+  organization_id: string;
+  organization: string;
+  name: string;
+  account_id: string | null;
+  is_public: boolean;
+  category: string;
+  description: string;
+  creator_id: string;
+  creator_name: string;
+  size: string;
+  tag_count: number;
+  downloads: string;
+  created_at: Date;
+  updated_at: Date;
+  total?: string;
+}
+
+interface TagRow {
+  id: string;
+  repository_id: string;
+  name: string;
+  digest: string;
+  media_type: string;
+  content: Buffer;
+  total_size: string;
+  created_at: Date;
+  updated_at: Date;
+  total?: string;
+}
+
+const REPOSITORY_COLUMNS = `r.id, r.organization_id, o.name AS organization, r.name, o.account_id, r.is_public, r.category, r.description,
+  r.creator_id, r.creator_name, r.size, r.tag_count, r.downloads, r.created_at, r.updated_at`;
+const FROM_REPOSITORY = 'metadata.repository r JOIN metadata.organization o ON o.id = r.organization_id';
+
+/** Sort keys the API names, as columns: a fixed table, never text from the request. */
+const REPOSITORY_ORDER: Record<NonNullable<RepositoryListQuery['orderColumn']>, string> = {
+  updated_time: 'r.updated_at',
+  updated_at: 'r.updated_at',
+  name: 'r.name',
+  tag_count: 'r.tag_count',
+  namespace: 'o.name',
+  is_public: 'r.is_public',
+};
+const TAG_ORDER: Record<NonNullable<TagListQuery['orderColumn']>, string> = { updated_at: 't.updated_at', tag: 't.name' };
+
+/** `%text%` for LIKE, with LIKE's own wildcards in the text taken literally. */
+const containing = (text: string | undefined) => (text === undefined || text === '' ? null : `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+
+function repositoryView(row: RepositoryRow): RepositoryView {
+  return {
+    id: toNumber(row.id),
+    organizationId: toNumber(row.organization_id),
+    organization: row.organization,
+    name: row.name,
+    accountId: row.account_id ?? '',
+    isPublic: row.is_public,
+    category: row.category,
+    description: row.description,
+    creatorId: row.creator_id,
+    creatorName: row.creator_name,
+    size: toNumber(row.size),
+    tagCount: row.tag_count,
+    downloads: toNumber(row.downloads),
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+function tagRecord(row: TagRow): TagRecord {
+  return {
+    id: toNumber(row.id),
+    repositoryId: toNumber(row.repository_id),
+    tag: row.name,
+    digest: row.digest,
+    mediaType: row.media_type,
+    content: row.content,
+    size: toNumber(row.total_size),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+const TAG_COLUMNS = 't.id, t.repository_id, t.name, m.digest, m.media_type, m.content, m.total_size, t.created_at, t.updated_at';
+
+export class PostgresRepositoryCatalog implements RepositoryCatalog {
+  private readonly db: DataSource;
+
+  constructor(
+    private readonly access: CachedAccess,
+    private readonly limits: AccountLimits,
+  ) {
+    this.db = access.db;
+  }
+
+  async create(repository: NewRepositoryRecord): Promise<RepositoryView | undefined> {
+    const id = await this.db.transaction((tx) =>
+      createRepository(
+        tx,
+        {
+          name: repository.name,
+          account: repository.accountId,
+          isPublic: repository.isPublic,
+          category: repository.category,
+          description: repository.description,
+          creatorId: repository.creatorId,
+          creatorName: repository.creatorName,
+        },
+        this.limits,
+      ),
+    );
+    return id === undefined ? undefined : this.get(repository.name.name);
+  }
+
+  async update(name: string, attributes: RepositoryAttributes): Promise<RepositoryView | undefined> {
+    const rows: Array<{ id: string }> = await this.db.query(
+      `UPDATE metadata.repository SET is_public = $2, category = coalesce($3, category), description = coalesce($4, description), updated_at = now()
+        WHERE name = $1 RETURNING id`,
+      [name, attributes.isPublic, attributes.category ?? null, attributes.description ?? null],
+    );
+    return rows.length ? this.get(name) : undefined;
+  }
+
+  async get(name: string): Promise<RepositoryView | undefined> {
+    const rows: RepositoryRow[] = await this.db.query(`SELECT ${REPOSITORY_COLUMNS} FROM ${FROM_REPOSITORY} WHERE r.name = $1`, [name]);
+    return rows.length ? repositoryView(rows[0]) : undefined;
+  }
+
+  /** Tags, manifests, links and sessions go with the repository (cascade); the owner gets its quota back. */
+  delete(name: string): Promise<boolean> {
+    return this.access.write(name, async (tx) => {
+      const gone: Array<{ size: string; account_id: string | null }> = await tx.query(
+        `WITH gone AS (DELETE FROM metadata.repository r WHERE r.name = $1 RETURNING r.organization_id, r.size)
+         SELECT gone.size, o.account_id FROM gone JOIN metadata.organization o ON o.id = gone.organization_id`,
+        [name],
+      );
+      if (!gone.length) return false;
+      if (gone[0].account_id !== null) {
+        await tx.query(
+          'UPDATE metadata.account_usage SET repositories = greatest(repositories - 1, 0), bytes = greatest(bytes - $2, 0) WHERE account_id = $1',
+          [gone[0].account_id, toNumber(gone[0].size)],
+        );
+      }
+      return true;
+    });
+  }
+
+  async list(query: RepositoryListQuery): Promise<{ total: number; repositories: Array<RepositoryView & { tags?: string[] }> }> {
+    const order = `${REPOSITORY_ORDER[query.orderColumn ?? 'updated_at']} ${query.orderType === 'asc' ? 'ASC' : 'DESC'}, r.id ${query.orderType === 'asc' ? 'ASC' : 'DESC'}`;
+    const rows: RepositoryRow[] = await this.db.query(
+      `SELECT ${REPOSITORY_COLUMNS}, count(*) OVER () AS total
+         FROM ${FROM_REPOSITORY}
+        WHERE ((o.name = ANY($1::text[]) AND o.account_id = $2) OR r.name = ANY($3::text[]))
+          AND ($4::text IS NULL OR o.name LIKE $4)
+          AND ($5::text IS NULL OR substr(r.name, length(o.name) + 2) LIKE $5)
+          AND ($6::text IS NULL OR r.category = $6)
+          AND ($7::boolean IS NULL OR r.is_public = $7)
+        ORDER BY ${order}
+        LIMIT $8 OFFSET $9`,
+      [
+        query.organizations,
+        query.accountId ?? null,
+        query.repositories,
+        containing(query.namespace),
+        containing(query.name),
+        query.category ?? null,
+        query.isPublic ?? null,
+        query.limit,
+        query.offset,
+      ],
+    );
+    const total = rows.length ? toNumber(rows[0].total ?? 0) : await this.countMatching(query);
+    const repositories: Array<RepositoryView & { tags?: string[] }> = rows.map(repositoryView);
+    if (query.withTags && rows.length) {
+      const tagRows: Array<{ repository_id: string; tags: string[] }> = await this.db.query(
+        'SELECT repository_id, array_agg(name ORDER BY name) AS tags FROM metadata.tag WHERE repository_id = ANY($1::bigint[]) GROUP BY repository_id',
+        [rows.map((r) => r.id)],
+      );
+      const byId = new Map(tagRows.map((t) => [toNumber(t.repository_id), t.tags]));
+      for (const repository of repositories) repository.tags = byId.get(repository.id) ?? [];
+    }
+    return { total, repositories };
+  }
+
+  /** A page past the end still reports the total. */
+  private async countMatching(query: RepositoryListQuery): Promise<number> {
+    if (query.offset === 0) return 0;
+    const { total } = await this.list({ ...query, offset: 0, limit: 1, withTags: false });
+    return total;
+  }
+
+  async organizationCounts(organizations: readonly string[]): Promise<Record<string, number>> {
+    const rows: Array<{ name: string; count: string }> = await this.db.query(
+      `SELECT o.name, count(r.id) AS count FROM metadata.organization o LEFT JOIN metadata.repository r ON r.organization_id = o.id
+        WHERE o.name = ANY($1::text[]) GROUP BY o.name`,
+      [organizations],
+    );
+    return Object.fromEntries(rows.map((r) => [r.name, toNumber(r.count)]));
+  }
+
+  /** The organization's row is locked first: a push creating a repository in it waits, then finds it gone and recreates it. */
+  removeOrganization(organization: string): Promise<'removed' | 'absent' | 'not-empty'> {
+    return this.db.transaction(async (tx) => {
+      const rows: Array<{ id: string }> = await tx.query('SELECT id FROM metadata.organization WHERE name = $1 FOR UPDATE', [organization]);
+      if (!rows.length) return 'absent';
+      const held: unknown[] = await tx.query('SELECT 1 FROM metadata.repository WHERE organization_id = $1 LIMIT 1', [rows[0].id]);
+      if (held.length) return 'not-empty';
+      await tx.query('DELETE FROM metadata.organization WHERE id = $1', [rows[0].id]);
+      return 'removed';
+    });
+  }
+
+  async listTags(repository: string, query: TagListQuery): Promise<{ total: number; tags: TagRecord[] } | undefined> {
+    const repositoryId = await this.repositoryId(this.db.manager, repository);
+    if (repositoryId === undefined) return undefined;
+    const direction = query.orderType === 'asc' ? 'ASC' : 'DESC';
+    const rows: TagRow[] = await this.db.query(
+      `SELECT ${TAG_COLUMNS}, count(*) OVER () AS total
+         FROM metadata.tag t JOIN metadata.manifest m ON m.id = t.manifest_id
+        WHERE t.repository_id = $1 AND ($2::text IS NULL OR t.name LIKE $2)
+        ORDER BY ${TAG_ORDER[query.orderColumn ?? 'updated_at']} ${direction}, t.name ${direction}
+        LIMIT $3 OFFSET $4`,
+      [repositoryId, containing(query.tag), query.limit, query.offset],
+    );
+    let total = rows.length ? toNumber(rows[0].total ?? 0) : 0;
+    if (!rows.length && query.offset > 0) {
+      const counted: Array<{ count: string }> = await this.db.query('SELECT count(*) AS count FROM metadata.tag t WHERE t.repository_id = $1 AND ($2::text IS NULL OR t.name LIKE $2)', [
+        repositoryId,
+        containing(query.tag),
+      ]);
+      total = toNumber(counted[0].count);
+    }
+    return { total, tags: rows.map(tagRecord) };
+  }
+
+  async getTag(repository: string, tag: string): Promise<TagRecord | 'no-repository' | 'no-tag'> {
+    const repositoryId = await this.repositoryId(this.db.manager, repository);
+    if (repositoryId === undefined) return 'no-repository';
+    const rows: TagRow[] = await this.db.query(
+      `SELECT ${TAG_COLUMNS} FROM metadata.tag t JOIN metadata.manifest m ON m.id = t.manifest_id WHERE t.repository_id = $1 AND t.name = $2`,
+      [repositoryId, tag],
+    );
+    return rows.length ? tagRecord(rows[0]) : 'no-tag';
+  }
+
+  copyTag(repository: string, source: string, destination: string, override: boolean): Promise<TagCopyOutcome> {
+    return this.access.write(repository, async (tx) => {
+      const repositoryId = await this.repositoryId(tx, repository);
+      if (repositoryId === undefined) return 'no-repository';
+      const manifests: Array<{ id: string }> = await tx.query(
+        source.includes(':')
+          ? 'SELECT id FROM metadata.manifest WHERE repository_id = $1 AND digest = $2 FOR SHARE'
+          : 'SELECT manifest_id AS id FROM metadata.tag WHERE repository_id = $1 AND name = $2 FOR SHARE',
+        [repositoryId, source],
+      );
+      if (!manifests.length) return 'no-source';
+      const written: unknown[] = await tx.query(
+        `INSERT INTO metadata.tag (repository_id, name, manifest_id) VALUES ($1, $2, $3)
+         ON CONFLICT (repository_id, name) DO UPDATE SET manifest_id = EXCLUDED.manifest_id, updated_at = now() WHERE $4
+         RETURNING 1`,
+        [repositoryId, destination, manifests[0].id, override],
+      );
+      if (!written.length) return 'exists';
+      await refreshTagCount(tx, repositoryId);
+      return 'copied';
+    });
+  }
+
+  deleteTag(repository: string, tag: string): Promise<'deleted' | 'no-repository' | 'no-tag'> {
+    return this.access.write(repository, async (tx) => {
+      const repositoryId = await this.repositoryId(tx, repository);
+      if (repositoryId === undefined) return 'no-repository';
+      const gone: unknown[] = await tx.query('DELETE FROM metadata.tag WHERE repository_id = $1 AND name = $2 RETURNING 1', [repositoryId, tag]);
+      if (!gone.length) return 'no-tag';
+      await refreshTagCount(tx, repositoryId);
+      return 'deleted';
+    });
+  }
+
+  async recordDownloads(counts: ReadonlyArray<{ repository: string; count: number }>): Promise<void> {
+    if (!counts.length) return;
+    await this.db.query(
+      `UPDATE metadata.repository r SET downloads = r.downloads + c.count
+         FROM (SELECT name, sum(count) AS count FROM unnest($1::text[], $2::bigint[]) AS u(name, count) GROUP BY name) c
+        WHERE r.name = c.name`,
+      [counts.map((c) => c.repository), counts.map((c) => c.count)],
+    );
+  }
+
+  async usage(accountId: string): Promise<{ repositories: number; bytes: number; tags: number; downloads: number }> {
+    const rows: Array<{ repositories: string | null; bytes: string | null; tags: string; downloads: string }> = await this.db.query(
+      `SELECT a.repositories, a.bytes,
+              (SELECT coalesce(sum(r.tag_count), 0) FROM ${FROM_REPOSITORY} WHERE o.account_id = $1) AS tags,
+              (SELECT coalesce(sum(r.downloads), 0) FROM ${FROM_REPOSITORY} WHERE o.account_id = $1) AS downloads
+         FROM (SELECT 1) one LEFT JOIN metadata.account_usage a ON a.account_id = $1`,
+      [accountId],
+    );
+    const row = rows[0];
+    return { repositories: toNumber(row.repositories ?? 0), bytes: toNumber(row.bytes ?? 0), tags: toNumber(row.tags), downloads: toNumber(row.downloads) };
+  }
+
+  private async repositoryId(db: EntityManager, name: string): Promise<string | undefined> {
+    const rows: Array<{ id: string }> = await db.query('SELECT id FROM metadata.repository WHERE name = $1', [name]);
+    return rows[0]?.id;
+  }
+}
