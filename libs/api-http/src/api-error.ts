@@ -1,4 +1,4 @@
-import { IAM_ERROR_STATUS, isIamErrorCode, MessagingErrorCode, RemoteError } from '@swr/contracts';
+import { IAM_ERROR_STATUS, isIamErrorCode, isMetadataErrorCode, MessagingErrorCode, METADATA_ERROR_STATUS, RemoteError } from '@swr/contracts';
 
 /** A failure of a management-style API, before it is put in the envelope of the API that was called. */
 export class ApiError extends Error {
@@ -19,6 +19,7 @@ export function statusOf(error: unknown): number {
   if (error instanceof ApiError) return error.status;
   if (error instanceof RemoteError) {
     if (isIamErrorCode(error.code)) return IAM_ERROR_STATUS[error.code];
+    if (isMetadataErrorCode(error.code)) return METADATA_ERROR_STATUS[error.code];
     if (error.code === MessagingErrorCode.BadRequest) return 400;
     if (error.code === MessagingErrorCode.NoHandler || error.code === MessagingErrorCode.Timeout || error.code === MessagingErrorCode.Unavailable) return 503;
   }

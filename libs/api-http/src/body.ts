@@ -6,5 +6,5 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
   const parsed = schema.safeParse(body ?? {});
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
-  throw new ApiError(400, `invalid request: ${problems.join('; ')}`);
+  throw new ApiError(400, `invalid request: ${problems.join('; ')}`, undefined, '0014');
 }

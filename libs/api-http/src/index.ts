@@ -4,3 +4,6 @@ export * from './caller.guard';
 export * from './envelopes';
 export * from './error-filters';
 export * from './json-bodies';
+export * from './operation';
+export * from './query';
+export * from './swr-codes';

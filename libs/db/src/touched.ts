@@ -8,6 +8,10 @@ interface Queryable {
  * DELETE with `[rows, count]` but INSERT with rows; wrapping the statement in a CTE gives rows for all.)
  */
 export async function touchedRows(db: Queryable, statement: string, parameters: unknown[]): Promise<boolean> {
-  const rows = (await db.query(`WITH touched AS (${statement} RETURNING 1) SELECT 1 FROM touched`, parameters)) as unknown[];
-  return rows.length > 0;
+  return (await returnedRows(db, `${statement} RETURNING 1`, parameters)).length > 0;
+}
+
+/** The rows an INSERT, UPDATE or DELETE with a RETURNING clause returned, whatever the statement. */
+export async function returnedRows<T>(db: Queryable, statement: string, parameters: unknown[]): Promise<T[]> {
+  return (await db.query(`WITH returned AS (${statement}) SELECT * FROM returned`, parameters)) as T[];
 }

@@ -7,6 +7,8 @@ import { LogLevelName, logLevelsFrom } from '@swr/config';
 import type { RpcClient } from '@swr/contracts';
 import { DistributionModule } from '@swr/distribution-feature';
 import { IamApiModule } from '@swr/iam-api';
+import { ManageApiModule } from '@swr/manage-api';
+import { ApiDocsController, buildOpenApiDocument, OPENAPI_DOCUMENT } from './api-docs';
 
 export interface GatewayAppOptions {
   readonly blobStore: BlobStore;
@@ -22,17 +24,21 @@ export interface GatewayAppOptions {
 
 /**
  * The HTTP surface of the registry, as the gateway and standalone both serve it: OCI Distribution
- * and the token endpoint, the IAM-compatible API and the login commands, on one Fastify server.
+ * and the token endpoint, the IAM-compatible API, the SWR management API and its OpenAPI
+ * document, on one Fastify server.
  */
 export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastifyApplication> {
   const { rpc, service, region, publicUrl } = options;
   return NestFactory.create<NestFastifyApplication>(
     {
       module: class GatewayModule {},
+      controllers: [ApiDocsController],
+      providers: [{ provide: OPENAPI_DOCUMENT, useFactory: buildOpenApiDocument }],
       imports: [
         ...(options.alongside ?? []),
         DistributionModule.forRoot({ blobStore: options.blobStore, metadataRpc: rpc, iamRpc: rpc, service, publicUrl }),
         IamApiModule.forRoot({ iamRpc: rpc, region, publicUrl }),
+        ManageApiModule.forRoot({ rpc, region, publicUrl }),
       ],
     },
     new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024 }),

@@ -1,1 +1,2 @@
 export * from './gateway-app';
+export * from './api-docs';

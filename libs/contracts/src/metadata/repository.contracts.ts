@@ -100,6 +100,8 @@ export const RepositoryRpc = {
     z.object({
       repository: repositoryName,
       tag: z.string().max(128).optional(),
+      /** Only the tags that point at this manifest. */
+      digest: digest.optional(),
       orderColumn: z.enum(TAG_ORDER_COLUMNS).optional(),
       orderType: orderType.optional(),
       limit: z.number().int().min(1).max(1000),

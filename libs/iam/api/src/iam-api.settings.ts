@@ -7,8 +7,3 @@ export interface IamApiSettings {
 
 export const IAM_API_RPC = Symbol('IamApiRpc');
 export const IAM_API_SETTINGS = Symbol('IamApiSettings');
-
-/** `{repository}` path segments write `/` as `$` (SWR's rule), so `a$b` in organization `o` is repository `o/a/b`. */
-export function repositoryName(namespace: string, repository: string): string {
-  return `${namespace}/${repository.replace(/\$/g, '/')}`;
-}

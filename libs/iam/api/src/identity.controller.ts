@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiError, Caller, CallerGuard, IamErrorFilter, parseBody } from '@swr/api-http';
+import { ApiError, Caller, CallerGuard, IamErrorFilter, parseBody, projectIdOf } from '@swr/api-http';
 import { AccessKeyViewPayload, CallerPayload, IamRpc, RpcClient, UserView } from '@swr/contracts';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -28,8 +28,6 @@ const domainCreate = z.object({
 });
 const domainUpdate = z.object({ domain: z.object({ enabled: z.boolean() }) });
 
-/** Projects are per account and region; we have one region, so an account's project id is its id in Huawei's 32-hex form. */
-export const projectIdOf = (accountId: string) => accountId.replace(/-/g, '');
 
 const userBody = (u: UserView) => ({ user: { id: u.id, name: u.name, domain_id: u.accountId, enabled: u.enabled, description: '', pwd_status: true, links: { self: `/v3/users/${u.id}` } } });
 const credentialBody = (k: AccessKeyViewPayload) => ({ user_id: k.userId, access: k.access, status: k.status, create_time: k.createdAt, description: k.description });

@@ -1,3 +1,4 @@
 export * from './iam-api.module';
 export * from './iam-api.settings';
 export * from './identity.controller';
+export * from './iam-api.operations';

@@ -1,8 +1,9 @@
 import { Controller, Headers, Inject, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiError, Caller, CallerGuard, SwrErrorFilter } from '@swr/api-http';
+import { ApiError, Caller, CallerGuard, parseQuery, SwrErrorFilter } from '@swr/api-http';
 import { CallerPayload, IamRpc, RpcClient } from '@swr/contracts';
 import type { FastifyReply } from 'fastify';
 import { IAM_API_RPC, IAM_API_SETTINGS, IamApiSettings } from './iam-api.settings';
+import { LoginCommandOperation as Op } from './iam-api.operations';
 
 const DEFAULT_DURATION_SECONDS = 6 * 3600;
 
@@ -21,14 +22,10 @@ export class LoginCommandController {
     @Caller() caller: CallerPayload,
     @Headers('host') host: string | undefined,
     @Res() reply: FastifyReply,
-    @Query('projectname') projectName?: string,
-    @Query('duration_seconds') durationParam?: string,
+    @Query() raw: Record<string, string>,
   ) {
+    const { projectname: projectName, duration_seconds: durationSeconds = DEFAULT_DURATION_SECONDS } = parseQuery(Op.query, raw);
     if (projectName !== undefined && projectName !== this.settings.region) throw new ApiError(400, `no project ${projectName.slice(0, 64)} in this region`);
-    const durationSeconds = durationParam === undefined ? DEFAULT_DURATION_SECONDS : Number(durationParam);
-    if (!Number.isInteger(durationSeconds) || durationSeconds < 900 || durationSeconds > 86_400) {
-      throw new ApiError(400, 'duration_seconds must be a whole number of seconds from 900 (15 minutes) to 86400 (24 hours)');
-    }
     const secret = await this.iam.call(IamRpc.loginSecretCreate, { caller, durationSeconds });
     const registry = this.settings.publicUrl ? new URL(this.settings.publicUrl).host : (host ?? 'localhost');
     return reply

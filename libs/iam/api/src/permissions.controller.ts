@@ -1,78 +1,87 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseFilters, UseGuards } from '@nestjs/common';
-import { Caller, CallerGuard, parseBody, SwrErrorFilter } from '@swr/api-http';
-import { CallerPayload, IamRpc, RpcClient } from '@swr/contracts';
-import { z } from 'zod';
-import { IAM_API_RPC, repositoryName } from './iam-api.settings';
-
-const userAuths = z
-  .array(z.object({ user_id: z.string().min(1).max(64), user_name: z.string().max(64), auth: z.union([z.literal(1), z.literal(3), z.literal(7)]) }))
-  .min(1)
-  .max(100);
-const userIds = z.array(z.string().min(1).max(64)).min(1).max(100);
+import { Caller, CallerGuard, parseBody, repositoryName, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
+import { CallerPayload, IamRpc, RepositoryRpc, RpcClient } from '@swr/contracts';
+import { IAM_API_RPC } from './iam-api.settings';
+import { OrganizationGrantOperations as OrgOp, RepositoryGrantOperations as RepoOp } from './iam-api.operations';
 
 type Scope = { kind: 'organization' | 'repository'; name: string };
+type Grants = { add: { body: typeof OrgOp.add.body }; revoke: { body: typeof OrgOp.revoke.body } };
 
-const repositoryScope = (namespace: string, repository: string): Scope => ({ kind: 'repository', name: repositoryName(namespace, repository) });
-const organizationScope = (namespace: string): Scope => ({ kind: 'organization', name: namespace });
+const organizationCodes = { IAM_NOT_FOUND: '0058', IAM_FORBIDDEN: '0170', IAM_CONFLICT: '0076', IAM_INVALID_REQUEST: '1065' };
+const repositoryCodes = { IAM_NOT_FOUND: '0091', IAM_FORBIDDEN: '0170', IAM_CONFLICT: '0089', IAM_INVALID_REQUEST: '1066' };
 
 /** SWR's organization and repository permission APIs, with their documented status codes. */
 @Controller('v2/manage/namespaces/:namespace')
 @UseFilters(SwrErrorFilter)
 @UseGuards(CallerGuard)
 export class PermissionsController {
-  constructor(@Inject(IAM_API_RPC) private readonly iam: RpcClient) {}
+  constructor(@Inject(IAM_API_RPC) private readonly rpc: RpcClient) {}
 
   @Get('access')
   async viewOrganization(@Caller() caller: CallerPayload, @Param('namespace') namespace: string) {
-    const view = await this.iam.call(IamRpc.grantsView, { caller, scope: organizationScope(namespace) });
+    const view = await withSwrCodes(this.rpc.call(IamRpc.grantsView, { caller, scope: { kind: 'organization', name: namespace } }), organizationCodes);
     return { name: view.name, creator_name: caller.accountName, ...auths(view) };
   }
 
   @Post('access')
-  @HttpCode(200)
+  @HttpCode(OrgOp.add.status)
   async grantOrganization(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Body() body: unknown) {
-    await this.set(caller, organizationScope(namespace), body, 'add');
+    await this.set(caller, { kind: 'organization', name: namespace }, body, 'add');
   }
 
   @Patch('access')
-  @HttpCode(201)
+  @HttpCode(OrgOp.change.status)
   async changeOrganization(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Body() body: unknown) {
-    await this.set(caller, organizationScope(namespace), body, 'change');
+    await this.set(caller, { kind: 'organization', name: namespace }, body, 'change');
   }
 
   @Delete('access')
-  @HttpCode(204)
+  @HttpCode(OrgOp.revoke.status)
   async revokeOrganization(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Body() body: unknown) {
-    await this.iam.call(IamRpc.grantsRevoke, { caller, scope: organizationScope(namespace), userIds: parseBody(userIds, body) });
+    await this.revoke(caller, { kind: 'organization', name: namespace }, body);
   }
 
   @Get('repos/:repository/access')
   async viewRepository(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Param('repository') repository: string) {
-    const view = await this.iam.call(IamRpc.grantsView, { caller, scope: repositoryScope(namespace, repository) });
+    const scope = await this.repositoryScope(namespace, repository);
+    const view = await withSwrCodes(this.rpc.call(IamRpc.grantsView, { caller, scope }), repositoryCodes);
     return { name: namespace, ...auths(view) };
   }
 
   @Post('repos/:repository/access')
-  @HttpCode(201)
+  @HttpCode(RepoOp.add.status)
   async grantRepository(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Param('repository') repository: string, @Body() body: unknown) {
-    await this.set(caller, repositoryScope(namespace, repository), body, 'add');
+    await this.set(caller, await this.repositoryScope(namespace, repository), body, 'add');
   }
 
   @Patch('repos/:repository/access')
-  @HttpCode(201)
+  @HttpCode(RepoOp.change.status)
   async changeRepository(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Param('repository') repository: string, @Body() body: unknown) {
-    await this.set(caller, repositoryScope(namespace, repository), body, 'change');
+    await this.set(caller, await this.repositoryScope(namespace, repository), body, 'change');
   }
 
   @Delete('repos/:repository/access')
-  @HttpCode(204)
+  @HttpCode(RepoOp.revoke.status)
   async revokeRepository(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Param('repository') repository: string, @Body() body: unknown) {
-    await this.iam.call(IamRpc.grantsRevoke, { caller, scope: repositoryScope(namespace, repository), userIds: parseBody(userIds, body) });
+    await this.revoke(caller, await this.repositoryScope(namespace, repository), body);
+  }
+
+  /** A repository's permissions exist only while the repository does. */
+  private async repositoryScope(namespace: string, repository: string): Promise<Scope> {
+    const name = repositoryName(namespace, repository);
+    await withSwrCodes(this.rpc.call(RepositoryRpc.get, { repository: name }), { META_REPOSITORY_NOT_FOUND: '0010', META_INVALID_REQUEST: '1029', RPC_BAD_REQUEST: '1029' });
+    return { kind: 'repository', name };
   }
 
   private async set(caller: CallerPayload, scope: Scope, body: unknown, mode: 'add' | 'change') {
-    const grants = parseBody(userAuths, body).map((g) => ({ userId: g.user_id, level: g.auth }));
-    await this.iam.call(IamRpc.grantsSet, { caller, scope, grants, mode });
+    const operations: Grants = scope.kind === 'organization' ? OrgOp : RepoOp;
+    const grants = parseBody(operations.add.body, body).map((g) => ({ userId: g.user_id, level: g.auth }));
+    await withSwrCodes(this.rpc.call(IamRpc.grantsSet, { caller, scope, grants, mode }), scope.kind === 'organization' ? organizationCodes : repositoryCodes);
+  }
+
+  private async revoke(caller: CallerPayload, scope: Scope, body: unknown) {
+    const userIds = parseBody(OrgOp.revoke.body, body);
+    await withSwrCodes(this.rpc.call(IamRpc.grantsRevoke, { caller, scope, userIds }), scope.kind === 'organization' ? organizationCodes : repositoryCodes);
   }
 }
 

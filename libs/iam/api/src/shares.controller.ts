@@ -1,12 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiError, Caller, CallerGuard, parseBody, SwrErrorFilter } from '@swr/api-http';
-import { CallerPayload, IamRpc, RemoteError, RpcClient, ShareView } from '@swr/contracts';
-import { z } from 'zod';
-import { IAM_API_RPC, repositoryName } from './iam-api.settings';
+import { ApiError, Caller, CallerGuard, parseBody, repositoryName, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
+import { CallerPayload, IamRpc, RemoteError, RepositoryRpc, RpcClient, ShareView } from '@swr/contracts';
+import { IAM_API_RPC } from './iam-api.settings';
+import { ShareOperations as Op } from './iam-api.operations';
 
-const terms = { permit: z.string().max(16), deadline: z.string().max(64), description: z.string().max(1000).optional() };
-const createBody = z.object({ access_domain: z.string().min(1).max(64), ...terms });
-const updateBody = z.object(terms);
+const shareCodes = { IAM_NOT_FOUND: '0010', IAM_FORBIDDEN: '0170', IAM_INVALID_REQUEST: '0014' };
 
 const shareBody = (namespace: string, s: ShareView) => ({
   namespace,
@@ -29,26 +27,35 @@ const shareBody = (namespace: string, s: ShareView) => ({
 export class SharesController {
   constructor(@Inject(IAM_API_RPC) private readonly iam: RpcClient) {}
 
+  /** Shares exist only for repositories that do. */
+  private async existing(namespace: string, repository: string): Promise<string> {
+    const name = repositoryName(namespace, repository);
+    await withSwrCodes(this.iam.call(RepositoryRpc.get, { repository: name }), { META_REPOSITORY_NOT_FOUND: '0010', META_INVALID_REQUEST: '1029', RPC_BAD_REQUEST: '1029' });
+    return name;
+  }
+
   @Post()
-  @HttpCode(201)
+  @HttpCode(Op.create.status)
   async create(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Param('repository') repository: string, @Body() body: unknown) {
-    const share = parseBody(createBody, body);
-    const { access_domain: accessDomain, permit, deadline, description } = share;
-    await this.iam.call(IamRpc.shareCreate, { caller, repository: repositoryName(namespace, repository), accessDomain, permit, deadline, description });
+    const { access_domain: accessDomain, permit, deadline, description } = parseBody(Op.create.body, body);
+    const name = await this.existing(namespace, repository);
+    await withSwrCodes(this.iam.call(IamRpc.shareCreate, { caller, repository: name, accessDomain, permit, deadline, description }), shareCodes);
     return {};
   }
 
   @Get()
   async list(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Param('repository') repository: string) {
-    const { shares } = await this.iam.call(IamRpc.shareList, { caller, repository: repositoryName(namespace, repository) });
+    const name = await this.existing(namespace, repository);
+    const { shares } = await withSwrCodes(this.iam.call(IamRpc.shareList, { caller, repository: name }), shareCodes);
     return shares.map((s) => shareBody(namespace, s));
   }
 
   /** A missing share answers 400 SVCSTG.SWR.4001090, as the live API does (Terraform maps it to "gone"). */
   @Get(':accessDomain')
   async get(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Param('repository') repository: string, @Param('accessDomain') accessDomain: string) {
+    const name = await this.existing(namespace, repository);
     try {
-      const share = await this.iam.call(IamRpc.shareGet, { caller, repository: repositoryName(namespace, repository), accessDomain });
+      const share = await this.iam.call(IamRpc.shareGet, { caller, repository: name, accessDomain });
       return { exist: true, ...shareBody(namespace, share) };
     } catch (error) {
       if (error instanceof RemoteError && error.code === 'IAM_NOT_FOUND') throw new ApiError(400, error.message, undefined, '1090');
@@ -57,7 +64,7 @@ export class SharesController {
   }
 
   @Patch(':accessDomain')
-  @HttpCode(201)
+  @HttpCode(Op.update.status)
   async update(
     @Caller() caller: CallerPayload,
     @Param('namespace') namespace: string,
@@ -65,13 +72,16 @@ export class SharesController {
     @Param('accessDomain') accessDomain: string,
     @Body() body: unknown,
   ) {
-    await this.iam.call(IamRpc.shareUpdate, { caller, repository: repositoryName(namespace, repository), accessDomain, ...parseBody(updateBody, body) });
+    const terms = parseBody(Op.update.body, body);
+    const name = await this.existing(namespace, repository);
+    await withSwrCodes(this.iam.call(IamRpc.shareUpdate, { caller, repository: name, accessDomain, ...terms }), shareCodes);
     return {};
   }
 
   @Delete(':accessDomain')
-  @HttpCode(204)
+  @HttpCode(Op.delete.status)
   async remove(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Param('repository') repository: string, @Param('accessDomain') accessDomain: string) {
-    await this.iam.call(IamRpc.shareDelete, { caller, repository: repositoryName(namespace, repository), accessDomain });
+    const name = await this.existing(namespace, repository);
+    await withSwrCodes(this.iam.call(IamRpc.shareDelete, { caller, repository: name, accessDomain }), shareCodes);
   }
 }

@@ -1,5 +1,6 @@
 import type { PermissionLevel } from '@swr/auth';
 import type { OrganizationListing, OrganizationRecord, OrganizationStore } from '@swr/iam-core';
+import { touchedRows } from '@swr/db';
 import type { DataSource } from 'typeorm';
 
 interface ListingRow {
@@ -74,8 +75,7 @@ export class PostgresOrganizationStore implements OrganizationStore {
       await tx.query('DELETE FROM iam.repository_permission WHERE repository LIKE $1', [like]);
       await tx.query('DELETE FROM iam.share WHERE repository LIKE $1', [like]);
       await tx.query('DELETE FROM iam.public_repository WHERE repository LIKE $1', [like]);
-      const gone: unknown[] = await tx.query('DELETE FROM iam.organization WHERE name = $1 RETURNING 1', [name]);
-      return gone.length > 0;
+      return touchedRows(tx, 'DELETE FROM iam.organization WHERE name = $1', [name]);
     });
   }
 

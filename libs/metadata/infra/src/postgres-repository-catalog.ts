@@ -9,6 +9,7 @@ import type {
   TagListQuery,
   TagRecord,
 } from '@swr/metadata-core';
+import { returnedRows, touchedRows } from '@swr/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CachedAccess } from './cached-access';
 import { createRepository, refreshTagCount, toNumber } from './sql';
@@ -129,7 +130,8 @@ export class PostgresRepositoryCatalog implements RepositoryCatalog {
   }
 
   async update(name: string, attributes: RepositoryAttributes): Promise<RepositoryView | undefined> {
-    const rows: Array<{ id: string }> = await this.db.query(
+    const rows = await returnedRows<{ id: string }>(
+      this.db,
       `UPDATE metadata.repository SET is_public = $2, category = coalesce($3, category), description = coalesce($4, description), updated_at = now()
         WHERE name = $1 RETURNING id`,
       [name, attributes.isPublic, attributes.category ?? null, attributes.description ?? null],
@@ -233,17 +235,18 @@ export class PostgresRepositoryCatalog implements RepositoryCatalog {
     const rows: TagRow[] = await this.db.query(
       `SELECT ${TAG_COLUMNS}, count(*) OVER () AS total
          FROM metadata.tag t JOIN metadata.manifest m ON m.id = t.manifest_id
-        WHERE t.repository_id = $1 AND ($2::text IS NULL OR t.name LIKE $2)
+        WHERE t.repository_id = $1 AND ($2::text IS NULL OR t.name LIKE $2) AND ($5::text IS NULL OR m.digest = $5)
         ORDER BY ${TAG_ORDER[query.orderColumn ?? 'updated_at']} ${direction}, t.name ${direction}
         LIMIT $3 OFFSET $4`,
-      [repositoryId, containing(query.tag), query.limit, query.offset],
+      [repositoryId, containing(query.tag), query.limit, query.offset, query.digest ?? null],
     );
     let total = rows.length ? toNumber(rows[0].total ?? 0) : 0;
     if (!rows.length && query.offset > 0) {
-      const counted: Array<{ count: string }> = await this.db.query('SELECT count(*) AS count FROM metadata.tag t WHERE t.repository_id = $1 AND ($2::text IS NULL OR t.name LIKE $2)', [
-        repositoryId,
-        containing(query.tag),
-      ]);
+      const counted: Array<{ count: string }> = await this.db.query(
+        `SELECT count(*) AS count FROM metadata.tag t JOIN metadata.manifest m ON m.id = t.manifest_id
+          WHERE t.repository_id = $1 AND ($2::text IS NULL OR t.name LIKE $2) AND ($3::text IS NULL OR m.digest = $3)`,
+        [repositoryId, containing(query.tag), query.digest ?? null],
+      );
       total = toNumber(counted[0].count);
     }
     return { total, tags: rows.map(tagRecord) };
@@ -286,8 +289,7 @@ export class PostgresRepositoryCatalog implements RepositoryCatalog {
     return this.access.write(repository, async (tx) => {
       const repositoryId = await this.repositoryId(tx, repository);
       if (repositoryId === undefined) return 'no-repository';
-      const gone: unknown[] = await tx.query('DELETE FROM metadata.tag WHERE repository_id = $1 AND name = $2 RETURNING 1', [repositoryId, tag]);
-      if (!gone.length) return 'no-tag';
+      if (!(await touchedRows(tx, 'DELETE FROM metadata.tag WHERE repository_id = $1 AND name = $2', [repositoryId, tag]))) return 'no-tag';
       await refreshTagCount(tx, repositoryId);
       return 'deleted';
     });

@@ -1,5 +1,6 @@
 import { AccountLimits, MetadataError } from '@swr/metadata-core';
 import type { RepositoryName } from '@swr/oci';
+import { returnedRows } from '@swr/db';
 import type { EntityManager } from 'typeorm';
 
 /** pg returns bigint as text; our sizes and offsets stay far below 2^53. */
@@ -58,7 +59,8 @@ export async function ensureRepository(db: EntityManager, name: RepositoryName, 
 
 async function chargeRepository(db: EntityManager, account: string, limits: AccountLimits): Promise<void> {
   await db.query('INSERT INTO metadata.account_usage (account_id) VALUES ($1) ON CONFLICT DO NOTHING', [account]);
-  const charged: unknown[] = await db.query(
+  const charged = await returnedRows(
+    db,
     'UPDATE metadata.account_usage SET repositories = repositories + 1 WHERE account_id = $1 AND ($2 < 0 OR repositories < $2) RETURNING 1',
     [account, limits.repositories],
   );
@@ -76,7 +78,8 @@ export async function linkBlob(db: EntityManager, repositoryId: string, digest: 
     [repositoryId, digest],
   );
   if (!linked.length) return;
-  const owners: Array<{ account_id: string | null }> = await db.query(
+  const owners = await returnedRows<{ account_id: string | null }>(
+    db,
     `UPDATE metadata.repository r SET size = r.size + $2 FROM metadata.organization o
       WHERE r.id = $1 AND o.id = r.organization_id RETURNING o.account_id`,
     [repositoryId, size],
@@ -84,7 +87,8 @@ export async function linkBlob(db: EntityManager, repositoryId: string, digest: 
   const account = owners[0]?.account_id;
   if (!account) return;
   await db.query('INSERT INTO metadata.account_usage (account_id) VALUES ($1) ON CONFLICT DO NOTHING', [account]);
-  const charged: unknown[] = await db.query(
+  const charged = await returnedRows(
+    db,
     'UPDATE metadata.account_usage SET bytes = bytes + $2 WHERE account_id = $1 AND ($3 < 0 OR bytes + $2 <= $3) RETURNING 1',
     [account, size, limits.bytes],
   );

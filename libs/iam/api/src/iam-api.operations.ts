@@ -1,0 +1,110 @@
+import type { ApiOperation } from '@swr/api-http';
+import { z } from 'zod';
+
+const level = z.union([z.literal(1), z.literal(3), z.literal(7)]);
+const userAuths = z.array(z.strictObject({ user_id: z.string().min(1).max(64), user_name: z.string().max(64), auth: level })).min(1).max(100);
+const userIds = z.array(z.string().min(1).max(64)).min(1).max(100);
+const userAuth = z.object({ user_id: z.string(), user_name: z.string(), auth: level });
+const grantsView = (extra: z.ZodRawShape) => z.object({ ...extra, self_auth: userAuth, others_auths: z.array(userAuth) });
+const shareTerms = { permit: z.string().max(16), deadline: z.string().max(64), description: z.string().max(1000).optional() };
+const shareView = z.object({
+  namespace: z.string(),
+  repository: z.string(),
+  access_domain: z.string(),
+  permit: z.string(),
+  deadline: z.string(),
+  description: z.string(),
+  creator_id: z.string(),
+  creator_name: z.string(),
+  created: z.string(),
+  updated: z.string(),
+  status: z.boolean(),
+});
+
+const inOrganization = '/v2/manage/namespaces/{namespace}/access';
+const inRepository = '/v2/manage/namespaces/{namespace}/repos/{repository}/access';
+const shares = '/v2/manage/namespaces/{namespace}/repositories/{repository}/access-domains';
+const grantErrors = { 400: 'invalid body', 403: 'needs the manage permission', 404: 'organization, repository or permission not found' };
+
+const grants = (kind: 'Namespace' | 'Repo', path: string, tag: string, response: z.ZodType) =>
+  ({
+    view: { id: `Show${kind}Auth`, method: 'GET', path, summary: 'Show who holds which permission', tag, status: 200, response, errors: grantErrors },
+    add: {
+      id: `Create${kind}Auth`,
+      method: 'POST',
+      path,
+      summary: 'Grant permissions (1 read, 3 write, 7 manage)',
+      tag,
+      status: kind === 'Namespace' ? 200 : 201,
+      body: userAuths,
+      errors: { ...grantErrors, 409: 'the user already holds a permission there' },
+    },
+    change: { id: `Update${kind}Auth`, method: 'PATCH', path, summary: 'Change granted permissions', tag, status: 201, body: userAuths, errors: grantErrors },
+    revoke: { id: `Delete${kind}Auth`, method: 'DELETE', path, summary: 'Revoke permissions', tag, status: 204, body: userIds, errors: grantErrors },
+  }) satisfies Record<string, ApiOperation>;
+
+export const OrganizationGrantOperations = grants('Namespace', inOrganization, 'Organization permissions', grantsView({ name: z.string(), creator_name: z.string() }));
+export const RepositoryGrantOperations = grants('Repo', inRepository, 'Repository permissions', grantsView({ name: z.string() }));
+
+export const ShareOperations = {
+  create: {
+    id: 'CreateRepoDomains',
+    method: 'POST',
+    path: shares,
+    summary: 'Share a private repository with another account (pull only, until the end of the deadline day)',
+    tag: 'Sharing',
+    status: 201,
+    body: z.strictObject({ access_domain: z.string().min(1).max(64), ...shareTerms }),
+    errors: { ...grantErrors, 409: 'already shared with that account' },
+  },
+  list: { id: 'ListRepoDomains', method: 'GET', path: shares, summary: "A repository's shares", tag: 'Sharing', status: 200, response: z.array(shareView), errors: grantErrors },
+  get: {
+    id: 'ShowAccessDomain',
+    method: 'GET',
+    path: `${shares}/{access_domain}`,
+    summary: 'Whether the repository is shared with an account',
+    tag: 'Sharing',
+    status: 200,
+    response: shareView.extend({ exist: z.boolean() }),
+    errors: { ...grantErrors, 400: 'not shared with that account (SVCSTG.SWR.4001090)' },
+  },
+  update: {
+    id: 'UpdateRepoDomains',
+    method: 'PATCH',
+    path: `${shares}/{access_domain}`,
+    summary: "Change a share's deadline or description",
+    tag: 'Sharing',
+    status: 201,
+    body: z.strictObject(shareTerms),
+    errors: grantErrors,
+  },
+  delete: { id: 'DeleteRepoDomains', method: 'DELETE', path: `${shares}/{access_domain}`, summary: 'Stop sharing', tag: 'Sharing', status: 204, errors: grantErrors },
+} satisfies Record<string, ApiOperation>;
+
+export const LoginCommandOperation = {
+  id: 'CreateSecret',
+  method: 'POST',
+  path: '/v2/manage/utils/secret',
+  summary: 'A temporary docker login command (X-Swr-Dockerlogin, X-Swr-Expireat) and a docker config `auths` body',
+  tag: 'Login commands',
+  status: 200,
+  query: z.strictObject({
+    projectname: z.string().max(64).optional(),
+    duration_seconds: z
+      .string()
+      .regex(/^\d{1,6}$/, 'a whole number of seconds')
+      .transform(Number)
+      .pipe(z.number().int().min(900).max(86_400))
+      .optional(),
+  }),
+  response: z.object({ auths: z.record(z.string(), z.object({ auth: z.string() })) }),
+  errors: { 400: 'duration_seconds outside 900..86400, or an unknown project' },
+} satisfies ApiOperation;
+
+/** Every management operation this library serves, for the OpenAPI document. */
+export const IAM_MANAGE_OPERATIONS: readonly ApiOperation[] = [
+  ...Object.values(OrganizationGrantOperations),
+  ...Object.values(RepositoryGrantOperations),
+  ...Object.values(ShareOperations),
+  LoginCommandOperation,
+];

@@ -1,0 +1,30 @@
+import { ApiError, withSwrCodes } from '@swr/api-http';
+import { CallerPayload, IamRpc, RepositoryRpc, RepositoryView, RpcClient } from '@swr/contracts';
+
+export const READ = 1;
+export const WRITE = 3;
+export const MANAGE = 7;
+
+/** What a management handler checks before it acts: the caller's level, from IAM; the repository, from metadata. */
+export class ManageAccess {
+  constructor(private readonly rpc: RpcClient) {}
+
+  /** The caller's level on an organization; another account's (or an unknown) one is "not found". */
+  async organization(caller: CallerPayload, name: string, needed: number): Promise<number> {
+    const { level } = await withSwrCodes(this.rpc.call(IamRpc.accessLevel, { caller, scope: { kind: 'organization', name } }), { IAM_NOT_FOUND: '0058' });
+    if (level < needed) throw forbidden(name, needed);
+    return level;
+  }
+
+  /** The caller's level on a repository, and the repository itself. */
+  async repository(caller: CallerPayload, name: string, needed: number): Promise<RepositoryView> {
+    const { level } = await withSwrCodes(this.rpc.call(IamRpc.accessLevel, { caller, scope: { kind: 'repository', name } }), { IAM_NOT_FOUND: '0010' });
+    if (level < needed) throw forbidden(name, needed);
+    return withSwrCodes(this.rpc.call(RepositoryRpc.get, { repository: name }), { META_REPOSITORY_NOT_FOUND: '0010', META_INVALID_REQUEST: '1029' });
+  }
+}
+
+function forbidden(name: string, needed: number): ApiError {
+  const what = needed === MANAGE ? 'manage' : needed === WRITE ? 'write' : 'read';
+  return new ApiError(403, `insufficient permissions: this needs the ${what} permission on ${name.slice(0, 300)}`, undefined, '0170');
+}

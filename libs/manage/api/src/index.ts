@@ -1,0 +1,2 @@
+export * from './manage-api.module';
+export * from './manage.operations';

@@ -1,0 +1,25 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { API_IAM_RPC, CallerGuard } from '@swr/api-http';
+import type { RpcClient } from '@swr/contracts';
+import { AccountController, VersionsController } from './account.controller';
+import { MANAGE_RPC, MANAGE_SETTINGS, ManageApiSettings } from './manage-api.settings';
+import { NamespacesController } from './namespaces.controller';
+import { RepositoriesController } from './repositories.controller';
+import { TagsController } from './tags.controller';
+
+/** SWR's management API for organizations, repositories, tags, quotas and API versions, served by the gateway. */
+@Module({})
+export class ManageApiModule {
+  static forRoot(options: ManageApiSettings & { rpc: RpcClient }): DynamicModule {
+    return {
+      module: ManageApiModule,
+      controllers: [NamespacesController, RepositoriesController, TagsController, AccountController, VersionsController],
+      providers: [
+        { provide: MANAGE_RPC, useValue: options.rpc },
+        { provide: API_IAM_RPC, useValue: options.rpc },
+        { provide: MANAGE_SETTINGS, useValue: { region: options.region, publicUrl: options.publicUrl } },
+        CallerGuard,
+      ],
+    };
+  }
+}

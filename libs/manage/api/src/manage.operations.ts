@@ -1,0 +1,448 @@
+import type { ApiOperation } from '@swr/api-http';
+import { REPOSITORY_CATEGORIES } from '@swr/contracts';
+import { z } from 'zod';
+
+/** Query values arrive as text; these read them strictly. */
+const whole = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,10}$/, 'a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+const orderType = z.enum(['asc', 'desc']);
+/** `arms` is how the Go SDK spells `arm`. */
+const category = z.enum([...REPOSITORY_CATEGORIES, 'arms']).transform((c) => (c === 'arms' ? 'arm' : c));
+const together = (a: string, b: string) => (q: Record<string, unknown>) => (q[a] === undefined) === (q[b] === undefined);
+const togetherMessage = (a: string, b: string) => ({ message: `${a} and ${b} go together` });
+
+const limitOffset = { limit: whole(1, 1000).optional(), offset: whole(0, 1_000_000_000).optional() };
+
+const namespaceItem = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  creator_name: z.string(),
+  auth: z.union([z.literal(1), z.literal(3), z.literal(7)]),
+  access_user_count: z.number().int(),
+  repo_count: z.number().int(),
+});
+
+const repositoryDetail = z.object({
+  id: z.number().int(),
+  ns_id: z.number().int(),
+  name: z.string(),
+  category: z.string(),
+  description: z.string(),
+  creator_id: z.string(),
+  creator_name: z.string(),
+  size: z.number().int(),
+  is_public: z.boolean(),
+  num_images: z.number().int(),
+  num_download: z.number().int(),
+  url: z.string(),
+  path: z.string(),
+  internal_path: z.string(),
+  created: z.string(),
+  updated: z.string(),
+  domain_id: z.string(),
+  priority: z.number().int(),
+});
+
+const repositoryListItem = z.object({
+  name: z.string(),
+  category: z.string(),
+  description: z.string(),
+  size: z.number().int(),
+  is_public: z.boolean(),
+  num_images: z.number().int(),
+  num_download: z.number().int(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  logo: z.string(),
+  url: z.string(),
+  path: z.string(),
+  internal_path: z.string(),
+  domain_name: z.string(),
+  namespace: z.string(),
+  tags: z.array(z.string()),
+  status: z.boolean(),
+  total_range: z.number().int(),
+});
+
+const repositoryV3 = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  category: z.string(),
+  description: z.string(),
+  size: z.number().int(),
+  is_public: z.boolean(),
+  num_images: z.number().int(),
+  num_download: z.number().int(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  domain_name: z.string(),
+  namespace_name: z.string(),
+  status: z.boolean(),
+});
+
+const tagFields = {
+  id: z.number().int(),
+  repo_id: z.number().int(),
+  image_id: z.string(),
+  manifest: z.string(),
+  digest: z.string(),
+  schema: z.number().int(),
+  path: z.string(),
+  internal_path: z.string(),
+  size: z.number().int(),
+  is_trusted: z.boolean(),
+  created: z.string(),
+  updated: z.string(),
+  domain_id: z.string(),
+  tag_type: z.number().int(),
+};
+
+const inRepository = '/v2/manage/namespaces/{namespace}/repos/{repository}';
+const repositoryErrors = { 400: 'invalid name or parameter', 403: 'insufficient permission (SVCSTG.SWR.4030170)', 404: 'organization or repository not found' };
+
+export const NamespaceOperations = {
+  create: {
+    id: 'CreateNamespace',
+    method: 'POST',
+    path: '/v2/manage/namespaces',
+    summary: 'Create an organization',
+    tag: 'Organizations',
+    status: 201,
+    body: z.strictObject({ namespace: z.string().min(1).max(64) }),
+    errors: { 400: 'invalid name (SVCSTG.SWR.4001028) or organization quota used up (SVCSTG.SWR.4000097)', 409: 'the name is taken (SVCSTG.SWR.4090060)' },
+  },
+  list: {
+    id: 'ListNamespaces',
+    method: 'GET',
+    path: '/v2/manage/namespaces',
+    summary: "List the organizations the caller holds a permission on (with mode::visible, also those where only a repository's)",
+    tag: 'Organizations',
+    status: 200,
+    query: z.strictObject({ namespace: z.string().max(64).optional(), mode: z.enum(['visible']).optional() }),
+    response: z.object({ namespaces: z.array(namespaceItem) }),
+    errors: { 400: 'invalid query' },
+  },
+  get: {
+    id: 'ShowNamespace',
+    method: 'GET',
+    path: '/v2/manage/namespaces/{namespace}',
+    summary: 'Show an organization',
+    tag: 'Organizations',
+    status: 200,
+    response: namespaceItem.omit({ access_user_count: true, repo_count: true }),
+    errors: { 404: 'organization not found (SVCSTG.SWR.4040058)' },
+  },
+  delete: {
+    id: 'DeleteNamespaces',
+    method: 'DELETE',
+    path: '/v2/manage/namespaces/{namespace}',
+    summary: 'Delete an empty organization',
+    tag: 'Organizations',
+    status: 204,
+    errors: { 403: 'needs the manage permission', 404: 'organization not found (SVCSTG.SWR.4040058)', 406: 'the organization still holds repositories (SVCSTG.SWR.4060074)' },
+  },
+} satisfies Record<string, ApiOperation>;
+
+const repositoryAttributes = { is_public: z.boolean(), category: category.optional(), description: z.string().max(1000).optional() };
+
+export const RepositoryOperations = {
+  create: {
+    id: 'CreateRepo',
+    method: 'POST',
+    path: '/v2/manage/namespaces/{namespace}/repos',
+    summary: 'Create a repository in an organization',
+    tag: 'Repositories',
+    status: 200,
+    body: z.strictObject({ repository: z.string().min(1).max(128), ...repositoryAttributes }),
+    errors: { ...repositoryErrors, 400: 'invalid name (SVCSTG.SWR.4001029), is_public not a boolean or repository quota used up', 409: 'the repository exists (SVCSTG.SWR.4090006)' },
+  },
+  update: {
+    id: 'UpdateRepo',
+    method: 'PATCH',
+    path: inRepository,
+    summary: "Change a repository's attributes",
+    tag: 'Repositories',
+    status: 201,
+    body: z.strictObject(repositoryAttributes),
+    errors: repositoryErrors,
+  },
+  get: {
+    id: 'ShowRepository',
+    method: 'GET',
+    path: inRepository,
+    summary: 'Show a repository',
+    tag: 'Repositories',
+    status: 200,
+    response: repositoryDetail,
+    errors: repositoryErrors,
+  },
+  delete: {
+    id: 'DeleteRepo',
+    method: 'DELETE',
+    path: inRepository,
+    summary: 'Delete a repository with its tags (blobs are left to garbage collection)',
+    tag: 'Repositories',
+    status: 204,
+    errors: repositoryErrors,
+  },
+  list: {
+    id: 'ListReposDetails',
+    method: 'GET',
+    path: '/v2/manage/repos',
+    summary: 'List the repositories the caller may see',
+    tag: 'Repositories',
+    status: 200,
+    paginated: true,
+    query: z
+      .strictObject({
+        namespace: z.string().max(64).optional(),
+        name: z.string().max(128).optional(),
+        category: category.optional(),
+        is_public: flag.optional(),
+        ...limitOffset,
+        order_column: z.enum(['updated_time', 'updated_at', 'name', 'tag_count', 'namespace', 'is_public']).optional(),
+        order_type: orderType.optional(),
+      })
+      .refine(together('order_column', 'order_type'), togetherMessage('order_column', 'order_type')),
+    response: z.array(repositoryListItem),
+    errors: { 400: 'invalid query (SVCSTG.SWR.4001025) or filter (SVCSTG.SWR.4001035)' },
+  },
+  listShared: {
+    id: 'ListSharedReposDetails',
+    method: 'GET',
+    path: '/v2/manage/shared-repositories',
+    summary: 'List repositories the account shares (center=self) or that are shared with it (center=thirdparty)',
+    tag: 'Repositories',
+    status: 200,
+    paginated: true,
+    query: z
+      .strictObject({
+        center: z.enum(['self', 'thirdparty']),
+        namespace: z.string().max(64).optional(),
+        name: z.string().max(128).optional(),
+        domain_name: z.string().max(64).optional(),
+        status: flag.optional(),
+        ...limitOffset,
+        order_column: z.enum(['updated_at', 'name', 'tag_count', 'namespace', 'domain_name']).optional(),
+        order_type: orderType.optional(),
+      })
+      .refine(together('order_column', 'order_type'), togetherMessage('order_column', 'order_type')),
+    response: z.array(repositoryListItem),
+    errors: { 400: 'invalid query' },
+  },
+  listV3: {
+    id: 'ListRepositories',
+    method: 'GET',
+    path: '/v3/manage/repos',
+    summary: 'List repositories, cursor-paged',
+    tag: 'Repositories',
+    status: 200,
+    query: z.strictObject({
+      namespace: z.string().max(64).optional(),
+      name: z.string().max(128).optional(),
+      category: category.optional(),
+      is_public: flag.optional(),
+      limit: whole(1, 1000).optional(),
+      marker: whole(0, 1_000_000_000).optional(),
+    }),
+    response: z.object({ repos: z.array(repositoryV3), nextMarker: z.number().int() }),
+    errors: { 400: 'invalid query' },
+  },
+  listSharedV3: {
+    id: 'ListSharedRepositories',
+    method: 'GET',
+    path: '/v3/manage/shared-repositories',
+    summary: 'List shared repositories, cursor-paged',
+    tag: 'Repositories',
+    status: 200,
+    query: z.strictObject({
+      shared_by: z.enum(['self', 'thirdparty']),
+      namespace: z.string().max(64).optional(),
+      name: z.string().max(128).optional(),
+      status: flag.optional(),
+      limit: whole(1, 1000).optional(),
+      marker: whole(0, 1_000_000_000).optional(),
+    }),
+    response: z.object({ repos: z.array(repositoryV3), nextMarker: z.number().int() }),
+    errors: { 400: 'invalid query' },
+  },
+} satisfies Record<string, ApiOperation>;
+
+const tagName = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'a tag: letters, digits, "_", "." and "-", at most 128');
+
+export const TagOperations = {
+  list: {
+    id: 'ListRepositoryTags',
+    method: 'GET',
+    path: `${inRepository}/tags`,
+    summary: "List a repository's tags",
+    tag: 'Tags',
+    status: 200,
+    paginated: true,
+    query: z
+      .strictObject({ ...limitOffset, order_column: z.enum(['updated_at', 'tag']).optional(), order_type: orderType.optional(), tag: z.string().max(128).optional() })
+      .refine(together('order_column', 'order_type'), togetherMessage('order_column', 'order_type')),
+    response: z.array(z.object({ ...tagFields, Tag: z.string(), deleted: z.string().nullable(), scanned: z.boolean() })),
+    errors: repositoryErrors,
+  },
+  get: {
+    id: 'ShowRepoTag',
+    method: 'GET',
+    path: `${inRepository}/tags/{tag}`,
+    summary: 'Show one tag',
+    tag: 'Tags',
+    status: 200,
+    response: z.object({ ...tagFields, tag: z.string() }),
+    errors: { ...repositoryErrors, 404: 'repository or tag not found (SVCSTG.SWR.4040048)' },
+  },
+  create: {
+    id: 'CreateRepoTag',
+    method: 'POST',
+    path: `${inRepository}/tags`,
+    summary: 'Tag what another tag (or a digest) points at',
+    tag: 'Tags',
+    status: 201,
+    body: z.strictObject({ source_tag: z.union([tagName, z.string().regex(/^sha256:[a-f0-9]{64}$/)]), destination_tag: tagName, override: z.boolean().optional() }),
+    errors: { ...repositoryErrors, 404: 'repository or source tag not found', 409: 'the destination tag exists and override is not set' },
+  },
+  delete: {
+    id: 'DeleteRepoTag',
+    method: 'DELETE',
+    path: `${inRepository}/tags/{tag}`,
+    summary: 'Delete a tag',
+    tag: 'Tags',
+    status: 204,
+    errors: { ...repositoryErrors, 404: 'repository or tag not found' },
+  },
+  listV3: {
+    id: 'ListRepositoryTagsV3',
+    method: 'GET',
+    path: '/v3/manage/namespaces/{namespace}/repos/{repository}/tags',
+    summary: "List a repository's tags, cursor-paged",
+    tag: 'Tags',
+    status: 200,
+    query: z
+      .strictObject({
+        limit: whole(1, 1000).optional(),
+        marker: z.string().regex(/^\d{1,10}$/).optional(),
+        tag: z.string().max(128).optional(),
+        order_column: z.enum(['updated_at', 'tag']).optional(),
+        order_type: orderType.optional(),
+        with_manifest: flag.optional(),
+      })
+      .refine(together('order_column', 'order_type'), togetherMessage('order_column', 'order_type')),
+    response: z.object({ tags: z.array(z.object({ ...tagFields, tag: z.string() })), nextMarker: z.string(), has_more: z.boolean() }),
+    errors: repositoryErrors,
+  },
+  accessories: {
+    id: 'ListRepoAccessories',
+    method: 'GET',
+    path: `${inRepository}/{tag}/accessories`,
+    summary: 'Signatures and other artifacts that refer to a tagged image',
+    tag: 'Tags',
+    status: 200,
+    query: z.strictObject({ limit: whole(1, 100).optional(), offset: whole(0, 1_000_000_000).optional() }),
+    response: z.object({
+      total: z.number().int(),
+      accessories: z.array(
+        z.object({
+          id: z.number().int(),
+          domain_id: z.string(),
+          namespace_name: z.string(),
+          repo_name: z.string(),
+          sig_tag: z.string(),
+          sig_digest: z.string(),
+          target_digest: z.string(),
+          size: z.number().int(),
+          type: z.string(),
+          created_at: z.string(),
+          updated_at: z.string(),
+        }),
+      ),
+    }),
+    errors: repositoryErrors,
+  },
+  references: {
+    id: 'ListRepoReferences',
+    method: 'GET',
+    path: `${inRepository}/{tag}/references`,
+    summary: 'The tags an artifact (a signature, say) refers to',
+    tag: 'Tags',
+    status: 200,
+    query: z.strictObject({ limit: whole(1, 10).optional(), marker: z.string().regex(/^\d{1,10}$/).optional() }),
+    response: z.object({ next_marker: z.string(), has_more: z.boolean(), tags: z.array(z.string()) }),
+    errors: repositoryErrors,
+  },
+} satisfies Record<string, ApiOperation>;
+
+const versionDetail = z.object({
+  id: z.string(),
+  links: z.object({ href: z.string(), rel: z.string() }),
+  version: z.string(),
+  min_version: z.string(),
+  status: z.enum(['CURRENT', 'SUPPORTED', 'DEPRECATED']),
+  updated: z.string(),
+});
+
+export const AccountOperations = {
+  quotas: {
+    id: 'ListQuotas',
+    method: 'GET',
+    path: '/v2/manage/projects/{project_id}/quotas',
+    summary: "The account's quotas and what it uses of them",
+    tag: 'Quotas',
+    status: 200,
+    response: z.object({ quotas: z.array(z.object({ quota_key: z.string(), quota_limit: z.number().int(), used: z.number().int(), unit: z.string() })) }),
+    errors: { 403: 'another account’s project' },
+  },
+  overview: {
+    id: 'ShowDomainOverview',
+    method: 'GET',
+    path: '/v2/manage/overview',
+    summary: "The account's totals",
+    tag: 'Quotas',
+    status: 200,
+    response: z.object({
+      domain_id: z.string(),
+      domain_name: z.string(),
+      namspace_num: z.number().int(),
+      repo_num: z.number().int(),
+      image_num: z.number().int(),
+      store_space: z.number(),
+      downflow_size: z.number(),
+    }),
+  },
+  versions: {
+    id: 'ListApiVersions',
+    method: 'GET',
+    path: '/',
+    summary: 'API versions',
+    tag: 'API versions',
+    status: 200,
+    anonymous: true,
+    response: z.object({ versions: z.array(versionDetail) }),
+  },
+  version: {
+    id: 'ShowApiVersion',
+    method: 'GET',
+    path: '/v2',
+    summary: 'The v2 API version',
+    tag: 'API versions',
+    status: 200,
+    anonymous: true,
+    response: z.object({ version: versionDetail }),
+  },
+} satisfies Record<string, ApiOperation>;
+
+/** Every operation this library serves, for the OpenAPI document. */
+export const MANAGE_OPERATIONS: readonly ApiOperation[] = [
+  ...Object.values(NamespaceOperations),
+  ...Object.values(RepositoryOperations),
+  ...Object.values(TagOperations),
+  ...Object.values(AccountOperations),
+];
