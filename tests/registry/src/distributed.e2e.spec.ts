@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { OciClient, sha256, uniqueName } from './support/oci-client';
 import { describeOciConformance } from './support/oci-conformance';
 import { describeIamAndLogins } from './support/iam-suite';
+import { describeManagementApi } from './support/manage-suite';
 import { describeRealClients } from './support/real-clients';
 import { RegistryUnderTest, startDistributedRegistry } from './support/registry-under-test';
 
@@ -28,6 +29,8 @@ describe('distributed registry: two gateways, two metadata replicas, NATS, Postg
   describe('real clients', () => describeRealClients(() => registry));
 
   describe('IAM and logins', () => describeIamAndLogins(() => registry));
+
+  describe('management API', () => describeManagementApi(() => registry));
 
   it('serves through one gateway what was pushed through the other', async () => {
     const [first, second] = registry.gateways.map((g) => new OciClient(g.url, registry.admin));

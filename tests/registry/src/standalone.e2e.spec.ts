@@ -1,6 +1,7 @@
 import { OciClient, uniqueName } from './support/oci-client';
 import { describeOciConformance } from './support/oci-conformance';
 import { describeIamAndLogins } from './support/iam-suite';
+import { describeManagementApi } from './support/manage-suite';
 import { describeRealClients } from './support/real-clients';
 import { RegistryUnderTest, startStandaloneRegistry, tempDir } from './support/registry-under-test';
 
@@ -16,6 +17,8 @@ describe('standalone registry', () => {
   describe('real clients', () => describeRealClients(() => registry));
 
   describe('IAM and logins', () => describeIamAndLogins(() => registry));
+
+  describe('management API', () => describeManagementApi(() => registry));
 });
 
 describe('standalone registry across restarts', () => {

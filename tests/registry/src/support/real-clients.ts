@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ManageClient } from './manage-client';
 import { uniqueName } from './oci-client';
 import type { RegistryUnderTest } from './registry-under-test';
 
@@ -70,6 +71,37 @@ export function describeRealClients(registry: () => RegistryUnderTest): void {
     const inspected = JSON.parse(ok(await docker.docker('image', 'inspect', `${repo}:v1`)).trim());
     expect(inspected[0].RepoDigests).toContain(`${repo}@${digest}`);
     expect(inspected[0].RootFS.Layers).toHaveLength(2);
+  });
+
+  it('round-trips with the management API: docker pushes two tags into a repository made through the API, the API lists them as docker reports them and deletes one', async () => {
+    const manage = await ManageClient.fromLogin(registry().url, registry().admin);
+    const namespace = `roundtrip${Date.now().toString(36)}`;
+    expect((await manage.call('POST', '/v2/manage/namespaces', { namespace })).status).toBe(201);
+    expect((await manage.call('POST', `/v2/manage/namespaces/${namespace}/repos`, { repository: 'web/app', is_public: false })).status).toBe(200);
+    const repo = `${host}/${namespace}/web/app`;
+    const reported: Record<string, { digest: string; size: number }> = {};
+    for (const tag of ['v1', 'v2']) {
+      await buildImage(docker, `${repo}:${tag}`, { 'app.txt': `${tag} ${Date.now()}` });
+      const [, digest, size] = /digest: (sha256:[a-f0-9]{64}) size: (\d+)/.exec(ok(await docker.docker('push', `${repo}:${tag}`))) ?? [];
+      reported[tag] = { digest, size: Number(size) };
+    }
+    const tags = (await manage.call('GET', `/v2/manage/namespaces/${namespace}/repos/web$app/tags?order_column=tag&order_type=asc`)).json();
+    expect(tags.map((t: { Tag: string; digest: string }) => [t.Tag, t.digest])).toEqual([
+      ['v1', reported.v1.digest],
+      ['v2', reported.v2.digest],
+    ]);
+    for (const tag of tags) {
+      const manifest = JSON.parse(tag.manifest);
+      // docker reports the manifest's size; the image's size adds what it references.
+      expect(tag.manifest.length).toBe(reported[tag.Tag].size);
+      expect(tag.size).toBe(reported[tag.Tag].size + manifest.config.size + manifest.layers.reduce((sum: number, l: { size: number }) => sum + l.size, 0));
+    }
+    expect((await manage.call('DELETE', `/v2/manage/namespaces/${namespace}/repos/web$app/tags/v1`)).status).toBe(204);
+    ok(await docker.docker('rmi', `${repo}:v1`, `${repo}:v2`));
+    const refused = await docker.docker('pull', `${repo}:v1`);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/not found|manifest unknown/i);
+    ok(await docker.docker('pull', `${repo}:v2`));
   });
 
   it('docker pushes a multi-platform manifest list and pulls through it', async () => {
