@@ -1,4 +1,10 @@
-import { OciClient, uniqueName } from './support/oci-client';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { raw } from './support/http';
+import { ManageClient } from './support/manage-client';
+import { errorCode, OciClient, sha256, uniqueName } from './support/oci-client';
 import { describeOciConformance } from './support/oci-conformance';
 import { describeIamAndLogins } from './support/iam-suite';
 import { describeManagementApi } from './support/manage-suite';
@@ -43,4 +49,62 @@ describe('standalone registry across restarts', () => {
       await second.stop();
     }
   }, 120_000);
+});
+
+describe('standalone registry with a storage quota', () => {
+  const QUOTA = 64 * 1024;
+  const dataDir = tempDir('swr-quota-');
+  let registry: RegistryUnderTest;
+  beforeAll(async () => {
+    registry = await startStandaloneRegistry(dataDir, { env: { SWR_QUOTA_STORAGE_BYTES: String(QUOTA) } });
+  }, 60_000);
+  afterAll(() => registry?.stop());
+
+  /** The running instance's own database, to look at what was kept (and to age a secret, which no API can). */
+  async function database(): Promise<Client> {
+    const port = Number(readFileSync(join(dataDir, 'postgres/cluster/postmaster.pid'), 'utf8').split('\n')[3]);
+    const client = new Client({ host: '127.0.0.1', port, user: 'postgres', password: readFileSync(join(dataDir, 'postgres/password'), 'utf8').trim(), database: 'postgres' });
+    await client.connect();
+    return client;
+  }
+
+  it('refuses with DENIED the push that would pass the quota, even among concurrent pushes, and counts none of its bytes', async () => {
+    const oci = new OciClient(registry.url, registry.admin);
+    const name = uniqueName('quota');
+    await oci.pushBlob(name, randomBytes(40 * 1024));
+    const over = await oci.request('POST', `/v2/${name}/blobs/uploads/?digest=${sha256(Buffer.alloc(30 * 1024, 1))}`, { body: Buffer.alloc(30 * 1024, 1) });
+    expect([over.status, errorCode(over)]).toEqual([403, 'DENIED']);
+
+    const racing = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => {
+        const body = Buffer.alloc(5 * 1024, i + 2);
+        return oci.request('POST', `/v2/${name}/blobs/uploads/?digest=${sha256(body)}`, { body });
+      }),
+    );
+    expect(racing.filter((r) => r.status === 201).length).toBe(4);
+    expect(racing.filter((r) => r.status === 403).map(errorCode)).toEqual(['DENIED', 'DENIED']);
+    const db = await database();
+    try {
+      const usage = await db.query('SELECT bytes FROM metadata.account_usage');
+      expect(Number(usage.rows[0].bytes)).toBe(40 * 1024 + 4 * 5 * 1024);
+      expect((await db.query('SELECT count(*)::int AS n FROM metadata.upload')).rows[0].n).toBe(0);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('refuses an expired temporary login command', async () => {
+    const manage = await ManageClient.fromLogin(registry.url, registry.admin);
+    const issued = await manage.call('POST', '/v2/manage/utils/secret?duration_seconds=900');
+    const [, user, password] = /^docker login -u (\S+) -p (\S+)/.exec(issued.header('x-swr-dockerlogin') as string) ?? [];
+    const token = () => raw(registry.url, 'GET', '/auth/token?service=swr-registry', { headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` } });
+    expect((await token()).status).toBe(200);
+    const db = await database();
+    try {
+      await db.query("UPDATE iam.temporary_secret SET expires_at = now() - interval '1 second'");
+    } finally {
+      await db.end();
+    }
+    expect((await token()).status).toBe(401);
+  });
 });

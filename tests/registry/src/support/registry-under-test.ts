@@ -63,9 +63,12 @@ function node(app: string, env: Record<string, string>): ManagedProcess {
 }
 
 /** `npm start` as a user runs it: one process, embedded Postgres, filesystem blobs. */
-export async function startStandaloneRegistry(dataDir = tempDir('swr-standalone-'), options: { keepData?: boolean } = {}): Promise<RegistryUnderTest> {
+export async function startStandaloneRegistry(
+  dataDir = tempDir('swr-standalone-'),
+  options: { keepData?: boolean; env?: Record<string, string> } = {},
+): Promise<RegistryUnderTest> {
   const port = await freePort();
-  const proc = node('standalone', { SWR_PORT: String(port), SWR_DATA_DIR: dataDir, SWR_FS_FSYNC: 'false' });
+  const proc = node('standalone', { SWR_PORT: String(port), SWR_DATA_DIR: dataDir, SWR_FS_FSYNC: 'false', ...options.env });
   const url = `http://127.0.0.1:${port}`;
   await ready(url, [proc]);
   return {
