@@ -43,8 +43,13 @@ const grants = (kind: 'Namespace' | 'Repo', path: string, tag: string, response:
     revoke: { id: `Delete${kind}Auth`, method: 'DELETE', path, summary: 'Revoke permissions', tag, status: 204, body: userIds, errors: grantErrors },
   }) satisfies Record<string, ApiOperation>;
 
-export const OrganizationGrantOperations = grants('Namespace', inOrganization, 'Organization permissions', grantsView({ name: z.string(), creator_name: z.string() }));
-export const RepositoryGrantOperations = grants('Repo', inRepository, 'Repository permissions', grantsView({ name: z.string() }));
+export const OrganizationGrantOperations = grants(
+  'Namespace',
+  inOrganization,
+  'Organization permissions',
+  grantsView({ id: z.number().int(), name: z.string(), creator_name: z.string() }),
+);
+export const RepositoryGrantOperations = grants('Repo', inRepository, 'Repository permissions', grantsView({ id: z.number().int(), name: z.string() }));
 
 export const ShareOperations = {
   create: {

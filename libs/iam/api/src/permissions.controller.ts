@@ -19,8 +19,14 @@ export class PermissionsController {
 
   @Get('access')
   async viewOrganization(@Caller() caller: CallerPayload, @Param('namespace') namespace: string) {
-    const view = await withSwrCodes(this.rpc.call(IamRpc.grantsView, { caller, scope: { kind: 'organization', name: namespace } }), organizationCodes);
-    return { name: view.name, creator_name: caller.accountName, ...auths(view) };
+    const [view, organization] = await withSwrCodes(
+      Promise.all([
+        this.rpc.call(IamRpc.grantsView, { caller, scope: { kind: 'organization', name: namespace } }),
+        this.rpc.call(IamRpc.organizationGet, { caller, name: namespace }),
+      ]),
+      organizationCodes,
+    );
+    return { id: organization.id, name: view.name, creator_name: organization.creatorName, ...auths(view) };
   }
 
   @Post('access')
@@ -43,9 +49,9 @@ export class PermissionsController {
 
   @Get('repos/:repository/access')
   async viewRepository(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Param('repository') repository: string) {
-    const scope = await this.repositoryScope(namespace, repository);
+    const { scope, id } = await this.existingRepository(namespace, repository);
     const view = await withSwrCodes(this.rpc.call(IamRpc.grantsView, { caller, scope }), repositoryCodes);
-    return { name: namespace, ...auths(view) };
+    return { id, name: namespace, ...auths(view) };
   }
 
   @Post('repos/:repository/access')
@@ -67,10 +73,18 @@ export class PermissionsController {
   }
 
   /** A repository's permissions exist only while the repository does. */
-  private async repositoryScope(namespace: string, repository: string): Promise<Scope> {
+  private async existingRepository(namespace: string, repository: string): Promise<{ scope: Scope; id: number }> {
     const name = repositoryName(namespace, repository);
-    await withSwrCodes(this.rpc.call(RepositoryRpc.get, { repository: name }), { META_REPOSITORY_NOT_FOUND: '0010', META_INVALID_REQUEST: '1029', RPC_BAD_REQUEST: '1029' });
-    return { kind: 'repository', name };
+    const found = await withSwrCodes(this.rpc.call(RepositoryRpc.get, { repository: name }), {
+      META_REPOSITORY_NOT_FOUND: '0010',
+      META_INVALID_REQUEST: '1029',
+      RPC_BAD_REQUEST: '1029',
+    });
+    return { scope: { kind: 'repository', name }, id: found.id };
+  }
+
+  private async repositoryScope(namespace: string, repository: string): Promise<Scope> {
+    return (await this.existingRepository(namespace, repository)).scope;
   }
 
   private async set(caller: CallerPayload, scope: Scope, body: unknown, mode: 'add' | 'change') {

@@ -180,7 +180,7 @@ export function describeIamAndLogins(registry: () => RegistryUnderTest): void {
     expect((await call('PATCH', `/v2/manage/namespaces/${org}/access`, adminToken, [{ user_id: reader.id, user_name: reader.name, auth: 7 }])).status).toBe(201);
     expect(await canDelete(reader.client)).toBe(true);
     const view = (await call('GET', `/v2/manage/namespaces/${org}/access`, adminToken)).json();
-    expect(view).toMatchObject({ name: org, self_auth: { auth: 7 }, others_auths: [{ user_id: reader.id, user_name: reader.name, auth: 7 }] });
+    expect(view).toMatchObject({ id: expect.any(Number), name: org, creator_name: 'admin', self_auth: { auth: 7 }, others_auths: [{ user_id: reader.id, user_name: reader.name, auth: 7 }] });
     expect((await call('GET', `/v2/manage/namespaces/${org}/repos/team$app/access`, adminToken)).json().others_auths).toEqual([
       { user_id: writer.id, user_name: writer.name, auth: 3 },
     ]);
