@@ -330,6 +330,56 @@ export function describeManagementApi(registry: () => RegistryUnderTest): void {
     });
   });
 
+  describe('escalation', () => {
+    it('refuses another account on every management route that names this account’s objects, and writes nothing', async () => {
+      const namespace = await createOrganization();
+      const name = await createRepository(namespace);
+      await new OciClient(url, registry().admin).pushImage(name, 'v1');
+      const base = `/v2/manage/namespaces/${namespace}/repos/team$app`;
+      const snapshot = async () => ({
+        organization: (await admin.call('GET', `/v2/manage/namespaces/${namespace}`)).json(),
+        grants: (await admin.call('GET', `/v2/manage/namespaces/${namespace}/access`)).json(),
+        repository: (await admin.call('GET', base)).json(),
+        repositoryGrants: (await admin.call('GET', `${base}/access`)).json(),
+        tags: (await admin.call('GET', `${base}/tags`)).json(),
+        shares: (await admin.call('GET', `/v2/manage/namespaces/${namespace}/repositories/team$app/access-domains`)).json(),
+      });
+      const before = await snapshot();
+      const grant = [{ user_id: other.userId, user_name: 'boss', auth: 7 }];
+      const bodies: Record<string, unknown> = {
+        CreateNamespace: { namespace },
+        CreateRepo: { repository: 'evil', is_public: true },
+        UpdateRepo: { is_public: true },
+        CreateRepoTag: { source_tag: 'v1', destination_tag: 'evil' },
+        CreateNamespaceAuth: grant,
+        UpdateNamespaceAuth: grant,
+        DeleteNamespaceAuth: [admin.userId],
+        CreateRepoAuth: grant,
+        UpdateRepoAuth: grant,
+        DeleteRepoAuth: [admin.userId],
+        CreateRepoDomains: { access_domain: otherAccount, permit: 'read', deadline: 'forever' },
+        UpdateRepoDomains: { permit: 'read', deadline: 'forever' },
+      };
+      const values: Record<string, string> = { namespace, repository: 'team$app', tag: 'v1', access_domain: otherAccount, project_id: admin.projectId };
+      const document = (await raw(url, 'GET', '/v2/manage/openapi.json')).json();
+      let tried = 0;
+      for (const [path, methods] of Object.entries(document.paths as Record<string, Record<string, { operationId: string }>>)) {
+        if (!path.includes('{')) continue;
+        for (const [method, { operationId }] of Object.entries(methods)) {
+          const concrete = path.replace(/\{(\w+)\}/g, (_, key: string) => values[key]);
+          const res = await other.call(method.toUpperCase(), concrete, bodies[operationId]);
+          expect([operationId, res.status < 400 || res.status >= 500 ? res.status : 'refused']).toEqual([operationId, 'refused']);
+          tried += 1;
+        }
+      }
+      expect(tried).toBeGreaterThanOrEqual(25);
+      for (const list of ['/v2/manage/repos?limit=1000', `/v3/manage/repos?limit=1000`, '/v2/manage/shared-repositories?center=thirdparty', '/v2/manage/namespaces?mode=visible']) {
+        expect((await other.call('GET', list)).body.toString()).not.toContain(namespace);
+      }
+      expect(await snapshot()).toEqual(before);
+    });
+  });
+
   describe('OpenAPI', () => {
     it('documents every management route it serves, each of which needs a token, and serves a Swagger UI page', async () => {
       const document = (await raw(url, 'GET', '/v2/manage/openapi.json')).json();
