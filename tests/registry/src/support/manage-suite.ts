@@ -200,6 +200,15 @@ export function describeManagementApi(registry: () => RegistryUnderTest): void {
       await new OciClient(url, registry().admin).pushImage(name, 'v1');
       expect((await new OciClient(url).request('GET', `/v2/${name}/manifests/v1`)).status).toBe(200);
       expect((await new OciClient(url).request('POST', `/v2/${name}/blobs/uploads/`)).status).toBe(401);
+      // Gateways count pulls in memory and add them in batches every few seconds.
+      await new OciClient(url).request('GET', `/v2/${name}/manifests/v1`);
+      const deadline = Date.now() + 10_000;
+      let downloads = 0;
+      while (downloads < 2 && Date.now() < deadline) {
+        downloads = (await admin.call('GET', `/v2/manage/namespaces/${namespace}/repos/team$app`)).json().num_download;
+        if (downloads < 2) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(downloads).toBe(2);
       expect((await admin.call('PATCH', `/v2/manage/namespaces/${namespace}/repos/team$app`, { is_public: false })).status).toBe(201);
       expect((await new OciClient(url).request('GET', `/v2/${name}/manifests/v1`)).status).toBe(401);
     });
