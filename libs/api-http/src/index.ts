@@ -3,6 +3,7 @@ export * from './body';
 export * from './caller.guard';
 export * from './envelopes';
 export * from './error-filters';
+export * from './framework-errors';
 export * from './json-bodies';
 export * from './operation';
 export * from './query';

@@ -30,5 +30,8 @@ describe('management query parameters', () => {
     expect(refusal({ namespace: ['a', 'b'] })).toBe('4001025');
     expect(refusal({ owner: 'me' })).toBe('4001025');
     expect(refusal({ limit: 'ten' })).toBe('4001025');
+    expect(refusal(JSON.parse('{"__proto__":"x"}'))).toBe('4001025');
+    expect(refusal({ filter: '__proto__::x' })).toBe('4001025');
+    expect(refusal({ namespace: 'a\u0000b' })).toBe('4001025');
   });
 });

@@ -1,7 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { acceptEmptyJsonBodies } from '@swr/api-http';
+import { acceptEmptyJsonBodies, answerFrameworkErrorsInApiEnvelopes } from '@swr/api-http';
 import type { BlobStore } from '@swr/blob-store';
 import { LogLevelName, logLevelsFrom } from '@swr/config';
 import type { RpcClient } from '@swr/contracts';
@@ -41,11 +41,14 @@ export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastif
         ManageApiModule.forRoot({ rpc, region, publicUrl }),
       ],
     },
-    new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024 }),
+    // Long path values reach the handlers, which refuse them in their API's own error format.
+    new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024, maxParamLength: 2048 }),
     // Nest's own JSON parser would refuse the empty bodies management clients send.
     { logger: logLevelsFrom(options.logLevel), bodyParser: false },
   ).then((app) => {
-    acceptEmptyJsonBodies(app.getHttpAdapter().getInstance());
+    const fastify = app.getHttpAdapter().getInstance();
+    acceptEmptyJsonBodies(fastify);
+    answerFrameworkErrorsInApiEnvelopes(fastify);
     return app;
   });
 }

@@ -7,6 +7,7 @@ import { ManageClient } from './support/manage-client';
 import { errorCode, OciClient, sha256, uniqueName } from './support/oci-client';
 import { describeOciConformance } from './support/oci-conformance';
 import { describeIamAndLogins } from './support/iam-suite';
+import { describeManagementFuzz } from './support/manage-fuzz';
 import { describeManagementApi } from './support/manage-suite';
 import { describeRealClients } from './support/real-clients';
 import { RegistryUnderTest, startStandaloneRegistry, tempDir } from './support/registry-under-test';
@@ -25,6 +26,8 @@ describe('standalone registry', () => {
   describe('IAM and logins', () => describeIamAndLogins(() => registry));
 
   describe('management API', () => describeManagementApi(() => registry));
+
+  describe('management API under malformed input', () => describeManagementFuzz(() => registry));
 });
 
 describe('standalone registry across restarts', () => {

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseFilters, UseGuards } from '@nestjs/common';
-import { Caller, CallerGuard, parseBody, repositoryName, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
+import { Caller, CallerGuard, organizationName, parseBody, repositoryName, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
 import { CallerPayload, IamRpc, RepositoryRpc, RpcClient } from '@swr/contracts';
 import { IAM_API_RPC } from './iam-api.settings';
 import { OrganizationGrantOperations as OrgOp, RepositoryGrantOperations as RepoOp } from './iam-api.operations';
@@ -21,8 +21,8 @@ export class PermissionsController {
   async viewOrganization(@Caller() caller: CallerPayload, @Param('namespace') namespace: string) {
     const [view, organization] = await withSwrCodes(
       Promise.all([
-        this.rpc.call(IamRpc.grantsView, { caller, scope: { kind: 'organization', name: namespace } }),
-        this.rpc.call(IamRpc.organizationGet, { caller, name: namespace }),
+        this.rpc.call(IamRpc.grantsView, { caller, scope: { kind: 'organization', name: organizationName(namespace) } }),
+        this.rpc.call(IamRpc.organizationGet, { caller, name: organizationName(namespace) }),
       ]),
       organizationCodes,
     );
@@ -32,19 +32,19 @@ export class PermissionsController {
   @Post('access')
   @HttpCode(OrgOp.add.status)
   async grantOrganization(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Body() body: unknown) {
-    await this.set(caller, { kind: 'organization', name: namespace }, body, 'add');
+    await this.set(caller, { kind: 'organization', name: organizationName(namespace) }, body, 'add');
   }
 
   @Patch('access')
   @HttpCode(OrgOp.change.status)
   async changeOrganization(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Body() body: unknown) {
-    await this.set(caller, { kind: 'organization', name: namespace }, body, 'change');
+    await this.set(caller, { kind: 'organization', name: organizationName(namespace) }, body, 'change');
   }
 
   @Delete('access')
   @HttpCode(OrgOp.revoke.status)
   async revokeOrganization(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Body() body: unknown) {
-    await this.revoke(caller, { kind: 'organization', name: namespace }, body);
+    await this.revoke(caller, { kind: 'organization', name: organizationName(namespace) }, body);
   }
 
   @Get('repos/:repository/access')

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiError, Caller, CallerGuard, parseBody, repositoryName, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
+import { accountName, ApiError, Caller, CallerGuard, parseBody, repositoryName, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
 import { CallerPayload, IamRpc, RemoteError, RepositoryRpc, RpcClient, ShareView } from '@swr/contracts';
 import { IAM_API_RPC } from './iam-api.settings';
 import { ShareOperations as Op } from './iam-api.operations';
@@ -52,7 +52,7 @@ export class SharesController {
 
   /** A missing share answers 400 SVCSTG.SWR.4001090, as the live API does (Terraform maps it to "gone"). */
   @Get(':accessDomain')
-  async get(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Param('repository') repository: string, @Param('accessDomain') accessDomain: string) {
+  async get(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Param('repository') repository: string, @Param('accessDomain', { transform: accountName }) accessDomain: string) {
     const name = await this.existing(namespace, repository);
     try {
       const share = await this.iam.call(IamRpc.shareGet, { caller, repository: name, accessDomain });
@@ -69,7 +69,7 @@ export class SharesController {
     @Caller() caller: CallerPayload,
     @Param('namespace') namespace: string,
     @Param('repository') repository: string,
-    @Param('accessDomain') accessDomain: string,
+    @Param('accessDomain', { transform: accountName }) accessDomain: string,
     @Body() body: unknown,
   ) {
     const terms = parseBody(Op.update.body, body);
@@ -80,7 +80,7 @@ export class SharesController {
 
   @Delete(':accessDomain')
   @HttpCode(Op.delete.status)
-  async remove(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Param('repository') repository: string, @Param('accessDomain') accessDomain: string) {
+  async remove(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Param('repository') repository: string, @Param('accessDomain', { transform: accountName }) accessDomain: string) {
     const name = await this.existing(namespace, repository);
     await withSwrCodes(this.iam.call(IamRpc.shareDelete, { caller, repository: name, accessDomain }), shareCodes);
   }

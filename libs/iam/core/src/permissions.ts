@@ -19,6 +19,14 @@ export interface GrantsView {
 
 const LEVELS: readonly number[] = [1, 3, 7];
 
+function organizationOf(repository: string): string {
+  try {
+    return parseRepositoryName(repository).organization;
+  } catch {
+    throw new IamError('IAM_INVALID_REQUEST', `invalid repository name ${repository.slice(0, 300)}`);
+  }
+}
+
 /**
  * Organization and repository permissions as SWR defines them: levels 1 (read), 3 (write) and 7
  * (manage). Managing an organization's grants takes manage on it; a repository's, write on its
@@ -55,7 +63,7 @@ export class Permissions {
 
   /** The caller's levels on the organization and (for a repository) the repository; "not found" when the organization is not the caller's account's or the caller has no grant there. */
   private async levels(caller: Principal, scope: GrantScope): Promise<{ organization: number; repository: number }> {
-    const organization = scope.kind === 'organization' ? scope.name : parseRepositoryName(scope.name).organization;
+    const organization = scope.kind === 'organization' ? scope.name : organizationOf(scope.name);
     const owner = await this.graph.organizationOwner(organization);
     const notFound = new IamError('IAM_NOT_FOUND', `organization ${organization} not found`);
     if (owner === undefined || owner !== caller.accountId) throw notFound;

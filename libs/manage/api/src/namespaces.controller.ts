@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
-import { Caller, CallerGuard, parseBody, parseQuery, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
+import { Caller, CallerGuard, organizationName, parseBody, parseQuery, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
 import { CallerPayload, IamRpc, RepositoryRpc, RpcClient } from '@swr/contracts';
 import { ManageAccess, MANAGE } from './access';
 import { MANAGE_RPC } from './manage-api.settings';
@@ -47,7 +47,7 @@ export class NamespacesController {
 
   @Get(':namespace')
   async get(@Caller() caller: CallerPayload, @Param('namespace') namespace: string) {
-    const found = await withSwrCodes(this.rpc.call(IamRpc.organizationGet, { caller, name: namespace }), { IAM_NOT_FOUND: '0058' });
+    const found = await withSwrCodes(this.rpc.call(IamRpc.organizationGet, { caller, name: organizationName(namespace) }), { IAM_NOT_FOUND: '0058' });
     return { id: found.id, name: found.name, creator_name: found.creatorName, auth: found.level };
   }
 
@@ -55,7 +55,7 @@ export class NamespacesController {
   @Delete(':namespace')
   @HttpCode(Op.delete.status)
   async delete(@Caller() caller: CallerPayload, @Param('namespace') namespace: string) {
-    await this.access.organization(caller, namespace, MANAGE);
+    await this.access.organization(caller, organizationName(namespace), MANAGE);
     await withSwrCodes(this.rpc.call(RepositoryRpc.organizationRemove, { organization: namespace }), { META_ORGANIZATION_NOT_EMPTY: '0074' });
     await withSwrCodes(this.rpc.call(IamRpc.organizationDelete, { caller, name: namespace }), { IAM_NOT_FOUND: '0058', IAM_FORBIDDEN: '0170' });
   }

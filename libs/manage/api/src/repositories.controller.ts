@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiError, Caller, CallerGuard, parseBody, parseQuery, repositoryName, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
+import { ApiError, Caller, CallerGuard, organizationName, parseBody, parseQuery, repositoryName, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
 import { CallerPayload, IamRpc, RepositoryRpc, RequestOf, RpcClient } from '@swr/contracts';
 import type { FastifyReply } from 'fastify';
 import { ManageAccess, MANAGE, WRITE } from './access';
@@ -40,7 +40,7 @@ export class RepositoriesController {
     if (!REPOSITORY_PATH.test(request.repository)) {
       throw new ApiError(400, 'a repository name holds a-z, 0-9 and single ".", "/", "_", "__" or "-" separators, starting and ending with a letter or digit', undefined, '1029');
     }
-    await this.access.organization(caller, namespace, WRITE);
+    await this.access.organization(caller, organizationName(namespace), WRITE);
     const name = `${namespace}/${request.repository}`;
     await withSwrCodes(
       this.rpc.call(RepositoryRpc.create, {
