@@ -30,7 +30,6 @@ interface RepositoryRow {
   downloads: string;
   created_at: Date;
   updated_at: Date;
-  total?: string;
 }
 
 interface TagRow {
@@ -63,6 +62,22 @@ const TAG_ORDER: Record<NonNullable<TagListQuery['orderColumn']>, string> = { up
 
 /** `%text%` for LIKE, with LIKE's own wildcards in the text taken literally. */
 const containing = (text: string | undefined) => (text === undefined || text === '' ? null : `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+
+/**
+ * The WHERE clause of a repository list and its parameters. The name filter is repeated on the
+ * full name (a necessary condition), which the trigram index can serve.
+ */
+function listFilter(query: RepositoryListQuery): { where: string; parameters: unknown[] } {
+  const name = containing(query.name);
+  return {
+    where: `(r.organization_id = ANY(ARRAY(SELECT v.id FROM metadata.organization v WHERE v.name = ANY($1::text[]) AND v.account_id = $2)) OR r.name = ANY($3::text[]))
+        AND ($4::text IS NULL OR o.name LIKE $4)
+        AND ($5::text IS NULL OR (r.name LIKE $5 AND substr(r.name, length(o.name) + 2) LIKE $5))
+        AND ($6::text IS NULL OR r.category = $6)
+        AND ($7::boolean IS NULL OR r.is_public = $7)`,
+    parameters: [query.organizations, query.accountId ?? null, query.repositories, containing(query.namespace), name, query.category ?? null, query.isPublic ?? null],
+  };
+}
 
 function repositoryView(row: RepositoryRow): RepositoryView {
   return {
@@ -163,31 +178,23 @@ export class PostgresRepositoryCatalog implements RepositoryCatalog {
     });
   }
 
+  /**
+   * One page, then (only when the page does not tell it) the total. Visibility is matched on
+   * organization ids, so the page can walk an index in the requested order and stop at `limit`.
+   */
   async list(query: RepositoryListQuery): Promise<{ total: number; repositories: Array<RepositoryView & { tags?: string[] }> }> {
-    const order = `${REPOSITORY_ORDER[query.orderColumn ?? 'updated_at']} ${query.orderType === 'asc' ? 'ASC' : 'DESC'}, r.id ${query.orderType === 'asc' ? 'ASC' : 'DESC'}`;
+    const direction = query.orderType === 'asc' ? 'ASC' : 'DESC';
+    const { where, parameters } = listFilter(query);
     const rows: RepositoryRow[] = await this.db.query(
-      `SELECT ${REPOSITORY_COLUMNS}, count(*) OVER () AS total
-         FROM ${FROM_REPOSITORY}
-        WHERE ((o.name = ANY($1::text[]) AND o.account_id = $2) OR r.name = ANY($3::text[]))
-          AND ($4::text IS NULL OR o.name LIKE $4)
-          AND ($5::text IS NULL OR substr(r.name, length(o.name) + 2) LIKE $5)
-          AND ($6::text IS NULL OR r.category = $6)
-          AND ($7::boolean IS NULL OR r.is_public = $7)
-        ORDER BY ${order}
-        LIMIT $8 OFFSET $9`,
-      [
-        query.organizations,
-        query.accountId ?? null,
-        query.repositories,
-        containing(query.namespace),
-        containing(query.name),
-        query.category ?? null,
-        query.isPublic ?? null,
-        query.limit,
-        query.offset,
-      ],
+      `SELECT ${REPOSITORY_COLUMNS} FROM ${FROM_REPOSITORY} WHERE ${where}
+        ORDER BY ${REPOSITORY_ORDER[query.orderColumn ?? 'updated_at']} ${direction}, r.id ${direction}
+        LIMIT $${parameters.length + 1} OFFSET $${parameters.length + 2}`,
+      [...parameters, query.limit, query.offset],
     );
-    const total = rows.length ? toNumber(rows[0].total ?? 0) : await this.countMatching(query);
+    const pageTellsTotal = rows.length < query.limit && (rows.length > 0 || query.offset === 0);
+    const total = pageTellsTotal
+      ? query.offset + rows.length
+      : toNumber(((await this.db.query(`SELECT count(*) AS total FROM ${FROM_REPOSITORY} WHERE ${where}`, parameters)) as Array<{ total: string }>)[0].total);
     const repositories: Array<RepositoryView & { tags?: string[] }> = rows.map(repositoryView);
     if (query.withTags && rows.length) {
       const tagRows: Array<{ repository_id: string; tags: string[] }> = await this.db.query(
@@ -200,17 +207,10 @@ export class PostgresRepositoryCatalog implements RepositoryCatalog {
     return { total, repositories };
   }
 
-  /** A page past the end still reports the total. */
-  private async countMatching(query: RepositoryListQuery): Promise<number> {
-    if (query.offset === 0) return 0;
-    const { total } = await this.list({ ...query, offset: 0, limit: 1, withTags: false });
-    return total;
-  }
-
   async organizationCounts(organizations: readonly string[]): Promise<Record<string, number>> {
     const rows: Array<{ name: string; count: string }> = await this.db.query(
-      `SELECT o.name, count(r.id) AS count FROM metadata.organization o LEFT JOIN metadata.repository r ON r.organization_id = o.id
-        WHERE o.name = ANY($1::text[]) GROUP BY o.name`,
+      `SELECT o.name, (SELECT count(*) FROM metadata.repository r WHERE r.organization_id = o.id) AS count
+         FROM metadata.organization o WHERE o.name = ANY($1::text[])`,
       [organizations],
     );
     return Object.fromEntries(rows.map((r) => [r.name, toNumber(r.count)]));

@@ -1,6 +1,7 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { RepositoryAttributes1764200000000 } from './1764200000000-repository-attributes';
+import { RepositoryNameSearch1764400000000 } from './1764400000000-repository-name-search';
 
 /** In order. A migration, once released, is never edited: add a new one. */
-export const METADATA_MIGRATIONS = [InitialSchema1764000000000, RepositoryAttributes1764200000000];
+export const METADATA_MIGRATIONS = [InitialSchema1764000000000, RepositoryAttributes1764200000000, RepositoryNameSearch1764400000000];
 export const METADATA_SCHEMA = 'metadata';
