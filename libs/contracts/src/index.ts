@@ -5,3 +5,4 @@ export * from './metadata/repository.contracts';
 export * from './metadata/schemas';
 export * from './iam/iam.contracts';
 export * from './iam/iam-errors';
+export * from './events/event-envelope';

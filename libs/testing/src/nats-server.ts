@@ -6,7 +6,12 @@ import { ManagedProcess, startProcess } from './processes';
 
 export interface NatsServerHandle {
   readonly url: string;
+  /** The running server process (a new one after `start`). */
   readonly process: ManagedProcess;
+  /** Stops the server, keeping its JetStream store: an outage. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port and store. */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -18,14 +23,24 @@ export async function startNatsServer(): Promise<NatsServerHandle> {
   const config = join(dir, 'nats.conf');
   // Manifests travel in requests: allow up to 8 MiB (a 4 MiB manifest is ~5.4 MiB as base64).
   writeFileSync(config, `listen: 127.0.0.1:${port}\nhttp: 127.0.0.1:${monitor}\nmax_payload: 8388608\njetstream { store_dir: "${dir}" }\n`);
-  const server = startProcess('nats-server', ['-c', config]);
-  await waitFor('nats-server', async () => {
-    if (server.child.exitCode !== null) throw new Error(`nats-server exited: ${server.output()}`);
-    return (await fetch(`http://127.0.0.1:${monitor}/healthz?js-enabled-only=true`)).ok;
-  });
+  const launch = async () => {
+    const server = startProcess('nats-server', ['-c', config]);
+    await waitFor('nats-server', async () => {
+      if (server.child.exitCode !== null) throw new Error(`nats-server exited: ${server.output()}`);
+      return (await fetch(`http://127.0.0.1:${monitor}/healthz?js-enabled-only=true`)).ok;
+    });
+    return server;
+  };
+  let server = await launch();
   return {
     url: `nats://127.0.0.1:${port}`,
-    process: server,
+    get process() {
+      return server;
+    },
+    halt: () => server.stop(),
+    start: async () => {
+      server = await launch();
+    },
     stop: async () => {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });

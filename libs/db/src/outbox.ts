@@ -1,0 +1,65 @@
+import type { OutboxEntry } from '@swr/contracts';
+import type { DataSource } from 'typeorm';
+
+/** Anything that runs SQL: a DataSource, or the EntityManager of a transaction. */
+interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
+
+function table(schema: string): string {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name ${schema}`);
+  return `${schema}.outbox`;
+}
+
+/** The DDL of a service's outbox, for its own migration. */
+export function outboxTableSql(schema: string): string {
+  return `CREATE TABLE ${table(schema)} (
+    seq bigserial PRIMARY KEY,
+    id uuid NOT NULL UNIQUE,
+    subject text NOT NULL,
+    payload text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+  )`;
+}
+
+/**
+ * Writes an event into the outbox inside the caller's transaction: the event exists exactly when
+ * the state change it describes was committed.
+ */
+export async function appendToOutbox(tx: Queryable, schema: string, entry: OutboxEntry): Promise<void> {
+  await tx.query(`INSERT INTO ${table(schema)} (id, subject, payload) VALUES ($1, $2, $3)`, [entry.id, entry.subject, entry.payload]);
+}
+
+/** A service's outbox as the relay drains it: oldest first, batches locked so that relays never share one. */
+export class PostgresOutbox {
+  constructor(
+    private readonly db: DataSource,
+    private readonly schema: string,
+  ) {
+    table(schema);
+  }
+
+  /**
+   * Locks up to `limit` of the oldest entries, hands them to `publish`, and removes those it
+   * reports published, in one transaction. Entries it did not publish stay for the next round.
+   */
+  async drain(limit: number, publish: (entries: OutboxEntry[]) => Promise<string[]>): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const entries: OutboxEntry[] = await tx.query(
+        `SELECT id, subject, payload FROM ${table(this.schema)} ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
+      if (!entries.length) return 0;
+      const published = await publish(entries);
+      if (published.length) await tx.query(`DELETE FROM ${table(this.schema)} WHERE id = ANY($1::uuid[])`, [published]);
+      return published.length;
+    });
+  }
+
+  async pending(): Promise<number> {
+    const rows: Array<{ n: number }> = await this.db.query(`SELECT count(*)::int AS n FROM ${table(this.schema)}`);
+    return rows[0].n;
+  }
+}
