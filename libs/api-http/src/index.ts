@@ -7,4 +7,5 @@ export * from './framework-errors';
 export * from './json-bodies';
 export * from './operation';
 export * from './query';
+export * from './registry-lookups';
 export * from './swr-codes';

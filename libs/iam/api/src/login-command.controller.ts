@@ -1,5 +1,5 @@
 import { Controller, Headers, Inject, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiError, Caller, CallerGuard, parseQuery, SwrErrorFilter } from '@swr/api-http';
+import { ApiError, Caller, CallerGuard, parseQuery, registryHost, SwrErrorFilter } from '@swr/api-http';
 import { CallerPayload, IamRpc, RpcClient } from '@swr/contracts';
 import type { FastifyReply } from 'fastify';
 import { IAM_API_RPC, IAM_API_SETTINGS, IamApiSettings } from './iam-api.settings';
@@ -27,7 +27,7 @@ export class LoginCommandController {
     const { projectname: projectName, duration_seconds: durationSeconds = DEFAULT_DURATION_SECONDS } = parseQuery(Op.query, raw);
     if (projectName !== undefined && projectName !== this.settings.region) throw new ApiError(400, `no project ${projectName.slice(0, 64)} in this region`);
     const secret = await this.iam.call(IamRpc.loginSecretCreate, { caller, durationSeconds });
-    const registry = this.settings.publicUrl ? new URL(this.settings.publicUrl).host : (host ?? 'localhost');
+    const registry = registryHost(this.settings.publicUrl, host);
     return reply
       .code(200)
       .header('x-swr-dockerlogin', `docker login -u ${secret.username} -p ${secret.password} ${registry}`)

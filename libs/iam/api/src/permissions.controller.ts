@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseFilters, UseGuards } from '@nestjs/common';
-import { Caller, CallerGuard, organizationName, parseBody, repositoryName, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
-import { CallerPayload, IamRpc, RepositoryRpc, RpcClient } from '@swr/contracts';
+import { Caller, CallerGuard, existingRepository, organizationName, parseBody, repositoryName, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
+import { CallerPayload, IamRpc, RpcClient } from '@swr/contracts';
 import { IAM_API_RPC } from './iam-api.settings';
 import { OrganizationGrantOperations as OrgOp, RepositoryGrantOperations as RepoOp } from './iam-api.operations';
 
@@ -74,13 +74,8 @@ export class PermissionsController {
 
   /** A repository's permissions exist only while the repository does. */
   private async existingRepository(namespace: string, repository: string): Promise<{ scope: Scope; id: number }> {
-    const name = repositoryName(namespace, repository);
-    const found = await withSwrCodes(this.rpc.call(RepositoryRpc.get, { repository: name }), {
-      META_REPOSITORY_NOT_FOUND: '0010',
-      META_INVALID_REQUEST: '1029',
-      RPC_BAD_REQUEST: '1029',
-    });
-    return { scope: { kind: 'repository', name }, id: found.id };
+    const found = await existingRepository(this.rpc, repositoryName(namespace, repository));
+    return { scope: { kind: 'repository', name: found.name }, id: found.id };
   }
 
   private async repositoryScope(namespace: string, repository: string): Promise<Scope> {

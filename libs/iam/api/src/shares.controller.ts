@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseFilters, UseGuards } from '@nestjs/common';
-import { accountName, ApiError, Caller, CallerGuard, parseBody, repositoryName, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
-import { CallerPayload, IamRpc, RemoteError, RepositoryRpc, RpcClient, ShareView } from '@swr/contracts';
+import { accountName, ApiError, Caller, CallerGuard, existingRepository, parseBody, repositoryName, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
+import { CallerPayload, IamRpc, RemoteError, RpcClient, ShareView } from '@swr/contracts';
 import { IAM_API_RPC } from './iam-api.settings';
 import { ShareOperations as Op } from './iam-api.operations';
 
@@ -29,9 +29,7 @@ export class SharesController {
 
   /** Shares exist only for repositories that do. */
   private async existing(namespace: string, repository: string): Promise<string> {
-    const name = repositoryName(namespace, repository);
-    await withSwrCodes(this.iam.call(RepositoryRpc.get, { repository: name }), { META_REPOSITORY_NOT_FOUND: '0010', META_INVALID_REQUEST: '1029', RPC_BAD_REQUEST: '1029' });
-    return name;
+    return (await existingRepository(this.iam, repositoryName(namespace, repository))).name;
   }
 
   @Post()

@@ -1,6 +1,7 @@
 import type { PermissionLevel, RepositoryAccessFacts } from '@swr/auth';
 import type { AccessGraph, Grant, GrantScope } from '@swr/iam-core';
 import type { DataSource } from 'typeorm';
+import { forgetRepositories } from './repository-state';
 
 interface FactsRow {
   owner: string | null;
@@ -97,11 +98,7 @@ export class PostgresAccessGraph implements AccessGraph {
   }
 
   async forgetRepository(repository: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.query('DELETE FROM iam.repository_permission WHERE repository = $1', [repository]);
-      await tx.query('DELETE FROM iam.share WHERE repository = $1', [repository]);
-      await tx.query('DELETE FROM iam.public_repository WHERE repository = $1', [repository]);
-    });
+    await this.db.transaction((tx) => forgetRepositories(tx, { name: repository }));
   }
 }
 

@@ -2,6 +2,7 @@ import type { PermissionLevel } from '@swr/auth';
 import type { OrganizationListing, OrganizationRecord, OrganizationStore } from '@swr/iam-core';
 import { touchedRows } from '@swr/db';
 import type { DataSource } from 'typeorm';
+import { forgetRepositories } from './repository-state';
 
 interface ListingRow {
   id: string;
@@ -71,10 +72,7 @@ export class PostgresOrganizationStore implements OrganizationStore {
 
   remove(name: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const like = `${name.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
-      await tx.query('DELETE FROM iam.repository_permission WHERE repository LIKE $1', [like]);
-      await tx.query('DELETE FROM iam.share WHERE repository LIKE $1', [like]);
-      await tx.query('DELETE FROM iam.public_repository WHERE repository LIKE $1', [like]);
+      await forgetRepositories(tx, { organization: name });
       return touchedRows(tx, 'DELETE FROM iam.organization WHERE name = $1', [name]);
     });
   }

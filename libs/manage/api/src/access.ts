@@ -1,5 +1,5 @@
-import { ApiError, withSwrCodes } from '@swr/api-http';
-import { CallerPayload, IamRpc, RepositoryRpc, RepositoryView, RpcClient } from '@swr/contracts';
+import { ApiError, existingRepository, withSwrCodes } from '@swr/api-http';
+import { CallerPayload, IamRpc, RepositoryView, RpcClient } from '@swr/contracts';
 
 export const READ = 1;
 export const WRITE = 3;
@@ -20,7 +20,7 @@ export class ManageAccess {
   async repository(caller: CallerPayload, name: string, needed: number): Promise<RepositoryView> {
     const { level } = await withSwrCodes(this.rpc.call(IamRpc.accessLevel, { caller, scope: { kind: 'repository', name } }), { IAM_NOT_FOUND: '0010' });
     if (level < needed) throw forbidden(name, needed);
-    return withSwrCodes(this.rpc.call(RepositoryRpc.get, { repository: name }), { META_REPOSITORY_NOT_FOUND: '0010', META_INVALID_REQUEST: '1029' });
+    return existingRepository(this.rpc, name);
   }
 }
 

@@ -6,8 +6,3 @@ export interface ManageApiSettings {
 
 export const MANAGE_RPC = Symbol('ManageRpc');
 export const MANAGE_SETTINGS = Symbol('ManageSettings');
-
-/** The registry host a client pulls from: the public URL's, else the one the request came to. */
-export function registryHost(settings: ManageApiSettings, requestHost: string | undefined): string {
-  return settings.publicUrl ? new URL(settings.publicUrl).host : (requestHost ?? 'localhost');
-}

@@ -1,106 +1,7 @@
 import type { ApiOperation } from '@swr/api-http';
-import { REPOSITORY_CATEGORIES } from '@swr/contracts';
 import { z } from 'zod';
-
-/** Query values arrive as text; these read them strictly. */
-const whole = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,10}$/, 'a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
-const orderType = z.enum(['asc', 'desc']);
-/** `arms` is how the Go SDK spells `arm`. */
-const category = z.enum([...REPOSITORY_CATEGORIES, 'arms']).transform((c) => (c === 'arms' ? 'arm' : c));
-const together = (a: string, b: string) => (q: Record<string, unknown>) => (q[a] === undefined) === (q[b] === undefined);
-const togetherMessage = (a: string, b: string) => ({ message: `${a} and ${b} go together` });
-
-const limitOffset = { limit: whole(1, 1000).optional(), offset: whole(0, 1_000_000_000).optional() };
-
-const namespaceItem = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  creator_name: z.string(),
-  auth: z.union([z.literal(1), z.literal(3), z.literal(7)]),
-  access_user_count: z.number().int(),
-  repo_count: z.number().int(),
-});
-
-const repositoryDetail = z.object({
-  id: z.number().int(),
-  ns_id: z.number().int(),
-  name: z.string(),
-  category: z.string(),
-  description: z.string(),
-  creator_id: z.string(),
-  creator_name: z.string(),
-  size: z.number().int(),
-  is_public: z.boolean(),
-  num_images: z.number().int(),
-  num_download: z.number().int(),
-  url: z.string(),
-  path: z.string(),
-  internal_path: z.string(),
-  created: z.string(),
-  updated: z.string(),
-  domain_id: z.string(),
-  priority: z.number().int(),
-});
-
-const repositoryListItem = z.object({
-  name: z.string(),
-  category: z.string(),
-  description: z.string(),
-  size: z.number().int(),
-  is_public: z.boolean(),
-  num_images: z.number().int(),
-  num_download: z.number().int(),
-  created_at: z.string(),
-  updated_at: z.string(),
-  logo: z.string(),
-  url: z.string(),
-  path: z.string(),
-  internal_path: z.string(),
-  domain_name: z.string(),
-  namespace: z.string(),
-  tags: z.array(z.string()),
-  status: z.boolean(),
-  total_range: z.number().int(),
-});
-
-const repositoryV3 = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  category: z.string(),
-  description: z.string(),
-  size: z.number().int(),
-  is_public: z.boolean(),
-  num_images: z.number().int(),
-  num_download: z.number().int(),
-  created_at: z.string(),
-  updated_at: z.string(),
-  domain_name: z.string(),
-  namespace_name: z.string(),
-  status: z.boolean(),
-});
-
-const tagFields = {
-  id: z.number().int(),
-  repo_id: z.number().int(),
-  image_id: z.string(),
-  manifest: z.string(),
-  digest: z.string(),
-  schema: z.number().int(),
-  path: z.string(),
-  internal_path: z.string(),
-  size: z.number().int(),
-  is_trusted: z.boolean(),
-  created: z.string(),
-  updated: z.string(),
-  domain_id: z.string(),
-  tag_type: z.number().int(),
-};
+import { category, flag, limitOffset, orderType, together, togetherMessage, whole } from './query-values';
+import { namespaceItem, repositoryDetail, repositoryListItem, repositoryV3, tagFields, versionDetail } from './response-schemas';
 
 const inRepository = '/v2/manage/namespaces/{namespace}/repos/{repository}';
 const repositoryErrors = { 400: 'invalid name or parameter', 403: 'insufficient permission (SVCSTG.SWR.4030170)', 404: 'organization or repository not found' };
@@ -379,15 +280,6 @@ export const TagOperations = {
     errors: repositoryErrors,
   },
 } satisfies Record<string, ApiOperation>;
-
-const versionDetail = z.object({
-  id: z.string(),
-  links: z.object({ href: z.string(), rel: z.string() }),
-  version: z.string(),
-  min_version: z.string(),
-  status: z.enum(['CURRENT', 'SUPPORTED', 'DEPRECATED']),
-  updated: z.string(),
-});
 
 export const AccountOperations = {
   quotas: {

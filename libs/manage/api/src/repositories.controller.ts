@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiError, Caller, CallerGuard, organizationName, parseBody, parseQuery, repositoryName, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
+import { ApiError, Caller, CallerGuard, organizationName, parseBody, parseQuery, repositoryName, registryHost, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
 import { CallerPayload, IamRpc, RepositoryRpc, RequestOf, RpcClient } from '@swr/contracts';
 import type { FastifyReply } from 'fastify';
 import { ManageAccess, MANAGE, WRITE } from './access';
-import { MANAGE_RPC, MANAGE_SETTINGS, ManageApiSettings, registryHost } from './manage-api.settings';
+import { MANAGE_RPC, MANAGE_SETTINGS, ManageApiSettings } from './manage-api.settings';
 import { RepositoryOperations as Op } from './manage.operations';
 import { contentRange, repositoryDetail, repositoryListItem, repositoryV3 } from './views';
 
@@ -72,7 +72,7 @@ export class RepositoriesController {
 
   @Get('v2/manage/namespaces/:namespace/repos/:repository')
   async get(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Param('repository') path: string, @Headers('host') host?: string) {
-    return repositoryDetail(await this.access.repository(caller, repositoryName(namespace, path), 1), registryHost(this.settings, host));
+    return repositoryDetail(await this.access.repository(caller, repositoryName(namespace, path), 1), registryHost(this.settings.publicUrl, host));
   }
 
   @Delete('v2/manage/namespaces/:namespace/repos/:repository')
@@ -99,7 +99,7 @@ export class RepositoriesController {
       withTags: true,
     });
     reply.header('content-range', contentRange(offset, page.repositories.length, page.total));
-    const where = registryHost(this.settings, host);
+    const where = registryHost(this.settings.publicUrl, host);
     return page.repositories.map((r) => repositoryListItem(r, where, caller.accountName, true, page.total));
   }
 
@@ -119,7 +119,7 @@ export class RepositoriesController {
       withTags: true,
     });
     reply.header('content-range', contentRange(offset, page.repositories.length, page.total));
-    const where = registryHost(this.settings, host);
+    const where = registryHost(this.settings.publicUrl, host);
     return page.repositories.map((r) => {
       const side = shared.byRepository.get(r.name);
       return repositoryListItem(r, where, side?.owner ?? '', side?.active ?? false, page.total);

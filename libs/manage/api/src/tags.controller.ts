@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { Caller, CallerGuard, parseBody, parseQuery, repositoryName, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
+import { Caller, CallerGuard, parseBody, parseQuery, repositoryName, registryHost, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
 import { CallerPayload, MetadataRpc, RepositoryRpc, RpcClient } from '@swr/contracts';
 import type { FastifyReply } from 'fastify';
 import { ManageAccess, MANAGE, READ, WRITE } from './access';
-import { MANAGE_RPC, MANAGE_SETTINGS, ManageApiSettings, registryHost } from './manage-api.settings';
+import { MANAGE_RPC, MANAGE_SETTINGS, ManageApiSettings } from './manage-api.settings';
 import { TagOperations as Op } from './manage.operations';
 import { contentRange, swrTime, tagFields } from './views';
 
@@ -44,7 +44,7 @@ export class TagsController {
       TAG_CODES,
     );
     reply.header('content-range', contentRange(offset, page.tags.length, page.total));
-    const where = registryHost(this.settings, host);
+    const where = registryHost(this.settings.publicUrl, host);
     return page.tags.map((t) => ({ ...tagFields(t, name, where, repository.accountId), Tag: t.tag, deleted: null, scanned: false }));
   }
 
@@ -53,7 +53,7 @@ export class TagsController {
     const name = repositoryName(namespace, path);
     const repository = await this.access.repository(caller, name, READ);
     const found = await withSwrCodes(this.rpc.call(RepositoryRpc.tagGet, { repository: name, tag }), { ...TAG_CODES, RPC_BAD_REQUEST: '9021' });
-    return { ...tagFields(found, name, registryHost(this.settings, host), repository.accountId), tag: found.tag };
+    return { ...tagFields(found, name, registryHost(this.settings.publicUrl, host), repository.accountId), tag: found.tag };
   }
 
   @Post(`${IN_REPOSITORY}/tags`)
@@ -94,7 +94,7 @@ export class TagsController {
       this.rpc.call(RepositoryRpc.tagList, { repository: name, tag: q.tag, orderColumn: q.order_column, orderType: q.order_type, limit, offset }),
       TAG_CODES,
     );
-    const where = registryHost(this.settings, host);
+    const where = registryHost(this.settings.publicUrl, host);
     const hasMore = offset + page.tags.length < page.total;
     return {
       tags: page.tags.map((t) => ({ ...tagFields(t, name, where, repository.accountId, q.with_manifest ?? false), tag: t.tag })),

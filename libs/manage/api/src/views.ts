@@ -31,7 +31,8 @@ export function repositoryDetail(r: RepositoryView, host: string) {
   };
 }
 
-export function repositoryListItem(r: RepositoryView & { tags?: string[] }, host: string, owner: string, status: boolean, total: number) {
+/** What the v2 and v3 repository lists show of every repository. */
+function repositorySummary(r: RepositoryView, owner: string, status: boolean) {
   return {
     name: pathInOrganization(r),
     category: r.category,
@@ -42,34 +43,26 @@ export function repositoryListItem(r: RepositoryView & { tags?: string[] }, host
     num_download: r.downloads,
     created_at: swrTime(r.createdAt),
     updated_at: swrTime(r.updatedAt),
+    domain_name: owner,
+    status,
+  };
+}
+
+export function repositoryListItem(r: RepositoryView & { tags?: string[] }, host: string, owner: string, status: boolean, total: number) {
+  return {
+    ...repositorySummary(r, owner, status),
     logo: '',
     url: '',
     path: `${host}/${r.name}`,
     internal_path: `${host}/${r.name}`,
-    domain_name: owner,
     namespace: r.organization,
     tags: r.tags ?? [],
-    status,
     total_range: total,
   };
 }
 
 export function repositoryV3(r: RepositoryView, owner: string, status: boolean) {
-  return {
-    id: r.id,
-    name: pathInOrganization(r),
-    category: r.category,
-    description: r.description,
-    size: r.size,
-    is_public: r.isPublic,
-    num_images: r.tagCount,
-    num_download: r.downloads,
-    created_at: swrTime(r.createdAt),
-    updated_at: swrTime(r.updatedAt),
-    domain_name: owner,
-    namespace_name: r.organization,
-    status,
-  };
+  return { id: r.id, ...repositorySummary(r, owner, status), namespace_name: r.organization };
 }
 
 /** A tag in SWR's shape; the list API alone spells the name `Tag`. */

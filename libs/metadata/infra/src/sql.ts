@@ -43,7 +43,9 @@ export async function createRepository(db: EntityManager, repository: NewReposit
     ],
   );
   if (!created.length) return undefined;
-  if (organization.account_id !== null) await chargeRepository(db, organization.account_id, limits);
+  if (organization.account_id !== null) {
+    await charge(db, organization.account_id, 'repositories', 1, limits.repositories, `the account's repository quota (${limits.repositories}) is used up`);
+  }
   return created[0].id;
 }
 
@@ -57,21 +59,22 @@ export async function ensureRepository(db: EntityManager, name: RepositoryName, 
   return raced[0].id;
 }
 
-async function chargeRepository(db: EntityManager, account: string, limits: AccountLimits): Promise<void> {
+/**
+ * Adds `amount` to one of the account's usage counters unless that would pass `limit` (negative:
+ * none). The check and the charge are one conditional update of the account's row, so concurrent
+ * writers cannot both slip under the limit.
+ */
+async function charge(db: EntityManager, account: string, counter: 'repositories' | 'bytes', amount: number, limit: number, refusal: string): Promise<void> {
   await db.query('INSERT INTO metadata.account_usage (account_id) VALUES ($1) ON CONFLICT DO NOTHING', [account]);
   const charged = await returnedRows(
     db,
-    'UPDATE metadata.account_usage SET repositories = repositories + 1 WHERE account_id = $1 AND ($2 < 0 OR repositories < $2) RETURNING 1',
-    [account, limits.repositories],
+    `UPDATE metadata.account_usage SET ${counter} = ${counter} + $2 WHERE account_id = $1 AND ($3 < 0 OR ${counter} + $2 <= $3) RETURNING 1`,
+    [account, amount, limit],
   );
-  if (!charged.length) throw new MetadataError('META_QUOTA_EXCEEDED', `the account's repository quota (${limits.repositories}) is used up`);
+  if (!charged.length) throw new MetadataError('META_QUOTA_EXCEEDED', refusal);
 }
 
-/**
- * Links a blob into a repository and charges its bytes to the owning account, refusing what
- * would go over the storage quota. The check and the charge are one conditional update of the
- * account's row, so concurrent pushes cannot both slip under the limit.
- */
+/** Links a blob into a repository and charges its bytes to the owning account, refusing what would go over the storage quota. */
 export async function linkBlob(db: EntityManager, repositoryId: string, digest: string, size: number, limits: AccountLimits): Promise<void> {
   const linked: unknown[] = await db.query(
     'INSERT INTO metadata.repository_blob (repository_id, digest) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1',
@@ -86,13 +89,7 @@ export async function linkBlob(db: EntityManager, repositoryId: string, digest: 
   );
   const account = owners[0]?.account_id;
   if (!account) return;
-  await db.query('INSERT INTO metadata.account_usage (account_id) VALUES ($1) ON CONFLICT DO NOTHING', [account]);
-  const charged = await returnedRows(
-    db,
-    'UPDATE metadata.account_usage SET bytes = bytes + $2 WHERE account_id = $1 AND ($3 < 0 OR bytes + $2 <= $3) RETURNING 1',
-    [account, size, limits.bytes],
-  );
-  if (!charged.length) throw new MetadataError('META_QUOTA_EXCEEDED', `the account's storage quota (${limits.bytes} bytes) would be exceeded`);
+  await charge(db, account, 'bytes', size, limits.bytes, `the account's storage quota (${limits.bytes} bytes) would be exceeded`);
 }
 
 /** Returns a removed link's bytes to the owning account. */
