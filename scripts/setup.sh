@@ -11,7 +11,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 if [ "${1:-}" = "--test" ]; then
-  declare -A wanted=([nats-server]=nats-server [dockerd]=docker.io [ctr]=containerd [skopeo]=skopeo [podman]=podman [docker-compose]=docker-compose [docker-registry]=docker-registry [wrk]=wrk [ab]=apache2-utils)
+  declare -A wanted=([nats-server]=nats-server [dockerd]=docker.io [ctr]=containerd [skopeo]=skopeo [podman]=podman [docker-compose]=docker-compose [docker-registry]=docker-registry [wrk]=wrk [ab]=apache2-utils [redis-server]=redis-server)
   missing=()
   for cmd in "${!wanted[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${wanted[$cmd]}"); done
   if [ ${#missing[@]} -gt 0 ]; then

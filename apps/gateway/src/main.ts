@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ConfigError } from '@swr/config';
 import { createGatewayApp } from '@swr/gateway-shell';
-import { NatsRpcClient } from '@swr/messaging';
+import { JetStreamEventPublisher, NatsRpcClient } from '@swr/messaging';
 import type { BlobStore } from '@swr/blob-store';
 import { FilesystemBlobStore, S3BlobStore } from '@swr/storage';
 import { GatewayConfig, loadGatewayConfig } from './config';
@@ -28,9 +28,11 @@ async function main(): Promise<void> {
   // One connection reaches every service: subjects, not connections, tell them apart.
   const rpc = new NatsRpcClient({ servers: config.SWR_NATS_URL, name: 'swr-gateway' });
   await rpc.connect();
+  const events = await JetStreamEventPublisher.connect({ servers: config.SWR_NATS_URL });
   const app = await createGatewayApp({
     blobStore: await blobStore(config),
     rpc,
+    events,
     service: config.SWR_REGISTRY_SERVICE,
     region: config.SWR_REGION,
     publicUrl: config.SWR_PUBLIC_URL,
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
   await app.listen(config.SWR_PORT, config.SWR_HOST);
   logger.log(`gateway listening on ${config.SWR_HOST}:${config.SWR_PORT}`);
-  app.getHttpServer().once('close', () => void rpc.close());
+  app.getHttpServer().once('close', () => void Promise.all([rpc.close(), events.close()]));
 }
 
 main().catch((error) => {

@@ -1,15 +1,17 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, logLevelsFrom } from '@swr/config';
-import { natsServer } from '@swr/messaging';
+import { JetStreamEventPublisher, natsServer } from '@swr/messaging';
 import { accountLimitsFrom, MetadataModule } from '@swr/metadata-feature';
 import { loadMetadataConfig } from './config';
 
 /** The metadata service: answers the gateway's requests over NATS in the `metadata` queue group. */
 async function main(): Promise<void> {
   const config = loadMetadataConfig();
+  const events = await JetStreamEventPublisher.connect({ servers: config.SWR_NATS_URL });
+  const metadata = MetadataModule.forRoot({ databaseUrl: config.SWR_DATABASE_URL, poolSize: config.SWR_DB_POOL_SIZE, limits: accountLimitsFrom(config), events });
   const app = await NestFactory.createMicroservice(
-    { module: class MetadataServiceModule {}, imports: [MetadataModule.forRoot({ databaseUrl: config.SWR_DATABASE_URL, poolSize: config.SWR_DB_POOL_SIZE, limits: accountLimitsFrom(config) })] },
+    { module: class MetadataServiceModule {}, imports: [metadata] },
     { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'metadata', name: 'swr-metadata' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
   app.enableShutdownHooks();

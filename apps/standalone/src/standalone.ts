@@ -1,6 +1,8 @@
+import { AuditModule } from '@swr/audit-feature';
 import { startEmbeddedPostgres } from '@swr/db';
 import { createGatewayApp } from '@swr/gateway-shell';
-import { InProcessBus, InProcessRpcClient, InProcessServer } from '@swr/messaging';
+import { InProcessJobScheduler } from '@swr/jobs';
+import { InProcessBus, InProcessEventBus, InProcessRpcClient, InProcessServer } from '@swr/messaging';
 import { iamSettingsFrom, IamModule } from '@swr/iam-feature';
 import { accountLimitsFrom, MetadataModule } from '@swr/metadata-feature';
 import { FilesystemBlobStore } from '@swr/storage';
@@ -23,8 +25,9 @@ function localEncryptionKey(dataDir: string): Buffer {
 }
 
 /**
- * Every service of the registry in one process: embedded PostgreSQL, filesystem blobs and the
- * in-process transport in place of NATS. Same modules and contracts as the distributed services.
+ * Every service of the registry in one process: embedded PostgreSQL, filesystem blobs, the
+ * in-process transport and event bus in place of NATS, in-process jobs in place of BullMQ. Same
+ * modules and contracts as the distributed services.
  */
 export async function startStandalone(config: StandaloneConfig): Promise<RunningRegistry> {
   const dataDir = resolve(config.SWR_DATA_DIR);
@@ -36,17 +39,25 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
   });
   const bus = new InProcessBus();
   const rpc = new InProcessRpcClient(bus);
+  const events = new InProcessEventBus();
   try {
     const app = await createGatewayApp({
       blobStore: new FilesystemBlobStore(resolve(dataDir, 'blobs'), { fsync: config.SWR_FS_FSYNC }),
       rpc,
+      events,
       service: config.SWR_REGISTRY_SERVICE,
       region: config.SWR_REGION,
       publicUrl: config.SWR_PUBLIC_URL,
       logLevel: config.SWR_LOG_LEVEL,
       alongside: [
-        MetadataModule.forRoot({ databaseUrl: postgres.url, limits: accountLimitsFrom(config) }),
-        IamModule.forRoot(iamSettingsFrom(config, postgres.url, config.SWR_ENCRYPTION_KEY ?? localEncryptionKey(dataDir))),
+        AuditModule.forRoot({
+          databaseUrl: postgres.url,
+          events: events.consumer({ durable: 'audit' }),
+          jobs: new InProcessJobScheduler(),
+          retentionDays: config.SWR_AUDIT_RETENTION_DAYS,
+        }),
+        MetadataModule.forRoot({ databaseUrl: postgres.url, limits: accountLimitsFrom(config), events }),
+        IamModule.forRoot(iamSettingsFrom(config, postgres.url, config.SWR_ENCRYPTION_KEY ?? localEncryptionKey(dataDir)), events),
       ],
     });
     app.connectMicroservice({ strategy: new InProcessServer(bus) });

@@ -1,5 +1,6 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { CallerPayload, IamRpc, RemoteError, RpcClient } from '@swr/contracts';
+import { identifyCaller } from '@swr/messaging';
 import { ApiError } from './api-error';
 
 export const API_IAM_RPC = Symbol('ApiIamRpc');
@@ -19,7 +20,9 @@ export class CallerGuard implements CanActivate {
     const token = request.headers['x-auth-token'];
     if (typeof token !== 'string' || !token) throw new ApiError(401, 'authentication required: send X-Auth-Token');
     try {
-      request.swrCaller = await this.iam.call(IamRpc.apiTokenVerify, { token });
+      const caller = await this.iam.call(IamRpc.apiTokenVerify, { token });
+      request.swrCaller = caller;
+      identifyCaller({ accountId: caller.accountId, accountName: caller.accountName, userId: caller.userId, userName: caller.userName });
     } catch (error) {
       if (error instanceof RemoteError && error.code === 'IAM_TOKEN_INVALID') throw new ApiError(401, 'the token is invalid or has expired');
       throw error;

@@ -24,6 +24,11 @@ export interface ApiOperation {
   readonly anonymous?: boolean;
   /** A paginated list: the answer carries `Content-Range: offset-count/total`. */
   readonly paginated?: boolean;
+  /**
+   * How a call appears in the audit trail: its Cloud Trace Service name and resource type. Only
+   * the anonymous API-version lookups, which act on no account's objects, have none.
+   */
+  readonly audit?: { readonly trace: string; readonly resource: string };
 }
 
 const swrErrorBody = z.object({

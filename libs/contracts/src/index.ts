@@ -6,3 +6,6 @@ export * from './metadata/schemas';
 export * from './iam/iam.contracts';
 export * from './iam/iam-errors';
 export * from './events/event-envelope';
+export * from './events/call-context';
+export * from './events/domain-events';
+export * from './audit/audit.contracts';

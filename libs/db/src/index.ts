@@ -2,3 +2,4 @@ export * from './database';
 export * from './embedded-postgres';
 export * from './touched';
 export * from './outbox';
+export * from './processed-events';

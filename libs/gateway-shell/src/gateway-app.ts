@@ -1,4 +1,4 @@
-import type { DynamicModule } from '@nestjs/common';
+import { DynamicModule, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { acceptEmptyJsonBodies, answerFrameworkErrorsInApiEnvelopes } from '@swr/api-http';
@@ -8,12 +8,16 @@ import type { RpcClient } from '@swr/contracts';
 import { DistributionModule } from '@swr/distribution-feature';
 import { IamApiModule } from '@swr/iam-api';
 import { ManageApiModule } from '@swr/manage-api';
-import { ApiDocsController, buildOpenApiDocument, OPENAPI_DOCUMENT } from './api-docs';
+import { EventPublisher, MemoryOutbox, OutboxRelay } from '@swr/messaging';
+import { ALL_MANAGE_OPERATIONS, ApiDocsController, buildOpenApiDocument, OPENAPI_DOCUMENT } from './api-docs';
+import { auditCalls } from './call-audit';
 
 export interface GatewayAppOptions {
   readonly blobStore: BlobStore;
   /** Reaches the other services: over NATS in distributed mode, in-process in standalone. */
   readonly rpc: RpcClient;
+  /** Where the gateway's own audit events (reads, refused calls) go: the event stream, or standalone's bus. */
+  readonly events: EventPublisher;
   readonly service: string;
   readonly region: string;
   readonly publicUrl?: string;
@@ -49,6 +53,12 @@ export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastif
     const fastify = app.getHttpAdapter().getInstance();
     acceptEmptyJsonBodies(fastify);
     answerFrameworkErrorsInApiEnvelopes(fastify);
+    const logger = new Logger('Audit');
+    const outbox = new MemoryOutbox(100_000, (dropped) => logger.warn(`audit events dropped while the event stream is unreachable: ${dropped}`));
+    const relay = new OutboxRelay(outbox, options.events, { onError: (error) => logger.warn(`audit relay: ${String(error)}`) });
+    auditCalls(fastify, ALL_MANAGE_OPERATIONS, outbox);
+    fastify.addHook('onReady', async () => relay.start());
+    fastify.addHook('onClose', async () => relay.stop());
     return app;
   });
 }

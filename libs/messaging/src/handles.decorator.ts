@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { MessagePattern, RpcException } from '@nestjs/microservices';
 import { ErrorPayload, MessagingErrorCode, RpcContract } from '@swr/contracts';
+import { runInCall, takeCallContext } from './call-context';
 
 const logger = new Logger('RpcHandler');
 
@@ -23,18 +24,20 @@ function toPayload(error: unknown): ErrorPayload {
 
 /**
  * Marks a method as the handler of an RPC contract: registers the subject, validates the request
- * against the contract's schema, and turns failures into the coded error payload callers expect.
+ * against the contract's schema, serves it within the caller's call context, and turns failures into the coded error payload callers expect.
  */
 export function Handles<Req, Res>(contract: RpcContract<Req, Res>): MethodDecorator {
   return (target, key, descriptor: PropertyDescriptor) => {
     const handler = descriptor.value as (request: Req) => Promise<Res> | Res;
     descriptor.value = async function (this: unknown, data: unknown): Promise<Res> {
-      const parsed = contract.request.safeParse(data);
+      const { context, request } = takeCallContext(data);
+      const parsed = contract.request.safeParse(request);
       if (!parsed.success) {
         throw new RpcException({ code: MessagingErrorCode.BadRequest, message: `invalid ${contract.subject} request`, detail: parsed.error.issues.slice(0, 5) });
       }
       try {
-        return await handler.call(this, parsed.data);
+        const run = () => handler.call(this, parsed.data);
+        return await (context ? runInCall(context, run) : run());
       } catch (error) {
         throw new RpcException(toPayload(error));
       }

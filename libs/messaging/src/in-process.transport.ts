@@ -1,6 +1,7 @@
 import { BaseRpcContext, CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { MessagingErrorCode, RemoteError, RpcClient, RpcContract } from '@swr/contracts';
 import { lastValueFrom } from 'rxjs';
+import { withCallContext } from './call-context';
 import { toRemoteError } from './rpc-client';
 
 /**
@@ -70,7 +71,7 @@ export class InProcessRpcClient implements RpcClient {
 
   async call<Req, Res>(contract: RpcContract<Req, Res>, request: Req): Promise<Res> {
     try {
-      return (await this.bus.request(contract.subject, request)) as Res;
+      return (await this.bus.request(contract.subject, withCallContext(request))) as Res;
     } catch (error) {
       throw toRemoteError(error);
     }

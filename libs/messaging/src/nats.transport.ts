@@ -1,6 +1,7 @@
 import { ClientNats, NatsOptions, ServerNats } from '@nestjs/microservices';
 import { MessagingErrorCode, RemoteError, RpcClient, RpcContract } from '@swr/contracts';
 import { lastValueFrom, timeout } from 'rxjs';
+import { withCallContext } from './call-context';
 import { toRemoteError } from './rpc-client';
 
 export interface NatsConnectionOptions {
@@ -41,7 +42,7 @@ export class NatsRpcClient implements RpcClient {
 
   async call<Req, Res>(contract: RpcContract<Req, Res>, request: Req): Promise<Res> {
     try {
-      return await lastValueFrom(this.client.send<Res, Req>(contract.subject, request).pipe(timeout(this.timeoutMs)));
+      return await lastValueFrom(this.client.send<Res, Req>(contract.subject, withCallContext(request)).pipe(timeout(this.timeoutMs)));
     } catch (error) {
       if (error instanceof Error && error.name === 'TimeoutError') {
         throw new RemoteError({ code: MessagingErrorCode.Timeout, message: `${contract.subject} timed out after ${this.timeoutMs} ms` });

@@ -3,4 +3,5 @@ export * from './dockerd';
 export * from './nats-server';
 export * from './ports';
 export * from './processes';
+export * from './redis-server';
 export * from './s3-server';

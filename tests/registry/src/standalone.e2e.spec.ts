@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { raw } from './support/http';
 import { ManageClient } from './support/manage-client';
 import { errorCode, OciClient, sha256, uniqueName } from './support/oci-client';
+import { describeAuditTrail } from './support/audit-suite';
 import { describeOciConformance } from './support/oci-conformance';
 import { describeIamAndLogins } from './support/iam-suite';
 import { describeManagementFuzz } from './support/manage-fuzz';
@@ -28,6 +29,8 @@ describe('standalone registry', () => {
   describe('management API', () => describeManagementApi(() => registry));
 
   describe('management API under malformed input', () => describeManagementFuzz(() => registry));
+
+  describe('audit trail', () => describeAuditTrail(() => registry));
 });
 
 describe('standalone registry across restarts', () => {

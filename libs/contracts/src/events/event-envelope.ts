@@ -22,9 +22,11 @@ export type EventActor = z.infer<typeof eventActor>;
  */
 export const eventEnvelope = z.object({
   id: z.uuid(),
-  type: z.string().regex(/^[a-z]+(\.[a-z-]+)+$/),
+  type: z.string().regex(/^[a-z-]+(\.[a-z-]+)+$/),
   time: z.iso.datetime(),
   actor: eventActor,
+  /** The gateway request that caused it, when one did. */
+  requestId: z.string().max(64).optional(),
   resource: z.object({ type: z.string(), name: z.string(), id: z.string().optional() }),
   outcome: z.object({ code: z.number().int(), message: z.string().optional() }),
   data: z.record(z.string(), z.unknown()),
@@ -39,4 +41,39 @@ export interface OutboxEntry {
   readonly id: string;
   readonly subject: string;
   readonly payload: string;
+}
+
+/**
+ * Events a worker kind gave up on (it failed them `maxDeliver` times, or they were not valid
+ * envelopes) are kept, payload untouched, in this stream, on `swr.dead-letters.<kind>`.
+ */
+export const DEAD_LETTER_STREAM = 'SWR_DEAD_LETTERS';
+export const DEAD_LETTER_SUBJECT_PREFIX = 'swr.dead-letters';
+
+/** What a dead letter's headers say about how it got there. */
+export const DEAD_LETTER_HEADERS = {
+  /** The last error, on one line. */
+  error: 'Swr-Error',
+  originalSubject: 'Swr-Original-Subject',
+  /** The event's sequence in the event stream. */
+  originalSequence: 'Swr-Original-Sequence',
+  /** The event id, when the payload was a valid envelope. */
+  eventId: 'Swr-Event-Id',
+  /** The worker kind (durable consumer) that gave up. */
+  consumer: 'Swr-Consumer',
+  deliveries: 'Swr-Deliveries',
+} as const;
+
+/** A worker kind's name is one subject token and a JetStream durable name. */
+const CONSUMER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Throws unless `durable` can name a worker kind. */
+export function assertConsumerName(durable: string): void {
+  if (!CONSUMER_NAME.test(durable)) throw new Error(`invalid consumer name "${durable}": use 1 to 64 letters, digits, "-" or "_"`);
+}
+
+/** The dead letters of worker kind `audit` travel on `swr.dead-letters.audit`. */
+export function deadLetterSubject(durable: string): string {
+  assertConsumerName(durable);
+  return `${DEAD_LETTER_SUBJECT_PREFIX}.${durable}`;
 }

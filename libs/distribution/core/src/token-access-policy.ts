@@ -9,6 +9,8 @@ export class ChallengeError extends OciError {
   constructor(
     message: string,
     readonly challenge: string,
+    /** Who was refused, when the token was valid but did not allow the request (the audit trail names them). */
+    readonly refused?: AccessGrant,
   ) {
     super('UNAUTHORIZED', message);
   }
@@ -75,8 +77,9 @@ export class TokenAccessPolicy implements AccessPolicy {
     const allowed = request.repository
       ? tokenAllows(claims, request.repository, request.action)
       : !request.catalog || claims.access.some((a) => a.type === 'registry' && a.name === 'catalog');
-    if (!allowed) throw new ChallengeError('requested access to the resource is denied', challenge('insufficient_scope'));
-    return { subject: claims.sub || undefined, account: claims.account };
+    const grant = { subject: claims.sub || undefined, account: claims.account };
+    if (!allowed) throw new ChallengeError('requested access to the resource is denied', challenge('insufficient_scope'), grant);
+    return grant;
   }
 
   private async verify(token: string): Promise<RegistryTokenClaims> {

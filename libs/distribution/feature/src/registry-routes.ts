@@ -2,6 +2,7 @@ import type { AccessGrant, AccessPolicy, BlobReads, BlobUploads, ChunkRange, Dow
 import { ChallengeError, parsePage, parseRangeHeader, parseRegistryPath } from '@swr/distribution-core';
 import { isDigestAlgorithm, MAX_MANIFEST_BYTES, MediaType, OciError, ociErrorBody, parseRepositoryName } from '@swr/oci';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { identifyCaller } from '@swr/messaging';
 import { TOKEN_PATH } from './token-routes';
 
 export interface RegistryServices {
@@ -49,17 +50,28 @@ async function handle(services: RegistryServices, request: FastifyRequest, reply
     const route = parseRegistryPath(path);
     if (!route) throw new OciError('NAME_UNKNOWN', 'no such endpoint', { path: path.slice(0, 300) });
     const exchange: Exchange = { request, reply, method: request.method, query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) };
-    const grant = await services.access.authorize({
-      action: actionOf(route, exchange.method),
-      repository: 'name' in route ? route.name : undefined,
-      catalog: route.kind === 'catalog',
-      authorization: request.headers.authorization,
-      realm: `${services.publicUrl ?? origin(request)}${TOKEN_PATH}`,
-    });
+    const grant = await services.access
+      .authorize({
+        action: actionOf(route, exchange.method),
+        repository: 'name' in route ? route.name : undefined,
+        catalog: route.kind === 'catalog',
+        authorization: request.headers.authorization,
+        realm: `${services.publicUrl ?? origin(request)}${TOKEN_PATH}`,
+      })
+      .catch((error: unknown) => {
+        if (error instanceof ChallengeError && error.refused) identify(error.refused);
+        throw error;
+      });
+    identify(grant);
     return await dispatch(services, route, exchange, grant);
   } catch (error) {
     return sendError(services, reply, request.method, error);
   }
+}
+
+/** Names the caller in the call context, so that what the request records says who it was. */
+function identify(grant: AccessGrant): void {
+  identifyCaller({ ...(grant.account ? { accountId: grant.account } : {}), ...(grant.subject ? { userId: grant.subject } : {}) });
 }
 
 /** The origin a client used to reach us: proxies tell it in X-Forwarded-Proto. */

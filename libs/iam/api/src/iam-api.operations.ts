@@ -26,11 +26,15 @@ const inRepository = '/v2/manage/namespaces/{namespace}/repos/{repository}/acces
 const shares = '/v2/manage/namespaces/{namespace}/repositories/{repository}/access-domains';
 const grantErrors = { 400: 'invalid body', 403: 'needs the manage permission', 404: 'organization, repository or permission not found' };
 
-const grants = (kind: 'Namespace' | 'Repo', path: string, tag: string, response: z.ZodType) =>
-  ({
-    view: { id: `Show${kind}Auth`, method: 'GET', path, summary: 'Show who holds which permission', tag, status: 200, response, errors: grantErrors },
+const grants = (kind: 'Namespace' | 'Repo', path: string, tag: string, response: z.ZodType) => {
+  // Cloud Trace Service names these after its own resource types.
+  const [traced, resource] = kind === 'Namespace' ? ['UserNamespaceAuth', 'usernamespaceauth'] : ['UserRepositoryAuth', 'userrepositoryauth'];
+  const audit = (verb: string) => ({ trace: `${verb}${traced}`, resource });
+  return {
+    view: { id: `Show${kind}Auth`, audit: audit('show'), method: 'GET', path, summary: 'Show who holds which permission', tag, status: 200, response, errors: grantErrors },
     add: {
       id: `Create${kind}Auth`,
+      audit: audit('create'),
       method: 'POST',
       path,
       summary: 'Grant permissions (1 read, 3 write, 7 manage)',
@@ -39,9 +43,10 @@ const grants = (kind: 'Namespace' | 'Repo', path: string, tag: string, response:
       body: userAuths,
       errors: { ...grantErrors, 409: 'the user already holds a permission there' },
     },
-    change: { id: `Update${kind}Auth`, method: 'PATCH', path, summary: 'Change granted permissions', tag, status: 201, body: userAuths, errors: grantErrors },
-    revoke: { id: `Delete${kind}Auth`, method: 'DELETE', path, summary: 'Revoke permissions', tag, status: 204, body: userIds, errors: grantErrors },
-  }) satisfies Record<string, ApiOperation>;
+    change: { id: `Update${kind}Auth`, audit: audit('update'), method: 'PATCH', path, summary: 'Change granted permissions', tag, status: 201, body: userAuths, errors: grantErrors },
+    revoke: { id: `Delete${kind}Auth`, audit: audit('delete'), method: 'DELETE', path, summary: 'Revoke permissions', tag, status: 204, body: userIds, errors: grantErrors },
+  } satisfies Record<string, ApiOperation>;
+};
 
 export const OrganizationGrantOperations = grants(
   'Namespace',
@@ -53,7 +58,7 @@ export const RepositoryGrantOperations = grants('Repo', inRepository, 'Repositor
 
 export const ShareOperations = {
   create: {
-    id: 'CreateRepoDomains',
+    id: 'CreateRepoDomains', audit: { trace: 'createImageRepositoryAccessDomain', resource: 'imagerepositoryaccessdomain' },
     method: 'POST',
     path: shares,
     summary: 'Share a private repository with another account (pull only, until the end of the deadline day)',
@@ -62,9 +67,9 @@ export const ShareOperations = {
     body: z.strictObject({ access_domain: z.string().min(1).max(64), ...shareTerms }),
     errors: { ...grantErrors, 409: 'already shared with that account' },
   },
-  list: { id: 'ListRepoDomains', method: 'GET', path: shares, summary: "A repository's shares", tag: 'Sharing', status: 200, response: z.array(shareView), errors: grantErrors },
+  list: { id: 'ListRepoDomains', audit: { trace: 'listImageRepositoryAccessDomain', resource: 'imagerepositoryaccessdomain' }, method: 'GET', path: shares, summary: "A repository's shares", tag: 'Sharing', status: 200, response: z.array(shareView), errors: grantErrors },
   get: {
-    id: 'ShowAccessDomain',
+    id: 'ShowAccessDomain', audit: { trace: 'showImageRepositoryAccessDomain', resource: 'imagerepositoryaccessdomain' },
     method: 'GET',
     path: `${shares}/{access_domain}`,
     summary: 'Whether the repository is shared with an account',
@@ -74,7 +79,7 @@ export const ShareOperations = {
     errors: { ...grantErrors, 400: 'not shared with that account (SVCSTG.SWR.4001090)' },
   },
   update: {
-    id: 'UpdateRepoDomains',
+    id: 'UpdateRepoDomains', audit: { trace: 'updateImageRepositoryAccessDomain', resource: 'imagerepositoryaccessdomain' },
     method: 'PATCH',
     path: `${shares}/{access_domain}`,
     summary: "Change a share's deadline or description",
@@ -83,11 +88,11 @@ export const ShareOperations = {
     body: z.strictObject(shareTerms),
     errors: grantErrors,
   },
-  delete: { id: 'DeleteRepoDomains', method: 'DELETE', path: `${shares}/{access_domain}`, summary: 'Stop sharing', tag: 'Sharing', status: 204, errors: grantErrors },
+  delete: { id: 'DeleteRepoDomains', audit: { trace: 'deleteImageRepositoryAccessDomain', resource: 'imagerepositoryaccessdomain' }, method: 'DELETE', path: `${shares}/{access_domain}`, summary: 'Stop sharing', tag: 'Sharing', status: 204, errors: grantErrors },
 } satisfies Record<string, ApiOperation>;
 
 export const LoginCommandOperation = {
-  id: 'CreateSecret',
+  id: 'CreateSecret', audit: { trace: 'createDockerConfig', resource: 'dockerlogincmd' },
   method: 'POST',
   path: '/v2/manage/utils/secret',
   summary: 'A temporary docker login command (X-Swr-Dockerlogin, X-Swr-Expireat) and a docker config `auths` body',

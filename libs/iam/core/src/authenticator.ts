@@ -1,6 +1,6 @@
 import { loginKey, parseLoginName, secretsEqual } from '@swr/auth';
 import { IamError } from './iam-error';
-import type { Credentials, Directory, UserRecord } from './ports';
+import type { Credentials, Directory, LoginMethod, UserRecord } from './ports';
 import { Principal, principalOf } from './principal';
 import { hashToken, SecretBox, verifyPassword } from './secrets';
 
@@ -35,17 +35,17 @@ export class Authenticator {
   /** `docker login` and the token endpoint: any of the three credential forms. */
   dockerLogin(username: string, password: string): Promise<Principal> {
     const name = parseLoginName(username, this.region);
-    return this.guarded(username, async () =>
-      name.kind === 'access-key' ? this.byAccessKey(name.accessKey, password) : this.byPassword(name.user, password, name.account),
-    );
+    return name.kind === 'access-key'
+      ? this.guarded(username, 'access-key', () => this.byAccessKey(name.accessKey, password))
+      : this.guarded(username, 'password', () => this.byPassword(name.user, password, name.account));
   }
 
   /** Keystone's password method: user name and password within a named account. */
   passwordLogin(userName: string, password: string, accountName: string): Promise<Principal> {
-    return this.guarded(`${accountName}/${userName}`, () => this.byPassword(userName, password, accountName));
+    return this.guarded(`${accountName}/${userName}`, 'password', () => this.byPassword(userName, password, accountName));
   }
 
-  private async guarded(subject: string, check: () => Promise<UserRecord | undefined>): Promise<Principal> {
+  private async guarded(subject: string, method: LoginMethod, check: () => Promise<UserRecord | undefined>): Promise<Principal> {
     const key = subject.toLowerCase().slice(0, 300);
     const lockedUntil = await this.credentials.lockedUntil(key);
     if (lockedUntil && lockedUntil > this.now()) {
@@ -55,11 +55,12 @@ export class Authenticator {
     }
     const user = await check();
     if (!user || !user.enabled) {
-      const failures = await this.credentials.recordLoginFailure(key, new Date(this.now().getTime() - this.lockout.windowMs));
+      const reason = user ? 'user disabled' : 'incorrect credentials';
+      const failures = await this.credentials.recordLoginFailure(key, new Date(this.now().getTime() - this.lockout.windowMs), { method, reason });
       if (failures >= this.lockout.maxFailures) await this.credentials.lock(key, new Date(this.now().getTime() + this.lockout.lockMs));
       throw refused();
     }
-    await this.credentials.clearLoginFailures(key);
+    await this.credentials.recordLogin(key, user, { method });
     return principalOf(user);
   }
 

@@ -33,7 +33,7 @@ export class Organizations {
   async create(caller: Principal, name: string): Promise<OrganizationListing> {
     const problem = organizationNameProblem(name);
     if (problem) throw new IamError('IAM_INVALID_REQUEST', problem, { field: 'namespace' });
-    const outcome = await this.store.create({ name, accountId: caller.accountId, creatorName: caller.userName }, this.limit);
+    const outcome = await this.store.create({ name, accountId: caller.accountId, creatorName: caller.userName, byPush: false }, this.limit);
     if (outcome === 'exists') throw new IamError('IAM_CONFLICT', `organization ${name} already exists`);
     if (outcome === 'quota') throw new IamError('IAM_QUOTA_EXCEEDED', `an account may hold at most ${this.limit} organizations`);
     if (!caller.isAdmin) await this.graph.addGrants({ kind: 'organization', name }, [{ userId: caller.userId, level: 7 }]);
@@ -46,7 +46,7 @@ export class Organizations {
    */
   async claimOnPush(caller: Principal, name: string): Promise<void> {
     if (!caller.isAdmin || organizationNameProblem(name)) return;
-    await this.store.create({ name, accountId: caller.accountId, creatorName: caller.userName }, this.limit);
+    await this.store.create({ name, accountId: caller.accountId, creatorName: caller.userName, byPush: true }, this.limit);
   }
 
   list(caller: Principal, filter: { name?: string; visible: boolean }): Promise<OrganizationListing[]> {

@@ -43,6 +43,14 @@ export interface SigningKeyRecord {
   readonly createdAt: Date;
 }
 
+export type LoginMethod = 'password' | 'access-key';
+
+/** A sign-in as it is recorded: what was tried, how, and why it failed (when it did). */
+export interface LoginAttempt {
+  readonly method: LoginMethod;
+  readonly reason?: string;
+}
+
 /** Accounts (tenants) and their IAM users. */
 export interface Directory {
   /** Creates an account and its admin user together; undefined when the account name is taken. */
@@ -71,11 +79,12 @@ export interface Credentials {
   findTemporarySecret(access: string): Promise<TemporarySecretRecord | undefined>;
   createApiToken(tokenHash: string, userId: string, expiresAt: Date): Promise<void>;
   findApiToken(tokenHash: string): Promise<{ userId: string; expiresAt: Date } | undefined>;
-  /** Counts a failed sign-in for `subject`; returns the failures within the window, this one included. */
-  recordLoginFailure(subject: string, windowStart: Date): Promise<number>;
+  /** Counts (and records) a failed sign-in for `subject`; returns the failures within the window, this one included. */
+  recordLoginFailure(subject: string, windowStart: Date, attempt: LoginAttempt): Promise<number>;
   lockedUntil(subject: string): Promise<Date | undefined>;
   lock(subject: string, until: Date): Promise<void>;
-  clearLoginFailures(subject: string): Promise<void>;
+  /** Records a successful sign-in of `user`, clearing the failures counted against `subject`. */
+  recordLogin(subject: string, user: UserRecord, attempt: LoginAttempt): Promise<void>;
 }
 
 export interface SigningKeys {
@@ -170,7 +179,7 @@ export interface OrganizationListing extends OrganizationRecord {
 /** Organizations: who owns each, and what a user sees of them. */
 export interface OrganizationStore {
   /** Creates it unless the name is taken or the account already holds `limit` organizations (checked under a lock on the account). */
-  create(organization: { name: string; accountId: string; creatorName: string }, limit: number): Promise<'created' | 'exists' | 'quota'>;
+  create(organization: { name: string; accountId: string; creatorName: string; byPush: boolean }, limit: number): Promise<'created' | 'exists' | 'quota'>;
   find(name: string): Promise<OrganizationRecord | undefined>;
   /** The account's organizations the user holds a grant on (all of them for an admin); with `visible`, also those where the user holds only repository grants. */
   listFor(user: { accountId: string; userId: string; isAdmin: boolean }, filter: { name?: string; visible: boolean }): Promise<OrganizationListing[]>;

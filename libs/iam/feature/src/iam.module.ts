@@ -1,5 +1,6 @@
-import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { openDatabase } from '@swr/db';
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { openDatabase, PostgresOutbox } from '@swr/db';
+import { EventPublisher, OutboxRelay } from '@swr/messaging';
 import {
   AccessKeys,
   Accounts,
@@ -31,14 +32,19 @@ import { IamRpcController } from './iam-rpc.controller';
 import { IAM_SETTINGS, IamSettings } from './iam-settings';
 
 const IAM_DATABASE = Symbol('IamDatabase');
+const IAM_EVENT_RELAY = Symbol('IamEventRelay');
 
-/** Creates the operator account and the signing key on first start; closes the database on shutdown. */
+/**
+ * Creates the operator account and the signing key on first start, relays the event outbox once every
+ * module is up (stopping it first on shutdown), and closes the database.
+ */
 @Injectable()
-class IamLifecycle implements OnModuleInit, OnApplicationShutdown {
+class IamLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   constructor(
     @Inject(IAM_DATABASE) private readonly db: DataSource,
     @Inject(IAM_SETTINGS) private readonly settings: IamSettings,
     @Inject(KeyRing) private readonly keys: KeyRing,
+    @Inject(IAM_EVENT_RELAY) private readonly relay: OutboxRelay,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -50,6 +56,14 @@ class IamLifecycle implements OnModuleInit, OnApplicationShutdown {
     await this.keys.signingKey();
   }
 
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.relay.stop();
+  }
+
   async onApplicationShutdown(): Promise<void> {
     if (this.db.isInitialized) await this.db.destroy();
   }
@@ -58,7 +72,8 @@ class IamLifecycle implements OnModuleInit, OnApplicationShutdown {
 /** The IAM bounded context: accounts, users, credentials, the access graph, and registry tokens. */
 @Module({})
 export class IamModule {
-  static forRoot(settings: IamSettings): DynamicModule {
+  /** `events`: where the outbox's events go, the JetStream stream or standalone's in-process bus. */
+  static forRoot(settings: IamSettings, events: EventPublisher): DynamicModule {
     const box = new SecretBox(settings.encryptionKey);
     return {
       module: IamModule,
@@ -66,6 +81,12 @@ export class IamModule {
       providers: [
         { provide: IAM_SETTINGS, useValue: settings },
         { provide: IAM_DATABASE, useFactory: () => openDatabase({ url: settings.databaseUrl, schema: IAM_SCHEMA, migrations: IAM_MIGRATIONS, poolSize: settings.poolSize }) },
+        {
+          provide: IAM_EVENT_RELAY,
+          useFactory: (db: DataSource) =>
+            new OutboxRelay(new PostgresOutbox(db, IAM_SCHEMA), events, { onError: (error) => new Logger('IAM').warn(`event relay: ${String(error)}`) }),
+          inject: [IAM_DATABASE],
+        },
         {
           provide: Authenticator,
           useFactory: (db: DataSource) => new Authenticator(new PostgresDirectory(db), new PostgresCredentials(db), box, settings.region),

@@ -1,6 +1,8 @@
 import type { PermissionLevel, RepositoryAccessFacts } from '@swr/auth';
 import type { AccessGraph, Grant, GrantScope } from '@swr/iam-core';
+import { RESOURCE_TYPES } from '@swr/contracts';
 import type { DataSource } from 'typeorm';
+import { recordEvent } from './events';
 import { forgetRepositories } from './repository-state';
 
 interface FactsRow {
@@ -63,6 +65,7 @@ export class PostgresAccessGraph implements AccessGraph {
       ]);
       if (existing.length) return existing.map((r) => r.user_id);
       for (const grant of grants) await tx.query(`INSERT INTO ${table(scope)} (${column(scope)}, user_id, level) VALUES ($1, $2, $3)`, [scope.name, grant.userId, grant.level]);
+      await recordEvent(tx, 'permission.granted', grantResource(scope), { scope: grantScopeData(scope), grants: [...grants] });
       return undefined;
     });
   }
@@ -77,12 +80,16 @@ export class PostgresAccessGraph implements AccessGraph {
       const missing = grants.filter((g) => !present.has(g.userId)).map((g) => g.userId);
       if (missing.length) return missing;
       for (const grant of grants) await tx.query(`UPDATE ${table(scope)} SET level = $3 WHERE ${column(scope)} = $1 AND user_id = $2`, [scope.name, grant.userId, grant.level]);
+      await recordEvent(tx, 'permission.changed', grantResource(scope), { scope: grantScopeData(scope), grants: [...grants] });
       return undefined;
     });
   }
 
   async removeGrants(scope: GrantScope, userIds: readonly string[]): Promise<void> {
-    await this.db.query(`DELETE FROM ${table(scope)} WHERE ${column(scope)} = $1 AND user_id::text = ANY($2::text[])`, [scope.name, userIds]);
+    await this.db.transaction(async (tx) => {
+      await tx.query(`DELETE FROM ${table(scope)} WHERE ${column(scope)} = $1 AND user_id::text = ANY($2::text[])`, [scope.name, userIds]);
+      await recordEvent(tx, 'permission.revoked', grantResource(scope), { scope: grantScopeData(scope), userIds: [...userIds] });
+    });
   }
 
   async setPublic(repository: string, isPublic: boolean): Promise<void> {
@@ -100,6 +107,15 @@ export class PostgresAccessGraph implements AccessGraph {
   async forgetRepository(repository: string): Promise<void> {
     await this.db.transaction((tx) => forgetRepositories(tx, { name: repository }));
   }
+}
+
+const grantResource = (scope: GrantScope) => ({
+  type: scope.kind === 'organization' ? RESOURCE_TYPES.organizationPermission : RESOURCE_TYPES.repositoryPermission,
+  name: scope.name,
+});
+
+function grantScopeData(scope: GrantScope): { organization: string; repository?: string } {
+  return scope.kind === 'organization' ? { organization: scope.name } : { organization: scope.name.slice(0, scope.name.indexOf('/')), repository: scope.name };
 }
 
 /** Table and key column of a scope's grants: fixed names, never from input. */

@@ -1,5 +1,7 @@
-import type { AccessKeyRecord, Credentials, SigningKeyRecord, SigningKeys, TemporarySecretRecord } from '@swr/iam-core';
-import { touchedRows } from '@swr/db';
+import { RESOURCE_TYPES } from '@swr/contracts';
+import type { AccessKeyRecord, Credentials, LoginAttempt, SigningKeyRecord, SigningKeys, TemporarySecretRecord, UserRecord } from '@swr/iam-core';
+import { returnedRows, touchedRows } from '@swr/db';
+import { recordEvent } from './events';
 import type { DataSource } from 'typeorm';
 
 interface AccessKeyRow {
@@ -20,18 +22,23 @@ const toAccessKey = (r: AccessKeyRow): AccessKeyRecord => ({
   createdAt: r.created_at,
 });
 
+const accessKeyResource = (access: string) => ({ type: RESOURCE_TYPES.accessKey, name: access, id: access });
+
 export class PostgresCredentials implements Credentials {
   constructor(private readonly db: DataSource) {}
 
   async createAccessKey(key: AccessKeyRecord) {
-    await this.db.query('INSERT INTO iam.access_key (access, user_id, sealed_secret, status, description, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-      key.access,
-      key.userId,
-      key.sealedSecret,
-      key.status,
-      key.description,
-      key.createdAt,
-    ]);
+    await this.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO iam.access_key (access, user_id, sealed_secret, status, description, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+        key.access,
+        key.userId,
+        key.sealedSecret,
+        key.status,
+        key.description,
+        key.createdAt,
+      ]);
+      await recordEvent(tx, 'access-key.created', accessKeyResource(key.access), { userId: key.userId, access: key.access });
+    });
   }
 
   async findAccessKey(access: string) {
@@ -45,20 +52,38 @@ export class PostgresCredentials implements Credentials {
   }
 
   setAccessKeyStatus(access: string, status: AccessKeyRecord['status']) {
-    return touchedRows(this.db, 'UPDATE iam.access_key SET status = $2 WHERE access = $1', [access, status]);
+    return this.db.transaction(async (tx) => {
+      const changed = await returnedRows<{ user_id: string }>(tx, 'UPDATE iam.access_key SET status = $2 WHERE access = $1 RETURNING user_id', [access, status]);
+      if (!changed.length) return false;
+      await recordEvent(tx, 'access-key.changed', accessKeyResource(access), { userId: changed[0].user_id, access, status });
+      return true;
+    });
   }
 
   deleteAccessKey(access: string) {
-    return touchedRows(this.db, 'DELETE FROM iam.access_key WHERE access = $1', [access]);
+    return this.db.transaction(async (tx) => {
+      if (!(await touchedRows(tx, 'DELETE FROM iam.access_key WHERE access = $1', [access]))) return false;
+      await recordEvent(tx, 'access-key.deleted', accessKeyResource(access), { access });
+      return true;
+    });
   }
 
+  /** Temporary secrets are what the login command is made of: issuing one is the recorded event. */
   async createTemporarySecret(secret: TemporarySecretRecord) {
-    await this.db.query('INSERT INTO iam.temporary_secret (access, user_id, password_hash, expires_at) VALUES ($1, $2, $3, $4)', [
-      secret.access,
-      secret.userId,
-      secret.passwordHash,
-      secret.expiresAt,
-    ]);
+    await this.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO iam.temporary_secret (access, user_id, password_hash, expires_at) VALUES ($1, $2, $3, $4)', [
+        secret.access,
+        secret.userId,
+        secret.passwordHash,
+        secret.expiresAt,
+      ]);
+      await recordEvent(
+        tx,
+        'login-command.issued',
+        { type: RESOURCE_TYPES.loginCommand, name: secret.access },
+        { userId: secret.userId, expiresAt: secret.expiresAt.toISOString() },
+      );
+    });
   }
 
   async findTemporarySecret(access: string) {
@@ -78,13 +103,22 @@ export class PostgresCredentials implements Credentials {
     return rows.length ? { userId: rows[0].user_id, expiresAt: rows[0].expires_at } : undefined;
   }
 
-  async recordLoginFailure(subject: string, windowStart: Date) {
-    const rows: Array<{ n: number }> = await this.db.query(
-      `WITH recorded AS (INSERT INTO iam.login_failure (subject) VALUES ($1) RETURNING 1)
-       SELECT (SELECT count(*)::int FROM iam.login_failure WHERE subject = $1 AND failed_at >= $2) + 1 AS n`,
-      [subject, windowStart],
-    );
-    return rows[0].n;
+  async recordLoginFailure(subject: string, windowStart: Date, attempt: LoginAttempt) {
+    return this.db.transaction(async (tx) => {
+      const rows: Array<{ n: number }> = await tx.query(
+        `WITH recorded AS (INSERT INTO iam.login_failure (subject) VALUES ($1) RETURNING 1)
+         SELECT (SELECT count(*)::int FROM iam.login_failure WHERE subject = $1 AND failed_at >= $2) + 1 AS n`,
+        [subject, windowStart],
+      );
+      await recordEvent(
+        tx,
+        'login.failed',
+        { type: RESOURCE_TYPES.token, name: subject },
+        { subject, method: attempt.method, reason: attempt.reason ?? 'refused' },
+        { outcome: { code: 401, message: attempt.reason } },
+      );
+      return rows[0].n;
+    });
   }
 
   async lockedUntil(subject: string) {
@@ -99,9 +133,18 @@ export class PostgresCredentials implements Credentials {
     ]);
   }
 
-  async clearLoginFailures(subject: string) {
-    await this.db.query('DELETE FROM iam.login_failure WHERE subject = $1', [subject]);
-    await this.db.query('DELETE FROM iam.login_lock WHERE subject = $1', [subject]);
+  async recordLogin(subject: string, user: UserRecord, attempt: LoginAttempt) {
+    await this.db.transaction(async (tx) => {
+      await tx.query('DELETE FROM iam.login_failure WHERE subject = $1', [subject]);
+      await tx.query('DELETE FROM iam.login_lock WHERE subject = $1', [subject]);
+      await recordEvent(
+        tx,
+        'login.succeeded',
+        { type: RESOURCE_TYPES.token, name: subject, id: user.id },
+        { subject, method: attempt.method },
+        { actor: { accountId: user.accountId, accountName: user.accountName, userId: user.id, userName: user.name } },
+      );
+    });
   }
 }
 

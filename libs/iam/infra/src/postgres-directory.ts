@@ -1,6 +1,8 @@
 import type { AccountRecord, Directory, UserRecord } from '@swr/iam-core';
 import { randomUUID } from 'node:crypto';
-import { touchedRows } from '@swr/db';
+import { RESOURCE_TYPES } from '@swr/contracts';
+import { returnedRows, touchedRows } from '@swr/db';
+import { recordEvent } from './events';
 import type { DataSource } from 'typeorm';
 
 interface AccountRow {
@@ -39,6 +41,9 @@ const toUser = (r: UserRow): UserRecord => ({
   createdAt: r.created_at,
 });
 
+const accountResource = (id: string, name: string) => ({ type: RESOURCE_TYPES.account, name, id });
+const userResource = (id: string, name: string) => ({ type: RESOURCE_TYPES.user, name, id });
+
 export class PostgresDirectory implements Directory {
   constructor(private readonly db: DataSource) {}
 
@@ -50,6 +55,7 @@ export class PostgresDirectory implements Directory {
       const userId = randomUUID();
       await tx.query('INSERT INTO iam.iam_user (id, account_id, name, password_hash, is_admin) VALUES ($1, $2, $3, $4, true)', [userId, account.id, admin.name, admin.passwordHash]);
       const users: UserRow[] = await tx.query(`SELECT ${USER_COLUMNS} FROM iam.iam_user u JOIN iam.account a ON a.id = u.account_id WHERE u.id = $1`, [userId]);
+      await recordEvent(tx, 'account.created', accountResource(account.id, name), { accountId: account.id, name });
       return { account, admin: toUser(users[0]) };
     });
   }
@@ -66,16 +72,25 @@ export class PostgresDirectory implements Directory {
 
   async setAccountEnabled(id: string, enabled: boolean) {
     if (!isUuid(id)) return false;
-    return touchedRows(this.db, 'UPDATE iam.account SET enabled = $2 WHERE id = $1', [id, enabled]);
+    return this.db.transaction(async (tx) => {
+      const changed = await returnedRows<{ name: string }>(tx, 'UPDATE iam.account SET enabled = $2 WHERE id = $1 RETURNING name', [id, enabled]);
+      if (!changed.length) return false;
+      await recordEvent(tx, 'account.updated', accountResource(id, changed[0].name), { accountId: id, name: changed[0].name, enabled });
+      return true;
+    });
   }
 
   async createUser(accountId: string, user: { name: string; passwordHash: string; isAdmin: boolean }) {
     const id = randomUUID();
-    const created = await touchedRows(
-      this.db,
-      'INSERT INTO iam.iam_user (id, account_id, name, password_hash, is_admin) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, name) DO NOTHING',
-      [id, accountId, user.name, user.passwordHash, user.isAdmin],
-    );
+    const created = await this.db.transaction(async (tx) => {
+      const inserted = await touchedRows(
+        tx,
+        'INSERT INTO iam.iam_user (id, account_id, name, password_hash, is_admin) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, name) DO NOTHING',
+        [id, accountId, user.name, user.passwordHash, user.isAdmin],
+      );
+      if (inserted) await recordEvent(tx, 'user.created', userResource(id, user.name), { userId: id, name: user.name });
+      return inserted;
+    });
     return created ? this.findUser(id) : undefined;
   }
 
@@ -101,16 +116,30 @@ export class PostgresDirectory implements Directory {
 
   async updateUser(id: string, change: { passwordHash?: string; enabled?: boolean }) {
     if (!isUuid(id)) return undefined;
-    await this.db.query('UPDATE iam.iam_user SET password_hash = COALESCE($2, password_hash), enabled = COALESCE($3, enabled) WHERE id = $1', [
-      id,
-      change.passwordHash ?? null,
-      change.enabled ?? null,
-    ]);
+    await this.db.transaction(async (tx) => {
+      const changed = await returnedRows<{ name: string; enabled: boolean }>(
+        tx,
+        'UPDATE iam.iam_user SET password_hash = COALESCE($2, password_hash), enabled = COALESCE($3, enabled) WHERE id = $1 RETURNING name, enabled',
+        [id, change.passwordHash ?? null, change.enabled ?? null],
+      );
+      if (!changed.length) return;
+      await recordEvent(tx, 'user.updated', userResource(id, changed[0].name), {
+        userId: id,
+        name: changed[0].name,
+        enabled: changed[0].enabled,
+        passwordChanged: change.passwordHash !== undefined,
+      });
+    });
     return this.findUser(id);
   }
 
   async deleteUser(id: string) {
     if (!isUuid(id)) return false;
-    return touchedRows(this.db, 'DELETE FROM iam.iam_user WHERE id = $1', [id]);
+    return this.db.transaction(async (tx) => {
+      const gone = await returnedRows<{ name: string }>(tx, 'DELETE FROM iam.iam_user WHERE id = $1 RETURNING name', [id]);
+      if (!gone.length) return false;
+      await recordEvent(tx, 'user.deleted', userResource(id, gone[0].name), { userId: id });
+      return true;
+    });
   }
 }

@@ -1,7 +1,9 @@
 import type { PermissionLevel } from '@swr/auth';
 import type { OrganizationListing, OrganizationRecord, OrganizationStore } from '@swr/iam-core';
-import { touchedRows } from '@swr/db';
+import { RESOURCE_TYPES } from '@swr/contracts';
+import { returnedRows } from '@swr/db';
 import type { DataSource } from 'typeorm';
+import { recordEvent } from './events';
 import { forgetRepositories } from './repository-state';
 
 interface ListingRow {
@@ -22,10 +24,12 @@ interface Viewer {
 /** Repository names of an organization start with `name/`; `_` and `%` in names must not act as LIKE wildcards. */
 const insideOrganization = "replace(replace(o.name, '_', '\\_'), '%', '\\%') || '/%'";
 
+const organizationResource = (name: string, id: string) => ({ type: RESOURCE_TYPES.organization, name, id });
+
 export class PostgresOrganizationStore implements OrganizationStore {
   constructor(private readonly db: DataSource) {}
 
-  create(organization: { name: string; accountId: string; creatorName: string }, limit: number): Promise<'created' | 'exists' | 'quota'> {
+  create(organization: { name: string; accountId: string; creatorName: string; byPush: boolean }, limit: number): Promise<'created' | 'exists' | 'quota'> {
     return this.db.transaction(async (tx) => {
       // The account's row serialises creations in one account, so two at once cannot both fit under the quota.
       await tx.query('SELECT 1 FROM iam.account WHERE id = $1 FOR UPDATE', [organization.accountId]);
@@ -33,11 +37,16 @@ export class PostgresOrganizationStore implements OrganizationStore {
       if (taken.length) return 'exists';
       const held: Array<{ n: number }> = await tx.query('SELECT count(*)::int AS n FROM iam.organization WHERE account_id = $1', [organization.accountId]);
       if (held[0].n >= limit) return 'quota';
-      const created: unknown[] = await tx.query(
-        'INSERT INTO iam.organization (name, account_id, creator_name) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING RETURNING 1',
+      const created: Array<{ id: string }> = await tx.query(
+        'INSERT INTO iam.organization (name, account_id, creator_name) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING RETURNING id',
         [organization.name, organization.accountId, organization.creatorName],
       );
-      return created.length ? 'created' : 'exists';
+      if (!created.length) return 'exists';
+      await recordEvent(tx, 'organization.created', organizationResource(organization.name, created[0].id), {
+        organization: organization.name,
+        byPush: organization.byPush,
+      });
+      return 'created';
     });
   }
 
@@ -73,7 +82,10 @@ export class PostgresOrganizationStore implements OrganizationStore {
   remove(name: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       await forgetRepositories(tx, { organization: name });
-      return touchedRows(tx, 'DELETE FROM iam.organization WHERE name = $1', [name]);
+      const gone = await returnedRows<{ id: string }>(tx, 'DELETE FROM iam.organization WHERE name = $1 RETURNING id', [name]);
+      if (!gone.length) return false;
+      await recordEvent(tx, 'organization.deleted', organizationResource(name, gone[0].id), { organization: name });
+      return true;
     });
   }
 

@@ -1,6 +1,8 @@
 import type { AccountShare, NewShare, ShareRecord, ShareStore } from '@swr/iam-core';
-import { touchedRows } from '@swr/db';
+import { RESOURCE_TYPES } from '@swr/contracts';
+import { returnedRows } from '@swr/db';
 import type { DataSource } from 'typeorm';
+import { recordEvent } from './events';
 
 interface ShareRow {
   repository: string;
@@ -30,16 +32,28 @@ const toShare = (r: ShareRow): ShareRecord => ({
   updatedAt: r.updated_at,
 });
 
+const shareResource = (repository: string, grantee: string) => ({ type: RESOURCE_TYPES.share, name: `${repository}:${grantee}` });
+
+function shareData(repository: string, grantee: string, share: Pick<ShareRecord, 'permit' | 'endsAt'>) {
+  return { repository, accessDomain: grantee, permit: share.permit, ...(share.endsAt ? { deadline: share.endsAt.toISOString() } : {}) };
+}
+
 export class PostgresShareStore implements ShareStore {
   constructor(private readonly db: DataSource) {}
 
   async add(share: NewShare): Promise<boolean> {
-    return touchedRows(
-      this.db,
-      `INSERT INTO iam.share (repository, account_id, permit, ends_at, description, creator_id, creator_name)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (repository, account_id) DO NOTHING`,
-      [share.repository, share.accountId, share.permit, share.endsAt ?? null, share.description, share.creatorId, share.creatorName],
-    );
+    return this.db.transaction(async (tx) => {
+      const added = await returnedRows<{ grantee: string }>(
+        tx,
+        `INSERT INTO iam.share (repository, account_id, permit, ends_at, description, creator_id, creator_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (repository, account_id) DO NOTHING
+         RETURNING (SELECT name FROM iam.account WHERE id = account_id) AS grantee`,
+        [share.repository, share.accountId, share.permit, share.endsAt ?? null, share.description, share.creatorId, share.creatorName],
+      );
+      if (!added.length) return false;
+      await recordEvent(tx, 'share.created', shareResource(share.repository, added[0].grantee), shareData(share.repository, added[0].grantee, share));
+      return true;
+    });
   }
 
   async list(repository: string): Promise<ShareRecord[]> {
@@ -53,17 +67,30 @@ export class PostgresShareStore implements ShareStore {
   }
 
   async update(repository: string, accountId: string, change: Pick<ShareRecord, 'permit' | 'endsAt' | 'description'>): Promise<boolean> {
-    return touchedRows(this.db, 'UPDATE iam.share SET permit = $3, ends_at = $4, description = $5, updated_at = now() WHERE repository = $1 AND account_id = $2', [
-      repository,
-      accountId,
-      change.permit,
-      change.endsAt ?? null,
-      change.description,
-    ]);
+    return this.db.transaction(async (tx) => {
+      const changed = await returnedRows<{ grantee: string }>(
+        tx,
+        `UPDATE iam.share SET permit = $3, ends_at = $4, description = $5, updated_at = now() WHERE repository = $1 AND account_id = $2
+         RETURNING (SELECT name FROM iam.account WHERE id = account_id) AS grantee`,
+        [repository, accountId, change.permit, change.endsAt ?? null, change.description],
+      );
+      if (!changed.length) return false;
+      await recordEvent(tx, 'share.changed', shareResource(repository, changed[0].grantee), shareData(repository, changed[0].grantee, change));
+      return true;
+    });
   }
 
   async remove(repository: string, accountId: string): Promise<boolean> {
-    return touchedRows(this.db, 'DELETE FROM iam.share WHERE repository = $1 AND account_id = $2', [repository, accountId]);
+    return this.db.transaction(async (tx) => {
+      const gone = await returnedRows<{ grantee: string }>(
+        tx,
+        'DELETE FROM iam.share WHERE repository = $1 AND account_id = $2 RETURNING (SELECT name FROM iam.account WHERE id = account_id) AS grantee',
+        [repository, accountId],
+      );
+      if (!gone.length) return false;
+      await recordEvent(tx, 'share.deleted', shareResource(repository, gone[0].grantee), { repository, accessDomain: gone[0].grantee });
+      return true;
+    });
   }
 
   async listSharedBy(accountId: string): Promise<AccountShare[]> {

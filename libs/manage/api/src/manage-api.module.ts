@@ -6,14 +6,15 @@ import { MANAGE_RPC, MANAGE_SETTINGS, ManageApiSettings } from './manage-api.set
 import { NamespacesController } from './namespaces.controller';
 import { RepositoriesController } from './repositories.controller';
 import { TagsController } from './tags.controller';
+import { TracesController } from './traces.controller';
 
-/** SWR's management API for organizations, repositories, tags, quotas and API versions, served by the gateway. */
+/** SWR's management API for organizations, repositories, tags, quotas, API versions and the audit trail, served by the gateway. */
 @Module({})
 export class ManageApiModule {
   static forRoot(options: ManageApiSettings & { rpc: RpcClient }): DynamicModule {
     return {
       module: ManageApiModule,
-      controllers: [NamespacesController, RepositoriesController, TagsController, AccountController, VersionsController],
+      controllers: [NamespacesController, RepositoriesController, TagsController, AccountController, VersionsController, TracesController],
       providers: [
         { provide: MANAGE_RPC, useValue: options.rpc },
         { provide: API_IAM_RPC, useValue: options.rpc },

@@ -1,4 +1,5 @@
 import type { ApiOperation } from '@swr/api-http';
+import { TRACE_RATINGS, traceView } from '@swr/contracts';
 import { z } from 'zod';
 import { category, flag, limitOffset, orderType, together, togetherMessage, whole } from './query-values';
 import { namespaceItem, repositoryDetail, repositoryListItem, repositoryV3, tagFields, versionDetail } from './response-schemas';
@@ -8,7 +9,7 @@ const repositoryErrors = { 400: 'invalid name or parameter', 403: 'insufficient 
 
 export const NamespaceOperations = {
   create: {
-    id: 'CreateNamespace',
+    id: 'CreateNamespace', audit: { trace: 'createUserNamespace', resource: 'usernamespace' },
     method: 'POST',
     path: '/v2/manage/namespaces',
     summary: 'Create an organization',
@@ -18,7 +19,7 @@ export const NamespaceOperations = {
     errors: { 400: 'invalid name (SVCSTG.SWR.4001028) or organization quota used up (SVCSTG.SWR.4000097)', 409: 'the name is taken (SVCSTG.SWR.4090060)' },
   },
   list: {
-    id: 'ListNamespaces',
+    id: 'ListNamespaces', audit: { trace: 'listUserNamespaces', resource: 'usernamespace' },
     method: 'GET',
     path: '/v2/manage/namespaces',
     summary: "List the organizations the caller holds a permission on (with mode::visible, also those where only a repository's)",
@@ -29,7 +30,7 @@ export const NamespaceOperations = {
     errors: { 400: 'invalid query' },
   },
   get: {
-    id: 'ShowNamespace',
+    id: 'ShowNamespace', audit: { trace: 'showUserNamespace', resource: 'usernamespace' },
     method: 'GET',
     path: '/v2/manage/namespaces/{namespace}',
     summary: 'Show an organization',
@@ -39,7 +40,7 @@ export const NamespaceOperations = {
     errors: { 404: 'organization not found (SVCSTG.SWR.4040058)' },
   },
   delete: {
-    id: 'DeleteNamespaces',
+    id: 'DeleteNamespaces', audit: { trace: 'deleteUserNamespace', resource: 'usernamespace' },
     method: 'DELETE',
     path: '/v2/manage/namespaces/{namespace}',
     summary: 'Delete an empty organization',
@@ -53,7 +54,7 @@ const repositoryAttributes = { is_public: z.boolean(), category: category.option
 
 export const RepositoryOperations = {
   create: {
-    id: 'CreateRepo',
+    id: 'CreateRepo', audit: { trace: 'createImageRepository', resource: 'imagerepository' },
     method: 'POST',
     path: '/v2/manage/namespaces/{namespace}/repos',
     summary: 'Create a repository in an organization',
@@ -63,7 +64,7 @@ export const RepositoryOperations = {
     errors: { ...repositoryErrors, 400: 'invalid name (SVCSTG.SWR.4001029), is_public not a boolean or repository quota used up', 409: 'the repository exists (SVCSTG.SWR.4090006)' },
   },
   update: {
-    id: 'UpdateRepo',
+    id: 'UpdateRepo', audit: { trace: 'updateImageRepository', resource: 'imagerepository' },
     method: 'PATCH',
     path: inRepository,
     summary: "Change a repository's attributes",
@@ -73,7 +74,7 @@ export const RepositoryOperations = {
     errors: repositoryErrors,
   },
   get: {
-    id: 'ShowRepository',
+    id: 'ShowRepository', audit: { trace: 'showImageRepository', resource: 'imagerepository' },
     method: 'GET',
     path: inRepository,
     summary: 'Show a repository',
@@ -83,7 +84,7 @@ export const RepositoryOperations = {
     errors: repositoryErrors,
   },
   delete: {
-    id: 'DeleteRepo',
+    id: 'DeleteRepo', audit: { trace: 'deleteImageRepository', resource: 'imagerepository' },
     method: 'DELETE',
     path: inRepository,
     summary: 'Delete a repository with its tags (blobs are left to garbage collection)',
@@ -92,7 +93,7 @@ export const RepositoryOperations = {
     errors: repositoryErrors,
   },
   list: {
-    id: 'ListReposDetails',
+    id: 'ListReposDetails', audit: { trace: 'listImageRepositories', resource: 'imagerepository' },
     method: 'GET',
     path: '/v2/manage/repos',
     summary: 'List the repositories the caller may see',
@@ -114,7 +115,7 @@ export const RepositoryOperations = {
     errors: { 400: 'invalid query (SVCSTG.SWR.4001025) or filter (SVCSTG.SWR.4001035)' },
   },
   listShared: {
-    id: 'ListSharedReposDetails',
+    id: 'ListSharedReposDetails', audit: { trace: 'listSharedReposDetails', resource: 'imagerepository' },
     method: 'GET',
     path: '/v2/manage/shared-repositories',
     summary: 'List repositories the account shares (center=self) or that are shared with it (center=thirdparty)',
@@ -137,7 +138,7 @@ export const RepositoryOperations = {
     errors: { 400: 'invalid query' },
   },
   listV3: {
-    id: 'ListRepositories',
+    id: 'ListRepositories', audit: { trace: 'listImageRepositories', resource: 'imagerepository' },
     method: 'GET',
     path: '/v3/manage/repos',
     summary: 'List repositories, cursor-paged',
@@ -155,7 +156,7 @@ export const RepositoryOperations = {
     errors: { 400: 'invalid query' },
   },
   listSharedV3: {
-    id: 'ListSharedRepositories',
+    id: 'ListSharedRepositories', audit: { trace: 'listSharedReposDetails', resource: 'imagerepository' },
     method: 'GET',
     path: '/v3/manage/shared-repositories',
     summary: 'List shared repositories, cursor-paged',
@@ -178,7 +179,7 @@ const tagName = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'a tag: 
 
 export const TagOperations = {
   list: {
-    id: 'ListRepositoryTags',
+    id: 'ListRepositoryTags', audit: { trace: 'listImageTags', resource: 'imagetag' },
     method: 'GET',
     path: `${inRepository}/tags`,
     summary: "List a repository's tags",
@@ -192,7 +193,7 @@ export const TagOperations = {
     errors: repositoryErrors,
   },
   get: {
-    id: 'ShowRepoTag',
+    id: 'ShowRepoTag', audit: { trace: 'showImageTag', resource: 'imagetag' },
     method: 'GET',
     path: `${inRepository}/tags/{tag}`,
     summary: 'Show one tag',
@@ -202,7 +203,7 @@ export const TagOperations = {
     errors: { ...repositoryErrors, 404: 'repository or tag not found (SVCSTG.SWR.4040048)' },
   },
   create: {
-    id: 'CreateRepoTag',
+    id: 'CreateRepoTag', audit: { trace: 'createImageTag', resource: 'imagetag' },
     method: 'POST',
     path: `${inRepository}/tags`,
     summary: 'Tag what another tag (or a digest) points at',
@@ -212,7 +213,7 @@ export const TagOperations = {
     errors: { ...repositoryErrors, 404: 'repository or source tag not found', 409: 'the destination tag exists and override is not set' },
   },
   delete: {
-    id: 'DeleteRepoTag',
+    id: 'DeleteRepoTag', audit: { trace: 'deleteImageTag', resource: 'imagetag' },
     method: 'DELETE',
     path: `${inRepository}/tags/{tag}`,
     summary: 'Delete a tag',
@@ -221,7 +222,7 @@ export const TagOperations = {
     errors: { ...repositoryErrors, 404: 'repository or tag not found' },
   },
   listV3: {
-    id: 'ListRepositoryTagsV3',
+    id: 'ListRepositoryTagsV3', audit: { trace: 'listImageTags', resource: 'imagetag' },
     method: 'GET',
     path: '/v3/manage/namespaces/{namespace}/repos/{repository}/tags',
     summary: "List a repository's tags, cursor-paged",
@@ -241,7 +242,7 @@ export const TagOperations = {
     errors: repositoryErrors,
   },
   accessories: {
-    id: 'ListRepoAccessories',
+    id: 'ListRepoAccessories', audit: { trace: 'listRepoAccessories', resource: 'imagetag' },
     method: 'GET',
     path: `${inRepository}/{tag}/accessories`,
     summary: 'Signatures and other artifacts that refer to a tagged image',
@@ -269,7 +270,7 @@ export const TagOperations = {
     errors: repositoryErrors,
   },
   references: {
-    id: 'ListRepoReferences',
+    id: 'ListRepoReferences', audit: { trace: 'listRepoReferences', resource: 'imagetag' },
     method: 'GET',
     path: `${inRepository}/{tag}/references`,
     summary: 'The tags an artifact (a signature, say) refers to',
@@ -283,7 +284,7 @@ export const TagOperations = {
 
 export const AccountOperations = {
   quotas: {
-    id: 'ListQuotas',
+    id: 'ListQuotas', audit: { trace: 'listQuotas', resource: 'quota' },
     method: 'GET',
     path: '/v2/manage/projects/{project_id}/quotas',
     summary: "The account's quotas and what it uses of them",
@@ -293,7 +294,7 @@ export const AccountOperations = {
     errors: { 403: 'another account’s project' },
   },
   overview: {
-    id: 'ShowDomainOverview',
+    id: 'ShowDomainOverview', audit: { trace: 'getDomainOverview', resource: 'overview' },
     method: 'GET',
     path: '/v2/manage/overview',
     summary: "The account's totals",
@@ -331,10 +332,41 @@ export const AccountOperations = {
   },
 } satisfies Record<string, ApiOperation>;
 
+const epochMs = z.string().regex(/^\d{1,15}$/, 'milliseconds since the epoch').transform(Number);
+
+export const TraceOperations = {
+  list: {
+    id: 'ListTraces',
+    audit: { trace: 'listTraces', resource: 'trace' },
+    method: 'GET',
+    path: '/v3/{project_id}/traces',
+    summary: "The account's audit trail, newest first, as Cloud Trace Service lists traces (account admins only)",
+    tag: 'Audit',
+    status: 200,
+    query: z.strictObject({
+      trace_type: z.enum(['system']).optional(),
+      service_type: z.enum(['SWR']).optional(),
+      from: epochMs.optional(),
+      to: epochMs.optional(),
+      limit: whole(1, 200).optional(),
+      next: z.uuid().optional(),
+      trace_name: z.string().max(128).optional(),
+      trace_rating: z.enum(TRACE_RATINGS).optional(),
+      resource_type: z.string().max(64).optional(),
+      resource_name: z.string().max(300).optional(),
+      resource_id: z.string().max(128).optional(),
+      user: z.string().max(64).optional(),
+    }),
+    response: z.object({ traces: z.array(traceView), meta_data: z.object({ count: z.number().int(), marker: z.string().optional() }) }),
+    errors: { 400: 'invalid query (SVCSTG.SWR.4001025)', 403: 'not an admin of this project' },
+  },
+} satisfies Record<string, ApiOperation>;
+
 /** Every operation this library serves, for the OpenAPI document. */
 export const MANAGE_OPERATIONS: readonly ApiOperation[] = [
   ...Object.values(NamespaceOperations),
   ...Object.values(RepositoryOperations),
   ...Object.values(TagOperations),
   ...Object.values(AccountOperations),
+  ...Object.values(TraceOperations),
 ];

@@ -1,5 +1,6 @@
-import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { openDatabase } from '@swr/db';
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { openDatabase, PostgresOutbox } from '@swr/db';
+import { EventPublisher, OutboxRelay } from '@swr/messaging';
 import { AccountLimits, BlobService, ManifestService, RepositoryService, UNLIMITED, UploadService } from '@swr/metadata-core';
 import {
   CachedAccess,
@@ -21,22 +22,38 @@ export interface MetadataModuleOptions {
   readonly poolSize?: number;
   /** Per-account quotas; none when not given. */
   readonly limits?: AccountLimits;
+  /** Where the outbox's events go: the JetStream stream, or standalone's in-process bus. */
+  readonly events: EventPublisher;
 }
 
 const METADATA_DATABASE = Symbol('MetadataDatabase');
 const METADATA_ACCESS = Symbol('MetadataAccess');
 const METADATA_CHANGE_FEED = Symbol('MetadataChangeFeed');
+const METADATA_EVENT_RELAY = Symbol('MetadataEventRelay');
 
-/** Starts the change feed that keeps the read cache coherent, and closes everything on shutdown. */
+/**
+ * Starts the change feed that keeps the read cache coherent, and the relay of the event outbox once
+ * every module (the consumers of a standalone process included) is up; stops the relay first on
+ * shutdown, so that what it has not published stays in the outbox for the next start.
+ */
 @Injectable()
-class MetadataLifecycle implements OnModuleInit, OnApplicationShutdown {
+class MetadataLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   constructor(
     @Inject(METADATA_DATABASE) private readonly db: DataSource,
     @Inject(METADATA_CHANGE_FEED) private readonly feed: PostgresChangeFeed,
+    @Inject(METADATA_EVENT_RELAY) private readonly relay: OutboxRelay,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await this.feed.start();
+  }
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.relay.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -62,6 +79,12 @@ export class MetadataModule {
         },
         { provide: METADATA_ACCESS, useFactory: (db: DataSource) => new CachedAccess(db, cache), inject: [METADATA_DATABASE] },
         { provide: METADATA_CHANGE_FEED, useValue: new PostgresChangeFeed(options.databaseUrl, cache, (message) => logger.warn(message)) },
+        {
+          provide: METADATA_EVENT_RELAY,
+          useFactory: (db: DataSource) =>
+            new OutboxRelay(new PostgresOutbox(db, METADATA_SCHEMA), options.events, { onError: (error) => logger.warn(`event relay: ${String(error)}`) }),
+          inject: [METADATA_DATABASE],
+        },
         MetadataLifecycle,
         { provide: BlobService, useFactory: (access: CachedAccess) => new BlobService(new PostgresBlobLinks(access, limits)), inject: [METADATA_ACCESS] },
         { provide: UploadService, useFactory: (db: DataSource) => new UploadService(new PostgresUploadSessions(db, limits)), inject: [METADATA_DATABASE] },

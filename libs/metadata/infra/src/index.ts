@@ -6,3 +6,4 @@ export * from './postgres-manifest-index';
 export * from './postgres-upload-sessions';
 export * from './read-cache';
 export * from './postgres-repository-catalog';
+export * from './events';

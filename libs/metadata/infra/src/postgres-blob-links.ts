@@ -2,6 +2,7 @@ import type { AccountLimits, BlobLinks } from '@swr/metadata-core';
 import type { RepositoryName } from '@swr/oci';
 import type { DataSource } from 'typeorm';
 import type { CachedAccess } from './cached-access';
+import { blobResource, recordEvent, repositoryParts } from './events';
 import { creditUnlinked, ensureRepository, linkBlob, toNumber } from './sql';
 
 export class PostgresBlobLinks implements BlobLinks {
@@ -43,6 +44,7 @@ export class PostgresBlobLinks implements BlobLinks {
       const repositoryId = await ensureRepository(tx, target, account, this.limits);
       const size = toNumber(source[0].size);
       await linkBlob(tx, repositoryId, digest, size, this.limits);
+      await recordEvent(tx, 'blob.mounted', blobResource(target.name, digest), { ...repositoryParts(target.name), digest, size, from });
       return size;
     });
   }
@@ -58,6 +60,7 @@ export class PostgresBlobLinks implements BlobLinks {
       );
       if (!gone.length) return false;
       await creditUnlinked(tx, gone[0].repository_id, toNumber(gone[0].size));
+      await recordEvent(tx, 'blob.deleted', blobResource(repository, digest), { ...repositoryParts(repository), digest });
       return true;
     });
   }

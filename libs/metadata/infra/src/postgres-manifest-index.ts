@@ -2,6 +2,7 @@ import type { DescriptorPayload } from '@swr/contracts';
 import type { AccountLimits, ManifestIndex, ManifestLookup, MissingReferences, NewManifest, PageRequest } from '@swr/metadata-core';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CachedAccess } from './cached-access';
+import { imageResource, recordEvent, repositoryParts, tagResource } from './events';
 import { ensureRepository, refreshTagCount, toNumber } from './sql';
 
 /** Manifests up to this size are kept in the read cache; larger ones are rare and read from the database. */
@@ -45,13 +46,13 @@ export class PostgresManifestIndex implements ManifestIndex {
       const missing = await this.missingReferences(tx, repositoryId, manifest);
       if (missing) return missing;
 
-      const inserted: Array<{ id: string }> = await tx.query(
+      const inserted: Array<{ id: string; total_size: string }> = await tx.query(
         // An image's size as users see it: the manifest, its blobs, and (for an index) its children's sizes.
         `INSERT INTO metadata.manifest (repository_id, digest, media_type, artifact_type, subject_digest, annotations, content, size, total_size)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::integer, $8::integer
            + (SELECT coalesce(sum(size), 0) FROM metadata.blob WHERE digest = ANY($9::text[]))
            + (SELECT coalesce(sum(total_size), 0) FROM metadata.manifest WHERE repository_id = $1 AND digest = ANY($10::text[])))
-         ON CONFLICT (repository_id, digest) DO NOTHING RETURNING id`,
+         ON CONFLICT (repository_id, digest) DO NOTHING RETURNING id, total_size`,
         [
           repositoryId,
           manifest.digest,
@@ -66,13 +67,19 @@ export class PostgresManifestIndex implements ManifestIndex {
         ],
       );
       let manifestId: string;
+      let totalSize: number;
       if (inserted.length) {
         manifestId = inserted[0].id;
+        totalSize = toNumber(inserted[0].total_size);
         await tx.query('INSERT INTO metadata.manifest_blob (manifest_id, digest) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [manifestId, manifest.blobs]);
         await tx.query('INSERT INTO metadata.manifest_child (manifest_id, child_digest) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [manifestId, manifest.manifests]);
       } else {
-        const existing: Array<{ id: string }> = await tx.query('SELECT id FROM metadata.manifest WHERE repository_id = $1 AND digest = $2', [repositoryId, manifest.digest]);
+        const existing: Array<{ id: string; total_size: string }> = await tx.query('SELECT id, total_size FROM metadata.manifest WHERE repository_id = $1 AND digest = $2', [
+          repositoryId,
+          manifest.digest,
+        ]);
         manifestId = existing[0].id;
+        totalSize = toNumber(existing[0].total_size);
       }
       if (manifest.tags.length) {
         await tx.query(
@@ -82,6 +89,11 @@ export class PostgresManifestIndex implements ManifestIndex {
         );
       }
       await refreshTagCount(tx, repositoryId);
+      const name = manifest.repository.name;
+      const pushed = { ...repositoryParts(name), digest: manifest.digest, mediaType: manifest.mediaType, size: totalSize };
+      for (const tag of manifest.tags.length ? manifest.tags : [undefined]) {
+        await recordEvent(tx, 'image.pushed', imageResource(name, tag ?? manifest.digest), tag === undefined ? pushed : { ...pushed, tag });
+      }
       return undefined;
     });
   }
@@ -140,8 +152,8 @@ export class PostgresManifestIndex implements ManifestIndex {
   }
 
   deleteByDigest(repository: string, digest: string): Promise<ManifestLookup> {
-    return this.access.write(repository, async (tx) =>
-      this.refreshedAfter(
+    return this.access.write(repository, async (tx) => {
+      const lookup = await this.refreshedAfter(
         tx,
         await tx.query(
           `WITH repo AS (SELECT id FROM metadata.repository WHERE name = $1),
@@ -152,13 +164,15 @@ export class PostgresManifestIndex implements ManifestIndex {
            SELECT repo.id AS repository_id, gone.* FROM repo LEFT JOIN gone ON true`,
           [repository, digest],
         ),
-      ),
-    );
+      );
+      if (lookup.repository && lookup.manifest) await recordEvent(tx, 'manifest.deleted', imageResource(repository, digest), { ...repositoryParts(repository), digest });
+      return lookup;
+    });
   }
 
   deleteTag(repository: string, tag: string): Promise<ManifestLookup> {
-    return this.access.write(repository, async (tx) =>
-      this.refreshedAfter(
+    return this.access.write(repository, async (tx) => {
+      const lookup = await this.refreshedAfter(
         tx,
         await tx.query(
           `WITH repo AS (SELECT id FROM metadata.repository WHERE name = $1),
@@ -169,8 +183,10 @@ export class PostgresManifestIndex implements ManifestIndex {
              FROM repo LEFT JOIN gone ON true LEFT JOIN metadata.manifest m ON m.id = gone.manifest_id`,
           [repository, tag],
         ),
-      ),
-    );
+      );
+      if (lookup.repository && lookup.manifest) await recordEvent(tx, 'tag.deleted', tagResource(repository, tag), { ...repositoryParts(repository), tag, digest: lookup.manifest.digest });
+      return lookup;
+    });
   }
 
   /** After a delete: the repository's tag count follows, when something was deleted. */

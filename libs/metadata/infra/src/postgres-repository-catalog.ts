@@ -9,9 +9,10 @@ import type {
   TagListQuery,
   TagRecord,
 } from '@swr/metadata-core';
-import { returnedRows, touchedRows } from '@swr/db';
+import { returnedRows } from '@swr/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CachedAccess } from './cached-access';
+import { recordEvent, repositoryParts, repositoryResource, tagResource } from './events';
 import { createRepository, refreshTagCount, toNumber } from './sql';
 
 interface RepositoryRow {
@@ -145,13 +146,24 @@ export class PostgresRepositoryCatalog implements RepositoryCatalog {
   }
 
   async update(name: string, attributes: RepositoryAttributes): Promise<RepositoryView | undefined> {
-    const rows = await returnedRows<{ id: string }>(
-      this.db,
-      `UPDATE metadata.repository SET is_public = $2, category = coalesce($3, category), description = coalesce($4, description), updated_at = now()
-        WHERE name = $1 RETURNING id`,
-      [name, attributes.isPublic, attributes.category ?? null, attributes.description ?? null],
-    );
-    return rows.length ? this.get(name) : undefined;
+    const updated = await this.db.transaction(async (tx) => {
+      const rows = await returnedRows<{ id: string; is_public: boolean; category: string; description: string }>(
+        tx,
+        `UPDATE metadata.repository SET is_public = $2, category = coalesce($3, category), description = coalesce($4, description), updated_at = now()
+          WHERE name = $1 RETURNING id, is_public, category, description`,
+        [name, attributes.isPublic, attributes.category ?? null, attributes.description ?? null],
+      );
+      if (!rows.length) return false;
+      const row = rows[0];
+      await recordEvent(tx, 'repository.updated', repositoryResource(name, row.id), {
+        ...repositoryParts(name),
+        isPublic: row.is_public,
+        category: row.category,
+        description: row.description,
+      });
+      return true;
+    });
+    return updated ? this.get(name) : undefined;
   }
 
   async get(name: string): Promise<RepositoryView | undefined> {
@@ -162,12 +174,13 @@ export class PostgresRepositoryCatalog implements RepositoryCatalog {
   /** Tags, manifests, links and sessions go with the repository (cascade); the owner gets its quota back. */
   delete(name: string): Promise<boolean> {
     return this.access.write(name, async (tx) => {
-      const gone: Array<{ size: string; account_id: string | null }> = await tx.query(
-        `WITH gone AS (DELETE FROM metadata.repository r WHERE r.name = $1 RETURNING r.organization_id, r.size)
-         SELECT gone.size, o.account_id FROM gone JOIN metadata.organization o ON o.id = gone.organization_id`,
+      const gone: Array<{ id: string; size: string; account_id: string | null }> = await tx.query(
+        `WITH gone AS (DELETE FROM metadata.repository r WHERE r.name = $1 RETURNING r.id, r.organization_id, r.size)
+         SELECT gone.id, gone.size, o.account_id FROM gone JOIN metadata.organization o ON o.id = gone.organization_id`,
         [name],
       );
       if (!gone.length) return false;
+      await recordEvent(tx, 'repository.deleted', repositoryResource(name, gone[0].id), repositoryParts(name));
       if (gone[0].account_id !== null) {
         await tx.query(
           'UPDATE metadata.account_usage SET repositories = greatest(repositories - 1, 0), bytes = greatest(bytes - $2, 0) WHERE account_id = $1',
@@ -266,10 +279,10 @@ export class PostgresRepositoryCatalog implements RepositoryCatalog {
     return this.access.write(repository, async (tx) => {
       const repositoryId = await this.repositoryId(tx, repository);
       if (repositoryId === undefined) return 'no-repository';
-      const manifests: Array<{ id: string }> = await tx.query(
+      const manifests: Array<{ id: string; digest: string }> = await tx.query(
         source.includes(':')
-          ? 'SELECT id FROM metadata.manifest WHERE repository_id = $1 AND digest = $2 FOR SHARE'
-          : 'SELECT manifest_id AS id FROM metadata.tag WHERE repository_id = $1 AND name = $2 FOR SHARE',
+          ? 'SELECT id, digest FROM metadata.manifest WHERE repository_id = $1 AND digest = $2 FOR SHARE'
+          : 'SELECT m.id, m.digest FROM metadata.tag t JOIN metadata.manifest m ON m.id = t.manifest_id WHERE t.repository_id = $1 AND t.name = $2 FOR SHARE OF t',
         [repositoryId, source],
       );
       if (!manifests.length) return 'no-source';
@@ -281,6 +294,7 @@ export class PostgresRepositoryCatalog implements RepositoryCatalog {
       );
       if (!written.length) return 'exists';
       await refreshTagCount(tx, repositoryId);
+      await recordEvent(tx, 'tag.created', tagResource(repository, destination), { ...repositoryParts(repository), tag: destination, digest: manifests[0].digest });
       return 'copied';
     });
   }
@@ -289,20 +303,33 @@ export class PostgresRepositoryCatalog implements RepositoryCatalog {
     return this.access.write(repository, async (tx) => {
       const repositoryId = await this.repositoryId(tx, repository);
       if (repositoryId === undefined) return 'no-repository';
-      if (!(await touchedRows(tx, 'DELETE FROM metadata.tag WHERE repository_id = $1 AND name = $2', [repositoryId, tag]))) return 'no-tag';
+      const gone: Array<{ digest: string }> = await tx.query(
+        `WITH gone AS (DELETE FROM metadata.tag WHERE repository_id = $1 AND name = $2 RETURNING manifest_id)
+         SELECT m.digest FROM gone JOIN metadata.manifest m ON m.id = gone.manifest_id`,
+        [repositoryId, tag],
+      );
+      if (!gone.length) return 'no-tag';
       await refreshTagCount(tx, repositoryId);
+      await recordEvent(tx, 'tag.deleted', tagResource(repository, tag), { ...repositoryParts(repository), tag, digest: gone[0].digest });
       return 'deleted';
     });
   }
 
+  /** One `repository.pulled` event per repository and batch: pulls are counted, not evented one by one. */
   async recordDownloads(counts: ReadonlyArray<{ repository: string; count: number }>): Promise<void> {
     if (!counts.length) return;
-    await this.db.query(
-      `UPDATE metadata.repository r SET downloads = r.downloads + c.count
-         FROM (SELECT name, sum(count) AS count FROM unnest($1::text[], $2::bigint[]) AS u(name, count) GROUP BY name) c
-        WHERE r.name = c.name`,
-      [counts.map((c) => c.repository), counts.map((c) => c.count)],
-    );
+    await this.db.transaction(async (tx) => {
+      const counted = await returnedRows<{ id: string; name: string; count: string }>(
+        tx,
+        `UPDATE metadata.repository r SET downloads = r.downloads + c.count
+           FROM (SELECT name, sum(count) AS count FROM unnest($1::text[], $2::bigint[]) AS u(name, count) GROUP BY name) c
+          WHERE r.name = c.name RETURNING r.id, r.name, c.count`,
+        [counts.map((c) => c.repository), counts.map((c) => c.count)],
+      );
+      for (const row of counted) {
+        await recordEvent(tx, 'repository.pulled', repositoryResource(row.name, row.id), { ...repositoryParts(row.name), count: toNumber(row.count) });
+      }
+    });
   }
 
   async usage(accountId: string): Promise<{ repositories: number; bytes: number; tags: number; downloads: number }> {

@@ -3,6 +3,7 @@ import type { AccountLimits, AppendResult, UploadRecord, UploadSessions } from '
 import type { DigestAlgorithm, RepositoryName } from '@swr/oci';
 import { touchedRows } from '@swr/db';
 import type { DataSource } from 'typeorm';
+import { blobResource, recordEvent, repositoryParts } from './events';
 import { ensureRepository, linkBlob, toNumber } from './sql';
 
 interface UploadRow {
@@ -73,6 +74,7 @@ export class PostgresUploadSessions implements UploadSessions {
       if (!ended.length) return false;
       await tx.query('INSERT INTO metadata.blob (digest, size) VALUES ($1, $2) ON CONFLICT DO NOTHING', [digest, size]);
       await linkBlob(tx, ended[0].repository_id, digest, size, this.limits);
+      await recordEvent(tx, 'blob.uploaded', blobResource(repository, digest), { ...repositoryParts(repository), digest, size });
       return true;
     });
   }

@@ -2,6 +2,7 @@ import { AccountLimits, MetadataError } from '@swr/metadata-core';
 import type { RepositoryName } from '@swr/oci';
 import { returnedRows } from '@swr/db';
 import type { EntityManager } from 'typeorm';
+import { recordEvent, repositoryParts, repositoryResource } from './events';
 
 /** pg returns bigint as text; our sizes and offsets stay far below 2^53. */
 export const toNumber = (value: string | number): number => (typeof value === 'number' ? value : Number(value));
@@ -15,6 +16,8 @@ export interface NewRepository {
   readonly description?: string;
   readonly creatorId?: string;
   readonly creatorName?: string;
+  /** Created by a first push rather than through the management API. */
+  readonly byPush?: boolean;
 }
 
 /**
@@ -46,6 +49,13 @@ export async function createRepository(db: EntityManager, repository: NewReposit
   if (organization.account_id !== null) {
     await charge(db, organization.account_id, 'repositories', 1, limits.repositories, `the account's repository quota (${limits.repositories}) is used up`);
   }
+  await recordEvent(db, 'repository.created', repositoryResource(repository.name.name, created[0].id), {
+    ...repositoryParts(repository.name.name),
+    isPublic: repository.isPublic ?? false,
+    category: repository.category ?? 'other',
+    description: repository.description ?? '',
+    byPush: repository.byPush ?? false,
+  });
   return created[0].id;
 }
 
@@ -53,7 +63,7 @@ export async function createRepository(db: EntityManager, repository: NewReposit
 export async function ensureRepository(db: EntityManager, name: RepositoryName, account: string | undefined, limits: AccountLimits): Promise<string> {
   const existing: Array<{ id: string }> = await db.query('SELECT id FROM metadata.repository WHERE name = $1', [name.name]);
   if (existing.length) return existing[0].id;
-  const created = await createRepository(db, { name, account }, limits);
+  const created = await createRepository(db, { name, account, byPush: true }, limits);
   if (created !== undefined) return created;
   const raced: Array<{ id: string }> = await db.query('SELECT id FROM metadata.repository WHERE name = $1', [name.name]);
   return raced[0].id;

@@ -1,5 +1,6 @@
 import { startEmbeddedPostgres } from '@swr/db';
-import { freePort, ManagedProcess, startNatsServer, startProcess, startS3Server, waitFor } from '@swr/testing';
+import type { EmbeddedPostgresHandle } from '@swr/db';
+import { freePort, ManagedProcess, NatsServerHandle, startNatsServer, startProcess, startRedisServer, startS3Server, waitFor } from '@swr/testing';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -85,14 +86,32 @@ export async function startStandaloneRegistry(
 export interface DistributedOptions {
   readonly gateways?: number;
   readonly metadataReplicas?: number;
+  readonly auditReplicas?: number;
+}
+
+export interface DistributedRegistry extends RegistryUnderTest {
+  startGateway(): Promise<GatewayProcess>;
+  /** Starts one more audit worker replica (they share the durable consumer). */
+  startAuditWorker(): ManagedProcess;
+  readonly auditWorkers: ManagedProcess[];
+  readonly nats: NatsServerHandle;
+  readonly postgres: EmbeddedPostgresHandle;
 }
 
 /** Real nats-server, PostgreSQL and S3 server; metadata replicas in a queue group; gateways with no shared memory. */
-export async function startDistributedRegistry(options: DistributedOptions = {}): Promise<RegistryUnderTest & { startGateway(): Promise<GatewayProcess> }> {
+export async function startDistributedRegistry(options: DistributedOptions = {}): Promise<DistributedRegistry> {
   const dir = tempDir('swr-distributed-');
   const nats = await startNatsServer();
   const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres') });
   const s3 = await startS3Server();
+  const redis = await startRedisServer();
+  const auditWorkers: ManagedProcess[] = [];
+  const startAuditWorker = () => {
+    const worker = node('audit-worker', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_REDIS_URL: redis.url });
+    auditWorkers.push(worker);
+    return worker;
+  };
+  for (let i = 0; i < (options.auditReplicas ?? 1); i++) startAuditWorker();
   const metadata = Array.from({ length: options.metadataReplicas ?? 2 }, () => node('metadata', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url }));
   const iam = node('iam', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_ENCRYPTION_KEY: ENCRYPTION_KEY });
   const gateways: GatewayProcess[] = [];
@@ -120,9 +139,13 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
     admin: ADMIN,
     gateways,
     startGateway,
+    startAuditWorker,
+    auditWorkers,
+    nats,
+    postgres,
     stop: async () => {
-      await Promise.all([...gateways.map((g) => g.process.stop()), ...metadata.map((m) => m.stop()), iam.stop()]);
-      await Promise.all([nats.stop(), postgres.stop(), s3.stop()]);
+      await Promise.all([...gateways.map((g) => g.process.stop()), ...metadata.map((m) => m.stop()), iam.stop(), ...auditWorkers.map((w) => w.stop())]);
+      await Promise.all([nats.stop(), postgres.stop(), s3.stop(), redis.stop()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,8 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { RepositoryAttributes1764200000000 } from './1764200000000-repository-attributes';
 import { RepositoryNameSearch1764400000000 } from './1764400000000-repository-name-search';
+import { EventOutbox1764500000000 } from './1764500000000-event-outbox';
 
 /** In order. A migration, once released, is never edited: add a new one. */
-export const METADATA_MIGRATIONS = [InitialSchema1764000000000, RepositoryAttributes1764200000000, RepositoryNameSearch1764400000000];
+export const METADATA_MIGRATIONS = [InitialSchema1764000000000, RepositoryAttributes1764200000000, RepositoryNameSearch1764400000000, EventOutbox1764500000000];
 export const METADATA_SCHEMA = 'metadata';

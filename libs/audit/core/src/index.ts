@@ -1,0 +1,4 @@
+export * from './audit-trail';
+export * from './ports';
+export * from './trace';
+export * from './trace-names';

@@ -1,0 +1,156 @@
+import type { ApiOperation } from '@swr/api-http';
+import { CallContext, RESOURCE_TYPES } from '@swr/contracts';
+import { domainEvent, MemoryOutbox, runInCall } from '@swr/messaging';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+
+/** What the audit trail needs to know about a call the gateway serves. */
+interface AuditedCall {
+  readonly trace: string;
+  readonly resourceType: string;
+  /** Read once the call is answered, when the body (which names what a creation creates) has been parsed. */
+  readonly resourceName: (request: FastifyRequest) => string;
+  /** A write whose success the service that committed it records (so the gateway must not). */
+  readonly write: boolean;
+  readonly successCode?: number;
+  /**
+   * A registry request answered 401 without having carried any credentials is the token
+   * handshake (the challenge a client answers by fetching a token), not a refused write.
+   */
+  readonly challengeOnly?: boolean;
+}
+
+interface CallState {
+  context: CallContext;
+  call?: AuditedCall;
+  failure?: string;
+}
+
+type AuditedOperation = ApiOperation & { audit: NonNullable<ApiOperation['audit']> };
+
+const calls = new WeakMap<FastifyRequest, CallState>();
+const SUMMARY_LIMIT = 512;
+
+/**
+ * Serves every request within a call context (request id, source IP, user agent; the caller once
+ * verified), which travels with each RPC so that services record who did what. Answers that leave
+ * no domain event behind — reads, and refused or failed calls — are recorded here instead, as
+ * `call.answered`, so every management call and registry write leaves exactly one event.
+ */
+export function auditCalls(fastify: FastifyInstance, operations: readonly ApiOperation[], outbox: MemoryOutbox): void {
+  const byRoute = new Map<string, AuditedOperation>();
+  for (const operation of operations) {
+    if (operation.audit) byRoute.set(routeKey(operation.method, operation.path.replace(/\{[^}]+\}/g, ':')), { ...operation, audit: operation.audit });
+  }
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const url = request.routeOptions.url ?? '';
+    const operation = byRoute.get(routeKey(request.method, url));
+    const call = operation ? managementCall(operation) : url === '/v2/*' ? registryWrite(request) : undefined;
+    const context: CallContext = {
+      requestId: randomUUID(),
+      actor: { sourceIp: request.ip, ...userAgent(request) },
+      ...(call?.successCode ? { successCode: call.successCode } : {}),
+    };
+    calls.set(request, { context, call });
+    // The id the audit trail knows this call by, for the caller to quote.
+    reply.header('x-request-id', context.requestId);
+    runInCall(context, done);
+  });
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    const state = calls.get(request);
+    if (state?.call && reply.statusCode >= 400 && typeof payload === 'string') state.failure = payload.slice(0, SUMMARY_LIMIT);
+    done(null, payload);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const state = calls.get(request);
+    const status = reply.statusCode;
+    if (state?.call && (status >= 400 || !state.call.write) && !(status === 401 && state.call.challengeOnly && !request.headers.authorization)) {
+      const { call, context } = state;
+      runInCall(context, () =>
+        outbox.add(
+          domainEvent(
+            'call.answered',
+            { type: call.resourceType, name: call.resourceName(request) },
+            {
+              operation: call.trace,
+              resourceType: call.resourceType,
+              method: request.method,
+              path: pathOf(request).slice(0, SUMMARY_LIMIT),
+              ...(state.failure ? { response: state.failure } : {}),
+            },
+            { outcome: { code: status } },
+          ),
+        ),
+      );
+    }
+    done();
+  });
+}
+
+/** `organization/repository:tag` from the path, or from the body of a creation (`{"namespace": …}`, `{"repository": …}`). */
+function managedResourceName(request: FastifyRequest, documented: readonly string[]): string {
+  // The document's parameter names, given the values of the controller's (same order).
+  const values = request.params as Record<string, string | undefined>;
+  const declared = [...(request.routeOptions.url ?? '').matchAll(/:([^/]+)/g)].map((m) => m[1]);
+  const params = Object.fromEntries(documented.map((name, i) => [name, values[declared[i]]]));
+  const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+  const named = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+  const parts = [params.namespace ?? named(body.namespace), params.repository?.replace(/\$/g, '/') ?? named(body.repository)].filter((p): p is string => !!p);
+  const target = params.tag ?? params.access_domain ?? params.project_id;
+  return (parts.length ? parts.join('/') + (target ? `:${target}` : '') : (target ?? '')).slice(0, 300);
+}
+
+/** Routes compared by shape: controllers may name a parameter differently from the document. */
+const routeKey = (method: string, path: string) => `${method} ${path.replace(/:[^/]*/g, ':')}`;
+
+function userAgent(request: FastifyRequest): { userAgent?: string } {
+  const agent = request.headers['user-agent'];
+  return typeof agent === 'string' ? { userAgent: agent.slice(0, 256) } : {};
+}
+
+function pathOf(request: FastifyRequest): string {
+  const url = request.url;
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
+function managementCall(operation: AuditedOperation): AuditedCall {
+  const documented = [...operation.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+  return {
+    trace: operation.audit.trace,
+    resourceType: operation.audit.resource,
+    resourceName: (request) => managedResourceName(request, documented),
+    write: operation.method !== 'GET',
+    successCode: operation.status,
+  };
+}
+
+/** Registry writes: a pushed or deleted manifest, an uploaded, mounted or deleted blob. Reads are counted, not audited one by one. */
+function registryWrite(request: FastifyRequest): AuditedCall | undefined {
+  if (request.method === 'GET' || request.method === 'HEAD') return undefined;
+  const path = decodeURIComponent(pathOf(request).replace(/^\/v2\//, ''));
+  const manifest = /^(.+)\/manifests\/([^/]+)$/.exec(path);
+  if (manifest) {
+    const [, name, reference] = manifest;
+    const byDigest = reference.includes(':');
+    if (request.method === 'PUT') return { trace: 'pushImage', resourceType: RESOURCE_TYPES.image, resourceName: () => imageName(name, reference), write: true, successCode: 201, challengeOnly: true };
+    return {
+      trace: byDigest ? 'deleteImage' : 'deleteImageTag',
+      resourceType: byDigest ? RESOURCE_TYPES.image : RESOURCE_TYPES.imageTag,
+      resourceName: () => imageName(name, reference),
+      write: true,
+      challengeOnly: true,
+      successCode: 202,
+    };
+  }
+  const blob = /^(.+)\/blobs\/(uploads\/[^/]*|[^/]+)$/.exec(path);
+  if (!blob) return undefined;
+  const [, name, rest] = blob;
+  if (!rest.startsWith('uploads/')) return { trace: 'deleteBlob', resourceType: RESOURCE_TYPES.blob, resourceName: () => `${name}@${rest}`, write: true, successCode: 202, challengeOnly: true };
+  const query = new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1));
+  const mount = request.method === 'POST' && query.has('mount');
+  const digest = query.get('mount') ?? query.get('digest');
+  return { trace: mount ? 'mountBlob' : 'uploadBlob', resourceType: RESOURCE_TYPES.blob, resourceName: () => (digest ? `${name}@${digest}` : name), write: true, successCode: 201, challengeOnly: true };
+}
+
+const imageName = (name: string, reference: string) => (reference.includes(':') ? `${name}@${reference}` : `${name}:${reference}`);

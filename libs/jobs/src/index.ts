@@ -1,0 +1,3 @@
+export * from './job-scheduler';
+export * from './in-process.job-scheduler';
+export * from './bull.job-scheduler';
