@@ -45,7 +45,8 @@ export function auditCalls(fastify: FastifyInstance, operations: readonly ApiOpe
   fastify.addHook('onRequest', (request, reply, done) => {
     const url = request.routeOptions.url ?? '';
     const operation = byRoute.get(routeKey(request.method, url));
-    const call = operation ? managementCall(operation) : url === '/v2/*' ? registryWrite(request) : undefined;
+    const registry = url === '/v2/*' ? registryWrite(request) : undefined;
+    const call = operation ? managementCall(operation) : registry && { ...registry, challengeOnly: true };
     const context: CallContext = {
       requestId: randomUUID(),
       actor: { sourceIp: request.ip, ...userAgent(request) },
@@ -133,24 +134,23 @@ function registryWrite(request: FastifyRequest): AuditedCall | undefined {
   if (manifest) {
     const [, name, reference] = manifest;
     const byDigest = reference.includes(':');
-    if (request.method === 'PUT') return { trace: 'pushImage', resourceType: RESOURCE_TYPES.image, resourceName: () => imageName(name, reference), write: true, successCode: 201, challengeOnly: true };
+    if (request.method === 'PUT') return { trace: 'pushImage', resourceType: RESOURCE_TYPES.image, resourceName: () => imageName(name, reference), write: true, successCode: 201 };
     return {
       trace: byDigest ? 'deleteImage' : 'deleteImageTag',
       resourceType: byDigest ? RESOURCE_TYPES.image : RESOURCE_TYPES.imageTag,
       resourceName: () => imageName(name, reference),
       write: true,
-      challengeOnly: true,
       successCode: 202,
     };
   }
   const blob = /^(.+)\/blobs\/(uploads\/[^/]*|[^/]+)$/.exec(path);
   if (!blob) return undefined;
   const [, name, rest] = blob;
-  if (!rest.startsWith('uploads/')) return { trace: 'deleteBlob', resourceType: RESOURCE_TYPES.blob, resourceName: () => `${name}@${rest}`, write: true, successCode: 202, challengeOnly: true };
+  if (!rest.startsWith('uploads/')) return { trace: 'deleteBlob', resourceType: RESOURCE_TYPES.blob, resourceName: () => `${name}@${rest}`, write: true, successCode: 202 };
   const query = new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1));
   const mount = request.method === 'POST' && query.has('mount');
   const digest = query.get('mount') ?? query.get('digest');
-  return { trace: mount ? 'mountBlob' : 'uploadBlob', resourceType: RESOURCE_TYPES.blob, resourceName: () => (digest ? `${name}@${digest}` : name), write: true, successCode: 201, challengeOnly: true };
+  return { trace: mount ? 'mountBlob' : 'uploadBlob', resourceType: RESOURCE_TYPES.blob, resourceName: () => (digest ? `${name}@${digest}` : name), write: true, successCode: 201 };
 }
 
 const imageName = (name: string, reference: string) => (reference.includes(':') ? `${name}@${reference}` : `${name}:${reference}`);

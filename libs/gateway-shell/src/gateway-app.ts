@@ -58,7 +58,8 @@ export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastif
     const relay = new OutboxRelay(outbox, options.events, { onError: (error) => logger.warn(`audit relay: ${String(error)}`) });
     auditCalls(fastify, ALL_MANAGE_OPERATIONS, outbox);
     fastify.addHook('onReady', async () => relay.start());
-    fastify.addHook('onClose', async () => relay.stop());
+    // Bounded: a publish still waiting on a worker's retries must not hold the shutdown (these events live in memory only).
+    fastify.addHook('onClose', () => Promise.race([relay.stop(), new Promise<void>((done) => setTimeout(done, 2_000).unref())]));
     return app;
   });
 }

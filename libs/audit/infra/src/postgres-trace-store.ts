@@ -53,6 +53,9 @@ interface TraceRow {
   record_time: Date;
 }
 
+/** PostgreSQL text cannot hold NUL; a call that smuggled one in (refused, but audited) keeps a visible stand-in. */
+const storable = (value: string) => value.replace(/\u0000/g, '\uFFFD');
+
 function columnsOf(t: TraceRecord): unknown[] {
   return [
     t.id,
@@ -75,7 +78,7 @@ function columnsOf(t: TraceRecord): unknown[] {
     t.response,
     t.requestId,
     t.time,
-  ];
+  ].map((value) => (typeof value === 'string' ? storable(value) : value));
 }
 
 const toView = (r: TraceRow): TraceView =>

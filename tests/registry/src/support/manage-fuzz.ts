@@ -124,10 +124,11 @@ export function describeManagementFuzz(registry: () => RegistryUnderTest): void 
         'GET /v2/manage/repos',
         'POST /v2/manage/namespaces/{namespace}/repos/{repository}/tags',
         'POST /v2/manage/utils/secret',
+        'GET /v3/{project_id}/traces',
       ]),
     );
     expect(skipped).toEqual(expect.arrayContaining(['GET /', 'GET /v2', 'GET /v2/manage/overview']));
-    expect(keys.every((k) => /^[A-Z]+ \/v\d\/manage\//.test(k))).toBe(true);
+    expect(keys.every((k) => /^[A-Z]+ \/v\d\/(manage\/|\{project_id\}\/traces$)/.test(k))).toBe(true);
   });
 
   it('refuses malformed requests to every management operation with a 4xx in SWR’s error format, changing nothing', async () => {

@@ -95,14 +95,20 @@ export interface DistributedRegistry extends RegistryUnderTest {
   startAuditWorker(): ManagedProcess;
   readonly auditWorkers: ManagedProcess[];
   readonly nats: NatsServerHandle;
-  readonly postgres: EmbeddedPostgresHandle;
+  /** Stops PostgreSQL and starts it again on the same port and data: the services must reconnect. */
+  restartPostgres(downMs: number): Promise<void>;
 }
 
 /** Real nats-server, PostgreSQL and S3 server; metadata replicas in a queue group; gateways with no shared memory. */
 export async function startDistributedRegistry(options: DistributedOptions = {}): Promise<DistributedRegistry> {
   const dir = tempDir('swr-distributed-');
   const nats = await startNatsServer();
-  const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres') });
+  let postgres: EmbeddedPostgresHandle = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres') });
+  const restartPostgres = async (downMs: number) => {
+    await postgres.stop();
+    await new Promise((r) => setTimeout(r, downMs));
+    postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port: Number(new URL(postgres.url).port) });
+  };
   const s3 = await startS3Server();
   const redis = await startRedisServer();
   const auditWorkers: ManagedProcess[] = [];
@@ -142,7 +148,7 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
     startAuditWorker,
     auditWorkers,
     nats,
-    postgres,
+    restartPostgres,
     stop: async () => {
       await Promise.all([...gateways.map((g) => g.process.stop()), ...metadata.map((m) => m.stop()), iam.stop(), ...auditWorkers.map((w) => w.stop())]);
       await Promise.all([nats.stop(), postgres.stop(), s3.stop(), redis.stop()]);
