@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 node tools/build-app.mjs apps/audit-worker
-node tools/build-bench.mjs bench/audit-pipeline.bench.ts
+node tools/build-app.mjs bench/audit-pipeline.bench.ts
 exec node --enable-source-maps dist/bench/audit-pipeline.bench.js "$@"

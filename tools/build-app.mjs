@@ -1,19 +1,24 @@
 // Bundles an app's TypeScript (and the libs it imports) into one file under dist/; packages in
 // node_modules stay external. Nest DI here never relies on emitted type metadata (every injection
 // names its token), so esbuild's transpile-only build is complete.
+// Usage: build-app.mjs apps/<app>            → dist/apps/<app>/main.js
+//        build-app.mjs bench/<name>.bench.ts → dist/bench/<name>.bench.js (a benchmark program)
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const projectRoot = process.argv[2];
-if (!projectRoot) throw new Error('usage: build-app.mjs <project root>');
+const target = process.argv[2];
+if (!target) throw new Error('usage: build-app.mjs <project root | program .ts file>');
+const program = target.endsWith('.ts');
+const entry = program ? resolve(root, target) : join(root, target, 'src/main.ts');
+const outfile = program ? join(root, 'dist', relative(root, entry).replace(/\.ts$/, '.js')) : join(root, 'dist', target, 'main.js');
 const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
-const alias = Object.fromEntries(Object.entries(compilerOptions.paths).map(([name, [target]]) => [name, join(root, target)]));
+const alias = Object.fromEntries(Object.entries(compilerOptions.paths).map(([name, [path]]) => [name, join(root, path)]));
 
 await build({
-  entryPoints: [join(root, projectRoot, 'src/main.ts')],
-  outfile: join(root, 'dist', projectRoot, 'main.js'),
+  entryPoints: [entry],
+  outfile,
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -6,6 +6,8 @@ export interface EventResource {
   readonly type: string;
   readonly name: string;
   readonly id?: string;
+  /** The owning account, named when the event has no caller to attribute it to. */
+  readonly accountId?: string;
 }
 
 export interface EventDetails {
@@ -27,7 +29,7 @@ export function domainEvent<T extends DomainEventType>(type: T, resource: EventR
     time: new Date().toISOString(),
     actor: { ...call?.actor, ...details.actor },
     ...(call ? { requestId: call.requestId } : {}),
-    resource: resource.id === undefined ? { type: resource.type, name: resource.name } : { ...resource },
+    resource: Object.fromEntries(Object.entries(resource).filter(([, value]) => value !== undefined)) as EventEnvelope['resource'],
     outcome: details.outcome ?? { code: call?.successCode ?? 200 },
     data: DOMAIN_EVENTS[type].parse(data) as Record<string, unknown>,
   };

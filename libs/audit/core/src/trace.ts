@@ -4,7 +4,7 @@ import { traceNameOf } from './trace-names';
 /** A trace as the trail stores it: the view's fields, plus the account whose trail it belongs to. */
 export interface TraceRecord {
   readonly id: string;
-  /** The acting account; none for anonymous callers and the system. */
+  /** Whose trail: the acting account, or for what the system did by itself the resource's owner; none for anonymous callers. */
   readonly accountId?: string;
   readonly name: string;
   readonly rating: TraceView['trace_rating'];
@@ -44,7 +44,7 @@ export function traceOf(event: EventEnvelope): TraceRecord {
   const data = answered ? { method: event.data.method, path: event.data.path } : event.data;
   return {
     id: event.id,
-    ...(actor.accountId ? { accountId: actor.accountId } : {}),
+    ...(actor.accountId || event.resource.accountId ? { accountId: actor.accountId ?? event.resource.accountId } : {}),
     name: traceNameOf(event),
     rating: ratingOf(event.outcome.code),
     // A call made through the API has a source address; what the system does by itself has none.

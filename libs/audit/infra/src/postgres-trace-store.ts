@@ -54,7 +54,7 @@ interface TraceRow {
 }
 
 /** PostgreSQL text cannot hold NUL; a call that smuggled one in (refused, but audited) keeps a visible stand-in. */
-const storable = (value: string) => value.replace(/\u0000/g, '\uFFFD');
+const storable = (value: string) => value.replaceAll('\u0000', '\uFFFD');
 
 function columnsOf(t: TraceRecord): unknown[] {
   return [

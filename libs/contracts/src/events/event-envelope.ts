@@ -27,7 +27,8 @@ export const eventEnvelope = z.object({
   actor: eventActor,
   /** The gateway request that caused it, when one did. */
   requestId: z.string().max(64).optional(),
-  resource: z.object({ type: z.string(), name: z.string(), id: z.string().optional() }),
+  /** `accountId`: the owning account, for events no caller made (the system's), whose trail they belong in. */
+  resource: z.object({ type: z.string(), name: z.string(), id: z.string().optional(), accountId: z.string().optional() }),
   outcome: z.object({ code: z.number().int(), message: z.string().optional() }),
   data: z.record(z.string(), z.unknown()),
 });

@@ -319,15 +319,18 @@ export class PostgresRepositoryCatalog implements RepositoryCatalog {
   async recordDownloads(counts: ReadonlyArray<{ repository: string; count: number }>): Promise<void> {
     if (!counts.length) return;
     await this.db.transaction(async (tx) => {
-      const counted = await returnedRows<{ id: string; name: string; count: string }>(
+      const counted = await returnedRows<{ id: string; name: string; count: string; account_id: string | null }>(
         tx,
         `UPDATE metadata.repository r SET downloads = r.downloads + c.count
            FROM (SELECT name, sum(count) AS count FROM unnest($1::text[], $2::bigint[]) AS u(name, count) GROUP BY name) c
-          WHERE r.name = c.name RETURNING r.id, r.name, c.count`,
+          WHERE r.name = c.name
+          RETURNING r.id, r.name, c.count, (SELECT o.account_id FROM metadata.organization o WHERE o.id = r.organization_id)`,
         [counts.map((c) => c.repository), counts.map((c) => c.count)],
       );
       for (const row of counted) {
-        await recordEvent(tx, 'repository.pulled', repositoryResource(row.name, row.id), { ...repositoryParts(row.name), count: toNumber(row.count) });
+        // Counted pulls have no one caller: they belong in the owning account's trail.
+        const resource = { ...repositoryResource(row.name, row.id), ...(row.account_id ? { accountId: row.account_id } : {}) };
+        await recordEvent(tx, 'repository.pulled', resource, { ...repositoryParts(row.name), count: toNumber(row.count) });
       }
     });
   }

@@ -243,6 +243,19 @@ export function describeAuditTrail(registry: () => RegistryUnderTest): void {
     }
   }, 120_000);
 
+  it("counts pulls into one system trace per repository and batch, in the owner's trail", async () => {
+    const pulled = `${org}p/app`;
+    await oci.pushImage(pulled, 'v1');
+    for (let i = 0; i < 3; i++) expect((await oci.request('GET', `/v2/${pulled}/manifests/v1`, { headers: { accept: OCI_MANIFEST } })).status).toBe(200);
+    let traces: Trace[] = [];
+    await waitFor('the counted pulls in the trail', async () => {
+      traces = (await boss.call('GET', `/v3/${boss.projectId}/traces?trace_name=pullImage&resource_name=${pulled}`)).json().traces;
+      return traces.length > 0;
+    });
+    expect(traces[0]).toMatchObject({ trace_type: 'SystemAction', resource_type: 'imagerepository', trace_rating: 'normal', source_ip: '' });
+    expect(traces.reduce((sum, t) => sum + JSON.parse(t.request).count, 0)).toBe(3);
+  });
+
   it('shows an account only its own trail, to its admins only', async () => {
     const mine = await trail(boss);
     expect(mine.length).toBeGreaterThan(0);
