@@ -9,3 +9,4 @@ export * from './events/event-envelope';
 export * from './events/call-context';
 export * from './events/domain-events';
 export * from './audit/audit.contracts';
+export * from './trigger/trigger.contracts';
