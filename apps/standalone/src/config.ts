@@ -2,12 +2,14 @@ import { env, loadConfig, logLevel } from '@swr/config';
 import { encryptionKey, IAM_ENVIRONMENT } from '@swr/iam-feature';
 import { METADATA_ENVIRONMENT } from '@swr/metadata-feature';
 import { AUDIT_ENVIRONMENT } from '@swr/audit-feature';
+import { TRIGGER_ENVIRONMENT } from '@swr/trigger-feature';
 import { z } from 'zod';
 
 const schema = z.object({
   ...IAM_ENVIRONMENT,
   ...METADATA_ENVIRONMENT,
   ...AUDIT_ENVIRONMENT,
+  ...TRIGGER_ENVIRONMENT,
   /** Generated into the data directory on first start when unset. */
   SWR_ENCRYPTION_KEY: encryptionKey.optional(),
   /** Where clients reach the registry, when a proxy in front hides it. */

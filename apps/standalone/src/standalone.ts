@@ -1,11 +1,13 @@
 import { AuditModule } from '@swr/audit-feature';
 import { startEmbeddedPostgres } from '@swr/db';
 import { createGatewayApp } from '@swr/gateway-shell';
-import { InProcessJobScheduler } from '@swr/jobs';
+import { InProcessJobQueue, InProcessJobScheduler } from '@swr/jobs';
 import { InProcessBus, InProcessEventBus, InProcessRpcClient, InProcessServer } from '@swr/messaging';
 import { iamSettingsFrom, IamModule } from '@swr/iam-feature';
 import { accountLimitsFrom, MetadataModule } from '@swr/metadata-feature';
 import { FilesystemBlobStore } from '@swr/storage';
+import type { DeliveryJob } from '@swr/trigger-core';
+import { addressPolicyFrom, TriggerModule } from '@swr/trigger-feature';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -55,6 +57,14 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
           events: events.consumer({ durable: 'audit' }),
           jobs: new InProcessJobScheduler(),
           retentionDays: config.SWR_AUDIT_RETENTION_DAYS,
+        }),
+        TriggerModule.forRoot({
+          databaseUrl: postgres.url,
+          events: events.consumer({ durable: 'trigger' }),
+          publisher: events,
+          deliveries: new InProcessJobQueue<DeliveryJob>({ attempts: config.SWR_WEBHOOK_ATTEMPTS, backoffMs: config.SWR_WEBHOOK_BACKOFF_MS }),
+          addresses: addressPolicyFrom(config),
+          registryHost: config.SWR_PUBLIC_URL ? new URL(config.SWR_PUBLIC_URL).host : `${config.SWR_HOST}:${config.SWR_PORT}`,
         }),
         MetadataModule.forRoot({ databaseUrl: postgres.url, limits: accountLimitsFrom(config), events }),
         IamModule.forRoot(iamSettingsFrom(config, postgres.url, config.SWR_ENCRYPTION_KEY ?? localEncryptionKey(dataDir)), events),

@@ -1,4 +1,4 @@
-import { IAM_ERROR_STATUS, isIamErrorCode, isMetadataErrorCode, MessagingErrorCode, METADATA_ERROR_STATUS, RemoteError } from '@swr/contracts';
+import { IAM_ERROR_STATUS, isIamErrorCode, isMetadataErrorCode, isTriggerErrorCode, MessagingErrorCode, METADATA_ERROR_STATUS, RemoteError, TRIGGER_ERROR_STATUS } from '@swr/contracts';
 
 /** A failure of a management-style API, before it is put in the envelope of the API that was called. */
 export class ApiError extends Error {
@@ -20,6 +20,7 @@ export function statusOf(error: unknown): number {
   if (error instanceof RemoteError) {
     if (isIamErrorCode(error.code)) return IAM_ERROR_STATUS[error.code];
     if (isMetadataErrorCode(error.code)) return METADATA_ERROR_STATUS[error.code];
+    if (isTriggerErrorCode(error.code)) return TRIGGER_ERROR_STATUS[error.code];
     if (error.code === MessagingErrorCode.BadRequest) return 400;
     if (error.code === MessagingErrorCode.NoHandler || error.code === MessagingErrorCode.Timeout || error.code === MessagingErrorCode.Unavailable) return 503;
   }

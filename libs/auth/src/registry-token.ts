@@ -19,6 +19,9 @@ export interface RegistryTokenClaims {
   readonly access: readonly ResourceAccess[];
   /** The caller's account (tenant) id, when signed in. */
   readonly account?: string;
+  /** The user's and the account's names, for what the registry records about the caller's writes. */
+  readonly name?: string;
+  readonly account_name?: string;
 }
 
 export class TokenError extends Error {

@@ -3,6 +3,7 @@ import type { RawResponse } from './support/http';
 import { ManageClient } from './support/manage-client';
 import { EMPTY_CONFIG, OCI_MANIFEST, OciClient, sha256 } from './support/oci-client';
 import { DistributedRegistry, startDistributedRegistry } from './support/registry-under-test';
+import { WebhookReceiver } from './support/webhook-receiver';
 
 interface Answered {
   readonly requestId: string;
@@ -121,6 +122,41 @@ describe('events under faults (distributed: NATS, PostgreSQL, Redis, audit worke
     registry.startAuditWorker();
     const answers = await pushDuring(12, async () => undefined);
     await expectAudited(answers);
+  }, 180_000);
+
+  it('delivers a webhook again, with the same delivery id, after its trigger worker was SIGKILLed mid-delivery', async () => {
+    const receiver = await WebhookReceiver.start();
+    try {
+      receiver.script('/slow', { statuses: [200], delayMs: 3_000 });
+      const triggers = `/v2/manage/namespaces/faults${stamp}/repos/app/triggers`;
+      const created = await admin.call('POST', triggers, { name: 'slow', action: 'webhook', trigger_type: 'tag', condition: 'slow', enable: 'true', webhook: { url: `${receiver.url}/slow` } });
+      expect(created.status).toBe(201);
+      await oci.pushImage(repo, 'slow');
+      await waitFor('the first attempt', async () => receiver.on('/slow').length === 1, 30_000);
+      registry.triggerWorkers[0].child.kill('SIGKILL');
+      registry.startTriggerWorker();
+      await waitFor('the delivery after the restart', async () => receiver.on('/slow').length >= 2, 60_000);
+      const [first, again] = receiver.on('/slow');
+      expect(again.headers['x-swr-delivery']).toBe(first.headers['x-swr-delivery']);
+      await waitFor('the delivery recorded', async () => (await admin.call('GET', `${triggers}/slow`)).json().trigger_history.some((h: { result: string }) => h.result === 'success'), 30_000);
+    } finally {
+      await receiver.stop();
+    }
+  }, 180_000);
+
+  it('delivers each matching push once with two trigger worker replicas', async () => {
+    const receiver = await WebhookReceiver.start();
+    try {
+      registry.startTriggerWorker();
+      const triggers = `/v2/manage/namespaces/faults${stamp}/repos/app/triggers`;
+      expect((await admin.call('POST', triggers, { name: 'pair', action: 'webhook', trigger_type: 'regular', condition: 'pair-[0-9]+', enable: 'true', webhook: { url: `${receiver.url}/pair` } })).status).toBe(201);
+      for (let i = 0; i < 10; i++) await oci.pushImage(repo, `pair-${i}`);
+      await waitFor('ten deliveries', async () => receiver.on('/pair').length >= 10, 60_000);
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(receiver.on('/pair').map((d) => JSON.parse(d.body).tag).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `pair-${i}`).sort());
+    } finally {
+      await receiver.stop();
+    }
   }, 180_000);
 
   it('reconnects and loses nothing when PostgreSQL restarts under load', async () => {

@@ -6,6 +6,7 @@ import { raw } from './support/http';
 import { ManageClient } from './support/manage-client';
 import { errorCode, OciClient, sha256, uniqueName } from './support/oci-client';
 import { describeAuditTrail } from './support/audit-suite';
+import { describeTriggers } from './support/trigger-suite';
 import { describeOciConformance } from './support/oci-conformance';
 import { describeIamAndLogins } from './support/iam-suite';
 import { describeManagementFuzz } from './support/manage-fuzz';
@@ -31,6 +32,8 @@ describe('standalone registry', () => {
   describe('management API under malformed input', () => describeManagementFuzz(() => registry));
 
   describe('audit trail', () => describeAuditTrail(() => registry));
+
+  describe('triggers and webhooks', () => describeTriggers(() => registry));
 });
 
 describe('standalone registry across restarts', () => {

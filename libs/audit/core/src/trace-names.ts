@@ -40,6 +40,10 @@ const TRACE_NAMES: Record<DomainEventType, string | Namer> = {
   'user.deleted': 'deleteUser',
   'account.created': 'createDomain',
   'account.updated': 'updateDomain',
+  'trigger.created': 'createTrigger',
+  'trigger.updated': 'updateTrigger',
+  'trigger.deleted': 'deleteTrigger',
+  'trigger.redelivery-requested': 'redeliverTrigger',
   'call.answered': (event) => String(event.data.operation),
 };
 

@@ -42,6 +42,11 @@ export const DOMAIN_EVENTS = {
   'user.deleted': z.object({ userId: z.string() }),
   'account.created': z.object({ accountId: z.string(), name: z.string() }),
   'account.updated': z.object({ accountId: z.string(), name: z.string(), enabled: z.boolean() }),
+  'trigger.created': z.object({ repository: z.string(), name: z.string(), action: z.string(), enabled: z.boolean() }),
+  'trigger.updated': z.object({ repository: z.string(), name: z.string(), enabled: z.boolean() }),
+  'trigger.deleted': z.object({ repository: z.string(), name: z.string() }),
+  /** A recorded delivery asked for again. */
+  'trigger.redelivery-requested': z.object({ repository: z.string(), name: z.string(), deliveryId: z.string() }),
   /**
    * A call the gateway answered without a state change to record: a read, or a refused or failed
    * request (a denied push, a 404, a 409). Successful writes are recorded by the service that
@@ -79,4 +84,5 @@ export const RESOURCE_TYPES = {
   quota: 'quota',
   overview: 'overview',
   trace: 'trace',
+  trigger: 'trigger',
 } as const;

@@ -85,3 +85,7 @@ export const TRIGGER_ERROR_STATUS = {
   TRIGGER_CONFLICT: 409,
 } as const;
 export type TriggerErrorCode = keyof typeof TRIGGER_ERROR_STATUS;
+
+export function isTriggerErrorCode(code: string): code is TriggerErrorCode {
+  return Object.hasOwn(TRIGGER_ERROR_STATUS, code);
+}

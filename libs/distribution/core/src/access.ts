@@ -13,8 +13,11 @@ export interface AccessRequest {
 
 /** Who a request that was let through comes from: the token's subject (a user id) and account, none when anonymous. */
 export interface AccessGrant {
+  /** The user id; none for anonymous callers. */
   readonly subject?: string;
   readonly account?: string;
+  readonly userName?: string;
+  readonly accountName?: string;
 }
 
 /**

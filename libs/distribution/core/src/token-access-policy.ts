@@ -77,7 +77,7 @@ export class TokenAccessPolicy implements AccessPolicy {
     const allowed = request.repository
       ? tokenAllows(claims, request.repository, request.action)
       : !request.catalog || claims.access.some((a) => a.type === 'registry' && a.name === 'catalog');
-    const grant = { subject: claims.sub || undefined, account: claims.account };
+    const grant: AccessGrant = { subject: claims.sub || undefined, account: claims.account, userName: claims.name, accountName: claims.account_name };
     if (!allowed) throw new ChallengeError('requested access to the resource is denied', challenge('insufficient_scope'), grant);
     return grant;
   }

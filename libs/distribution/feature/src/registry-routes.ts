@@ -71,7 +71,12 @@ async function handle(services: RegistryServices, request: FastifyRequest, reply
 
 /** Names the caller in the call context, so that what the request records says who it was. */
 function identify(grant: AccessGrant): void {
-  identifyCaller({ ...(grant.account ? { accountId: grant.account } : {}), ...(grant.subject ? { userId: grant.subject } : {}) });
+  identifyCaller({
+    ...(grant.account ? { accountId: grant.account } : {}),
+    ...(grant.accountName ? { accountName: grant.accountName } : {}),
+    ...(grant.subject ? { userId: grant.subject } : {}),
+    ...(grant.userName ? { userName: grant.userName } : {}),
+  });
 }
 
 /** The origin a client used to reach us: proxies tell it in X-Forwarded-Proto. */

@@ -57,7 +57,7 @@ export class RegistryTokenIssuer {
       exp: iat + this.settings.lifetimeSeconds,
       jti: randomUUID(),
       access,
-      ...(caller ? { account: caller.accountId } : {}),
+      ...(caller ? { account: caller.accountId, name: caller.userName, account_name: caller.accountName } : {}),
     };
     return { token: signRegistryToken(claims, await this.keys.signingKey()), expiresIn: this.settings.lifetimeSeconds, issuedAt: issuedAt.toISOString() };
   }

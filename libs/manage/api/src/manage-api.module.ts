@@ -7,6 +7,7 @@ import { NamespacesController } from './namespaces.controller';
 import { RepositoriesController } from './repositories.controller';
 import { TagsController } from './tags.controller';
 import { TracesController } from './traces.controller';
+import { TriggersController } from './triggers.controller';
 
 /** SWR's management API for organizations, repositories, tags, quotas, API versions and the audit trail, served by the gateway. */
 @Module({})
@@ -14,7 +15,7 @@ export class ManageApiModule {
   static forRoot(options: ManageApiSettings & { rpc: RpcClient }): DynamicModule {
     return {
       module: ManageApiModule,
-      controllers: [NamespacesController, RepositoriesController, TagsController, AccountController, VersionsController, TracesController],
+      controllers: [NamespacesController, RepositoriesController, TagsController, AccountController, VersionsController, TracesController, TriggersController],
       providers: [
         { provide: MANAGE_RPC, useValue: options.rpc },
         { provide: API_IAM_RPC, useValue: options.rpc },

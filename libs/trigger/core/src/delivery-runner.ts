@@ -46,5 +46,6 @@ export class DeliveryRunner {
     const delivery = await this.store.findDelivery(trigger.id, deliveryId);
     if (!delivery) throw new TriggerError('TRIGGER_NOT_FOUND', `delivery ${deliveryId.slice(0, 64)} not found`);
     await this.queue.add(`${deliveryId}.redelivery.${this.now()}`, { triggerId: trigger.id, delivery });
+    await this.store.recordRedelivery(repository, name, deliveryId);
   }
 }

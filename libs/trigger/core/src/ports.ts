@@ -29,6 +29,8 @@ export interface TriggerStore {
   enabledFor(repositories: readonly string[]): Promise<TriggerRecord[]>;
   setEnabled(repository: string, name: string, enabled: boolean): Promise<boolean>;
   remove(repository: string, name: string): Promise<boolean>;
+  /** Records that a delivery was asked for again (an audited operation). */
+  recordRedelivery(repository: string, name: string, deliveryId: string): Promise<void>;
   /** Forgets a deleted repository's triggers. */
   removeRepository(repository: string): Promise<number>;
   /** Keeps what a delivery sends (once), so that it can be sent again. */
@@ -52,6 +54,11 @@ export interface DeliveryQueue {
 
 /** One POST to a webhook: its answer, or why there was none (refused address, timeout, network). */
 export type WebhookAnswer = { status: number; retryAfter?: string; body: string } | { error: string };
+
+/** Why a webhook host may not be reached (it resolves to a refused address, or not at all), or undefined. */
+export interface WebhookTargets {
+  refusal(url: URL): Promise<string | undefined>;
+}
 
 export interface WebhookSender {
   post(url: string, body: string, headers: Record<string, string>): Promise<WebhookAnswer>;

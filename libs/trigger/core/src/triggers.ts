@@ -1,6 +1,6 @@
 import type { NewTrigger, TriggerView } from '@swr/contracts';
 import { checkedCondition } from './condition';
-import type { TriggerRecord, TriggerStore } from './ports';
+import type { TriggerRecord, TriggerStore, WebhookTargets } from './ports';
 import { TriggerError } from './trigger-error';
 import { checkedHeaders, checkedWebhookUrl } from './webhook-url';
 
@@ -9,10 +9,18 @@ const HISTORY_SHOWN = 50;
 
 /** A repository's triggers: created checked, listed with their recent deliveries. */
 export class Triggers {
-  constructor(private readonly store: TriggerStore) {}
+  constructor(
+    private readonly store: TriggerStore,
+    private readonly targets: WebhookTargets,
+  ) {}
 
+  /** Checked before anything is stored; the webhook's host is resolved now, and again at each delivery. */
   async create(trigger: NewTrigger): Promise<TriggerView> {
     const checked = checkedTrigger(trigger);
+    if (checked.webhook) {
+      const refused = await this.targets.refusal(new URL(checked.webhook.url));
+      if (refused) throw new TriggerError('TRIGGER_INVALID', `webhook.url may not be reached: ${refused}`);
+    }
     if (!(await this.store.create(checked))) throw new TriggerError('TRIGGER_CONFLICT', `trigger ${trigger.name} exists`);
     return this.get(trigger.repository, trigger.name);
   }

@@ -59,7 +59,16 @@ async function ready(url: string, processes: ManagedProcess[]): Promise<void> {
 
 function node(app: string, env: Record<string, string>): ManagedProcess {
   return startProcess(process.execPath, ['--enable-source-maps', dist(app)], {
-    env: { ...process.env, SWR_LOG_LEVEL: 'warn', SWR_ADMIN_PASSWORD: ADMIN.password, SWR_QUOTA_ORGANIZATIONS: '100', ...env },
+    env: {
+      ...process.env,
+      SWR_LOG_LEVEL: 'warn',
+      SWR_ADMIN_PASSWORD: ADMIN.password,
+      SWR_QUOTA_ORGANIZATIONS: '100',
+      // Webhook receivers run in the test process, on loopback; retries come quickly.
+      SWR_WEBHOOK_ALLOW_LIST: '127.0.0.1/32',
+      SWR_WEBHOOK_BACKOFF_MS: '200',
+      ...env,
+    },
   });
 }
 
@@ -87,6 +96,7 @@ export interface DistributedOptions {
   readonly gateways?: number;
   readonly metadataReplicas?: number;
   readonly auditReplicas?: number;
+  readonly triggerReplicas?: number;
 }
 
 export interface DistributedRegistry extends RegistryUnderTest {
@@ -94,6 +104,9 @@ export interface DistributedRegistry extends RegistryUnderTest {
   /** Starts one more audit worker replica (they share the durable consumer). */
   startAuditWorker(): ManagedProcess;
   readonly auditWorkers: ManagedProcess[];
+  /** Starts one more trigger worker replica (they share the durable consumer and the delivery queue). */
+  startTriggerWorker(): ManagedProcess;
+  readonly triggerWorkers: ManagedProcess[];
   readonly nats: NatsServerHandle;
   /** Stops PostgreSQL and starts it again on the same port and data: the services must reconnect. */
   restartPostgres(downMs: number): Promise<void>;
@@ -118,6 +131,14 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
     return worker;
   };
   for (let i = 0; i < (options.auditReplicas ?? 1); i++) startAuditWorker();
+  const triggerWorkers: ManagedProcess[] = [];
+  const startTriggerWorker = () => {
+    // A killed worker's delivery is taken over after about two seconds.
+    const worker = node('trigger-worker', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_REDIS_URL: redis.url, SWR_WEBHOOK_LOCK_MS: '2000' });
+    triggerWorkers.push(worker);
+    return worker;
+  };
+  for (let i = 0; i < (options.triggerReplicas ?? 1); i++) startTriggerWorker();
   const metadata = Array.from({ length: options.metadataReplicas ?? 2 }, () => node('metadata', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url }));
   const iam = node('iam', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_ENCRYPTION_KEY: ENCRYPTION_KEY });
   const gateways: GatewayProcess[] = [];
@@ -147,10 +168,12 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
     startGateway,
     startAuditWorker,
     auditWorkers,
+    startTriggerWorker,
+    triggerWorkers,
     nats,
     restartPostgres,
     stop: async () => {
-      await Promise.all([...gateways.map((g) => g.process.stop()), ...metadata.map((m) => m.stop()), iam.stop(), ...auditWorkers.map((w) => w.stop())]);
+      await Promise.all([...gateways.map((g) => g.process.stop()), ...metadata.map((m) => m.stop()), iam.stop(), ...auditWorkers.map((w) => w.stop()), ...triggerWorkers.map((w) => w.stop())]);
       await Promise.all([nats.stop(), postgres.stop(), s3.stop(), redis.stop()]);
       rmSync(dir, { recursive: true, force: true });
     },

@@ -1,0 +1,53 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, logLevelsFrom } from '@swr/config';
+import { BullJobQueue } from '@swr/jobs';
+import { JetStreamEventConsumer, JetStreamEventPublisher, natsServer } from '@swr/messaging';
+import type { DeliveryJob } from '@swr/trigger-core';
+import { addressPolicyFrom, TriggerModule } from '@swr/trigger-feature';
+import { loadTriggerWorkerConfig } from './config';
+
+/**
+ * The trigger worker: turns image events into webhook deliveries (durable consumer `trigger`,
+ * shared by its replicas), attempts them from a BullMQ queue, and answers trigger CRUD in the
+ * `trigger` queue group.
+ */
+async function main(): Promise<void> {
+  const config = loadTriggerWorkerConfig();
+  const logger = new Logger('Triggers');
+  const events = await JetStreamEventConsumer.connect({
+    servers: config.SWR_NATS_URL,
+    durable: 'trigger',
+    onError: (error) => logger.warn(`event handling: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  const publisher = await JetStreamEventPublisher.connect({ servers: config.SWR_NATS_URL });
+  const deliveries = new BullJobQueue<DeliveryJob>({
+    redisUrl: config.SWR_REDIS_URL,
+    queue: 'swr-webhook-deliveries',
+    attempts: config.SWR_WEBHOOK_ATTEMPTS,
+    backoffMs: config.SWR_WEBHOOK_BACKOFF_MS,
+    lockMs: config.SWR_WEBHOOK_LOCK_MS,
+    onError: (error) => logger.warn(`deliveries: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  const triggers = TriggerModule.forRoot({
+    databaseUrl: config.SWR_DATABASE_URL,
+    poolSize: config.SWR_DB_POOL_SIZE,
+    events,
+    publisher,
+    deliveries,
+    addresses: addressPolicyFrom(config),
+    registryHost: new URL(config.SWR_PUBLIC_URL).host,
+  });
+  const app = await NestFactory.createMicroservice(
+    { module: class TriggerWorkerModule {}, imports: [triggers] },
+    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'trigger', name: 'swr-trigger-worker' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
+  );
+  app.enableShutdownHooks();
+  await app.listen();
+  logger.log('trigger worker ready');
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+export * from './trigger.module';
+export * from './trigger-environment';
