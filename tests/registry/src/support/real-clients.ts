@@ -1,11 +1,12 @@
-import { CommandResult, DockerEngine, run, startContainerd, startDockerEngine } from '@swr/testing';
-import { createHash } from 'node:crypto';
+import { CommandResult, DockerEngine, run, startContainerd, startDockerEngine, waitFor } from '@swr/testing';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManageClient } from './manage-client';
 import { uniqueName } from './oci-client';
 import type { RegistryUnderTest } from './registry-under-test';
+import { WebhookReceiver } from './webhook-receiver';
 
 function ok(result: CommandResult): string {
   if (result.code !== 0) throw new Error(`command failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
@@ -71,6 +72,34 @@ export function describeRealClients(registry: () => RegistryUnderTest): void {
     const inspected = JSON.parse(ok(await docker.docker('image', 'inspect', `${repo}:v1`)).trim());
     expect(inspected[0].RepoDigests).toContain(`${repo}@${digest}`);
     expect(inspected[0].RootFS.Layers).toHaveLength(2);
+  });
+
+  it('fires a webhook for the docker push of a matching tag only, signed, naming the digest docker reports', async () => {
+    const receiver = await WebhookReceiver.start();
+    try {
+      const manage = await ManageClient.fromLogin(registry().url, registry().admin);
+      const namespace = `hooked${Date.now().toString(36)}`;
+      expect((await manage.call('POST', '/v2/manage/namespaces', { namespace })).status).toBe(201);
+      expect((await manage.call('POST', `/v2/manage/namespaces/${namespace}/repos`, { repository: 'app', is_public: false })).status).toBe(200);
+      const trigger = { name: 'release', action: 'webhook', trigger_type: 'tag', condition: 'release', enable: 'true', webhook: { url: `${receiver.url}/hook`, secret: 'docker-secret' } };
+      expect((await manage.call('POST', `/v2/manage/namespaces/${namespace}/repos/app/triggers`, trigger)).status).toBe(201);
+      const repo = `${host}/${namespace}/app`;
+      const digests: Record<string, string> = {};
+      for (const tag of ['dev', 'release']) {
+        await buildImage(docker, `${repo}:${tag}`, { 'app.txt': `${tag} ${Date.now()}` });
+        digests[tag] = /digest: (sha256:[a-f0-9]{64})/.exec(ok(await docker.docker('push', `${repo}:${tag}`)))?.[1] ?? '';
+      }
+      await waitFor('the delivery', async () => receiver.on('/hook').length > 0);
+      await new Promise((r) => setTimeout(r, 1_500));
+      const deliveries = receiver.on('/hook');
+      expect(deliveries).toHaveLength(1);
+      const [delivery] = deliveries;
+      expect(JSON.parse(delivery.body)).toMatchObject({ tag: 'release', digest: digests.release, repository: `${namespace}/app`, pull_address: expect.stringMatching(new RegExp(`/${namespace}/app:release$`)) });
+      expect(delivery.headers['x-swr-signature']).toBe(`sha256=${createHmac('sha256', 'docker-secret').update(delivery.body).digest('hex')}`);
+      ok(await docker.docker('rmi', `${repo}:dev`, `${repo}:release`));
+    } finally {
+      await receiver.stop();
+    }
   });
 
   it('round-trips with the management API: docker pushes two tags into a repository made through the API, the API lists them as docker reports them and deletes one', async () => {
