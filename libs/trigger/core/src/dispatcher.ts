@@ -42,13 +42,9 @@ export class TriggerDispatcher {
     const changes = events.map(imageChange).filter((c): c is ImageChange => c !== undefined);
     if (!changes.length) return;
     const triggers = await this.store.enabledFor([...new Set(changes.map((c) => c.repository))]);
-    for (const change of changes) {
-      for (const trigger of triggers) {
-        if (!this.fires(trigger, change)) continue;
-        const delivery = this.deliveryOf(trigger, change);
-        await this.queue.add(delivery.id, { triggerId: trigger.id, delivery });
-      }
-    }
+    const deliveries = changes.flatMap((change) => triggers.filter((trigger) => this.fires(trigger, change)).map((trigger) => ({ trigger, delivery: this.deliveryOf(trigger, change) })));
+    // Enqueued together: a batch's deliveries should not wait on each other's round trips.
+    await Promise.all(deliveries.map(({ trigger, delivery }) => this.queue.add(delivery.id, { triggerId: trigger.id, delivery })));
   }
 
   private fires(trigger: TriggerRecord, change: ImageChange): boolean {
