@@ -1,3 +1,4 @@
+import { waitFor } from '@swr/testing';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { describeManagementFuzz } from './support/manage-fuzz';
 import { describeManagementApi } from './support/manage-suite';
 import { describeRealClients } from './support/real-clients';
 import { RegistryUnderTest, startStandaloneRegistry, tempDir } from './support/registry-under-test';
+import { WebhookReceiver } from './support/webhook-receiver';
 
 describe('standalone registry', () => {
   let registry: RegistryUnderTest;
@@ -37,6 +39,43 @@ describe('standalone registry', () => {
 });
 
 describe('standalone registry across restarts', () => {
+  it('finishes a webhook delivery that was waiting for its retry when the registry stopped', async () => {
+    const dataDir = tempDir('swr-restart-hook-');
+    const receiver = await WebhookReceiver.start();
+    // The retry waits long enough for the registry to stop in between.
+    const env = { SWR_WEBHOOK_BACKOFF_MS: '5000' };
+    const first = await startStandaloneRegistry(dataDir, { keepData: true, env });
+    try {
+      receiver.script('/later', { statuses: [503, 200] });
+      const admin = await ManageClient.fromLogin(first.url, first.admin);
+      const org = `later${Date.now().toString(36)}`;
+      expect((await admin.call('POST', '/v2/manage/namespaces', { namespace: org })).status).toBe(201);
+      expect((await admin.call('POST', `/v2/manage/namespaces/${org}/repos`, { repository: 'app', is_public: false })).status).toBe(200);
+      const trigger = { name: 'later', action: 'webhook', trigger_type: 'all', condition: '.*', enable: 'true', webhook: { url: `${receiver.url}/later` } };
+      expect((await admin.call('POST', `/v2/manage/namespaces/${org}/repos/app/triggers`, trigger)).status).toBe(201);
+      await new OciClient(first.url, first.admin).pushImage(`${org}/app`, 'v1');
+      await waitFor('the first attempt', async () => receiver.on('/later').length === 1);
+      await first.stop();
+
+      const second = await startStandaloneRegistry(dataDir, { env });
+      try {
+        await waitFor('the delivery after the restart', async () => receiver.on('/later').length === 2);
+        const [failed, delivered] = receiver.on('/later');
+        expect(delivered.headers['x-swr-delivery']).toBe(failed.headers['x-swr-delivery']);
+        const admin2 = await ManageClient.fromLogin(second.url, second.admin);
+        const history = (await admin2.call('GET', `/v2/manage/namespaces/${org}/repos/app/triggers/later`)).json().trigger_history;
+        expect(history.map((h: { result: string; status: number }) => [h.result, h.status])).toEqual([
+          ['success', 200],
+          ['failed', 503],
+        ]);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await receiver.stop();
+    }
+  }, 120_000);
+
   it('exits cleanly on Ctrl-C and serves what it stored after a restart', async () => {
     const dataDir = tempDir('swr-restart-');
     const first = await startStandaloneRegistry(dataDir, { keepData: true });

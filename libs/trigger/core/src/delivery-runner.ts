@@ -18,10 +18,9 @@ export class DeliveryRunner {
   /** One attempt (the `attempt`-th of `attempts`) of a delivery. */
   async attempt(job: DeliveryJob, attempt: number, attempts: number): Promise<NextStep> {
     const trigger = await this.store.findById(job.triggerId);
-    // Deleted or disabled since the event: nothing more to deliver.
-    if (!trigger?.enabled || !trigger.webhook) return { again: false };
     const { delivery } = job;
-    await this.store.saveDelivery(trigger.id, delivery);
+    // Deleted or disabled since the event: nothing more to deliver.
+    if (!trigger?.enabled || !trigger.webhook) return this.settled(job);
     const sentAt = Math.floor(this.now() / 1000);
     const body = deliveryBody(delivery, trigger.webhook.format, sentAt);
     const headers = deliveryHeaders(delivery, body, sentAt, { secret: trigger.webhook.secret, format: trigger.webhook.format, extra: trigger.webhook.headers });
@@ -36,8 +35,20 @@ export class DeliveryRunner {
       detail: outcome.detail.slice(0, 512),
       durationMs: this.now() - started,
     });
-    if (outcome.result === 'success' || !outcome.retry || attempt >= attempts) return { again: false };
+    if (outcome.result === 'success' || !outcome.retry || attempt >= attempts) return this.settled(job);
     return outcome.retryAfterMs === undefined ? { again: true } : { again: true, afterMs: outcome.retryAfterMs };
+  }
+
+  /** Enqueues again what had not ended when the worker last stopped (the queue ignores what it still holds). */
+  async resume(): Promise<number> {
+    const pending = await this.store.unsettled(10_000);
+    await Promise.all(pending.map((job) => this.queue.add(job.delivery.id, job)));
+    return pending.length;
+  }
+
+  private async settled(job: DeliveryJob): Promise<NextStep> {
+    await this.store.settle(job.triggerId, job.delivery.id);
+    return { again: false };
   }
 
   /** Sends a recorded delivery again, with the same delivery id, as a job of its own. */

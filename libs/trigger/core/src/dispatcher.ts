@@ -43,8 +43,11 @@ export class TriggerDispatcher {
     if (!changes.length) return;
     const triggers = await this.store.enabledFor([...new Set(changes.map((c) => c.repository))]);
     const deliveries = changes.flatMap((change) => triggers.filter((trigger) => this.fires(trigger, change)).map((trigger) => ({ trigger, delivery: this.deliveryOf(trigger, change) })));
+    const jobs = deliveries.map(({ trigger, delivery }) => ({ triggerId: trigger.id, delivery }));
+    // Written first: a queue that loses the jobs (a crash) loses no delivery, the next start resumes them.
+    await this.store.saveDeliveries(jobs);
     // Enqueued together: a batch's deliveries should not wait on each other's round trips.
-    await Promise.all(deliveries.map(({ trigger, delivery }) => this.queue.add(delivery.id, { triggerId: trigger.id, delivery })));
+    await Promise.all(jobs.map((job) => this.queue.add(job.delivery.id, job)));
   }
 
   private fires(trigger: TriggerRecord, change: ImageChange): boolean {

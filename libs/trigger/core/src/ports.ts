@@ -33,8 +33,12 @@ export interface TriggerStore {
   recordRedelivery(repository: string, name: string, deliveryId: string): Promise<void>;
   /** Forgets a deleted repository's triggers. */
   removeRepository(repository: string): Promise<number>;
-  /** Keeps what a delivery sends (once), so that it can be sent again. */
-  saveDelivery(triggerId: string, delivery: Delivery): Promise<void>;
+  /** Keeps what deliveries send (once each), unsettled, before they are enqueued: so that they can be resumed and sent again. */
+  saveDeliveries(deliveries: readonly DeliveryJob[]): Promise<void>;
+  /** Marks a delivery ended: delivered, given up, or its trigger gone. */
+  settle(triggerId: string, deliveryId: string): Promise<void>;
+  /** Deliveries not yet ended, oldest first. */
+  unsettled(limit: number): Promise<DeliveryJob[]>;
   findDelivery(triggerId: string, deliveryId: string): Promise<Delivery | undefined>;
   addHistory(entry: HistoryEntry): Promise<void>;
   /** The newest entries of each trigger, newest first. */

@@ -140,12 +140,19 @@ describe('the trigger dispatcher', () => {
 
   it('enqueues one delivery per matching trigger and event, under an id an event handled twice cannot change', async () => {
     const triggers = [trigger({}), trigger({ id: 't2', name: 'all', triggerType: 'all', condition: '.*' }), trigger({ id: 't3', webhook: { url: 'http://x/', events: ['delete'], format: 'default' } })];
-    const store = { enabledFor: async () => triggers, removeRepository: async () => 0 } as unknown as TriggerStore;
+    const saved: string[] = [];
+    const store = {
+      enabledFor: async () => triggers,
+      removeRepository: async () => 0,
+      saveDeliveries: async (jobs: DeliveryJob[]) => void saved.push(...jobs.map((j) => j.delivery.id)),
+    } as unknown as TriggerStore;
     const added = new Map<string, DeliveryJob>();
     const dispatcher = new TriggerDispatcher(store, { add: async (key, job) => !added.has(key) && !!added.set(key, job) }, 'registry.local');
     await dispatcher.handle([pushed('v1'), pushed('v3')]);
     await dispatcher.handle([pushed('v1')]);
     expect([...added.values()].map((j) => `${j.triggerId}:${j.delivery.tag}`).sort()).toEqual(['t1:v1', 't2:v1', 't2:v3']);
+    // Kept before they were enqueued, so that a lost queue loses none of them.
+    expect(new Set(saved)).toEqual(new Set(added.keys()));
     expect([...added.values()][0].delivery).toMatchObject({ pusher: { id: 'u1', name: 'dev', account: 'acme-co' }, pullAddress: 'registry.local/acme/web:v1' });
   });
 });

@@ -86,6 +86,8 @@ class TriggerLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModule
       const next = await this.runner.attempt(job.data, job.attempt, job.attempts);
       if (next.again) throw new RetryLater(`delivery ${job.data.delivery.id} attempt ${job.attempt} failed`, next.afterMs);
     });
+    const resumed = await this.runner.resume();
+    if (resumed) new Logger('Triggers').log(`resumed ${resumed} unfinished deliveries`);
   }
 
   onApplicationBootstrap(): void {

@@ -1,5 +1,5 @@
 import { DomainEventData, DomainEventType, NewTrigger, RESOURCE_TYPES, TriggerHistoryView, WebhookSettings } from '@swr/contracts';
-import type { Delivery, HistoryEntry, TriggerRecord, TriggerStore } from '@swr/trigger-core';
+import type { Delivery, DeliveryJob, HistoryEntry, TriggerRecord, TriggerStore } from '@swr/trigger-core';
 import { appendToOutbox, returnedRows, touchedRows } from '@swr/db';
 import { domainEvent } from '@swr/messaging';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -130,8 +130,26 @@ export class PostgresTriggerStore implements TriggerStore {
     return (await returnedRows(this.db, 'DELETE FROM triggers.trigger WHERE repository = $1 RETURNING 1', [repository])).length;
   }
 
-  async saveDelivery(triggerId: string, delivery: Delivery): Promise<void> {
-    await this.db.query('INSERT INTO triggers.delivery (id, trigger_id, content) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [delivery.id, triggerId, JSON.stringify(delivery)]);
+  async saveDeliveries(jobs: readonly DeliveryJob[]): Promise<void> {
+    if (!jobs.length) return;
+    await this.db.query(
+      `INSERT INTO triggers.delivery (id, trigger_id, content)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::jsonb[]) ON CONFLICT DO NOTHING`,
+      [jobs.map((j) => j.delivery.id), jobs.map((j) => j.triggerId), jobs.map((j) => JSON.stringify(j.delivery))],
+    );
+  }
+
+  async settle(triggerId: string, deliveryId: string): Promise<void> {
+    if (!isId(triggerId)) return;
+    await this.db.query('UPDATE triggers.delivery SET settled = true WHERE trigger_id = $1 AND id = $2 AND NOT settled', [triggerId, deliveryId]);
+  }
+
+  async unsettled(limit: number): Promise<DeliveryJob[]> {
+    const rows: Array<{ trigger_id: string; content: Delivery }> = await this.db.query(
+      'SELECT trigger_id, content FROM triggers.delivery WHERE NOT settled ORDER BY created_at LIMIT $1',
+      [limit],
+    );
+    return rows.map((r) => ({ triggerId: String(r.trigger_id), delivery: r.content }));
   }
 
   async findDelivery(triggerId: string, deliveryId: string): Promise<Delivery | undefined> {
