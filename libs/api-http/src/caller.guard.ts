@@ -1,16 +1,38 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { parseSdkAuthorization, sdkStringsToSign, SignatureError, SignedRequest } from '@swr/auth';
 import { CallerPayload, IamRpc, RemoteError, RpcClient } from '@swr/contracts';
 import { identifyCaller } from '@swr/messaging';
 import { ApiError } from './api-error';
+import { projectIdOf } from './swr-codes';
 
 export const API_IAM_RPC = Symbol('ApiIamRpc');
 
 interface WithCaller {
+  method: string;
   headers: Record<string, string | string[] | undefined>;
+  raw: { url?: string };
+  rawBody?: string;
   swrCaller?: CallerPayload;
 }
 
-/** Every management call names its caller with X-Auth-Token; IAM says who that is (and whether still allowed). */
+/** The request as an AK/SK signature covers it: method, raw path and query, headers, body bytes. */
+function signedRequestOf(request: WithCaller): SignedRequest {
+  const url = request.raw.url ?? '/';
+  const q = url.indexOf('?');
+  return {
+    method: request.method,
+    path: q < 0 ? url : url.slice(0, q),
+    query: q < 0 ? '' : url.slice(q + 1),
+    headers: request.headers,
+    body: Buffer.from(request.rawBody ?? '', 'utf8'),
+  };
+}
+
+/**
+ * Every management call names its caller: with X-Auth-Token, or by signing the request with an
+ * access key (Huawei Cloud's SDK-HMAC-SHA256, as its SDKs, Terraform and CLI do). Either way one
+ * IAM round trip says who that is (and whether still allowed); the secret key never leaves IAM.
+ */
 @Injectable()
 export class CallerGuard implements CanActivate {
   constructor(@Inject(API_IAM_RPC) private readonly iam: RpcClient) {}
@@ -18,16 +40,46 @@ export class CallerGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<WithCaller>();
     const token = request.headers['x-auth-token'];
-    if (typeof token !== 'string' || !token) throw new ApiError(401, 'authentication required: send X-Auth-Token');
+    const caller = typeof token === 'string' && token ? await this.byToken(token) : await this.bySignature(request);
+    request.swrCaller = caller;
+    identifyCaller({ accountId: caller.accountId, accountName: caller.accountName, userId: caller.userId, userName: caller.userName });
+    return true;
+  }
+
+  private async byToken(token: string): Promise<CallerPayload> {
     try {
-      const caller = await this.iam.call(IamRpc.apiTokenVerify, { token });
-      request.swrCaller = caller;
-      identifyCaller({ accountId: caller.accountId, accountName: caller.accountName, userId: caller.userId, userName: caller.userName });
+      return await this.iam.call(IamRpc.apiTokenVerify, { token });
     } catch (error) {
       if (error instanceof RemoteError && error.code === 'IAM_TOKEN_INVALID') throw new ApiError(401, 'the token is invalid or has expired');
       throw error;
     }
-    return true;
+  }
+
+  private async bySignature(request: WithCaller): Promise<CallerPayload> {
+    const signed = signedRequestOf(request);
+    let stringsToSign: string[];
+    let parsed: ReturnType<typeof parseSdkAuthorization>;
+    try {
+      parsed = parseSdkAuthorization(signed);
+      if (!parsed) throw new ApiError(401, 'authentication required: send X-Auth-Token or sign the request with an access key (SDK-HMAC-SHA256)');
+      stringsToSign = sdkStringsToSign(signed, parsed);
+    } catch (error) {
+      if (error instanceof SignatureError) throw new ApiError(401, `invalid request signature: ${error.message}`);
+      throw error;
+    }
+    if (!stringsToSign.length) throw new ApiError(401, 'invalid request signature: the body does not match its signed hash');
+    let caller: CallerPayload;
+    try {
+      caller = await this.iam.call(IamRpc.signatureVerify, { accessKey: parsed.accessKey.slice(0, 64), stringsToSign, signature: parsed.signature });
+    } catch (error) {
+      if (error instanceof RemoteError && (error.code === 'IAM_TOKEN_INVALID' || error.code === 'RPC_BAD_REQUEST')) {
+        throw new ApiError(401, 'invalid request signature: it does not match, or the access key is unknown or disabled');
+      }
+      throw error;
+    }
+    const project = request.headers['x-project-id'];
+    if (typeof project === 'string' && project && project !== projectIdOf(caller.accountId)) throw new ApiError(403, 'the access key is not of this project (X-Project-Id)');
+    return caller;
   }
 }
 

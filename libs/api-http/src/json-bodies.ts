@@ -6,7 +6,9 @@ import type { FastifyInstance } from 'fastify';
  */
 export function acceptEmptyJsonBodies(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // Kept as sent: an AK/SK signature covers the body's exact bytes.
+    (request as { rawBody?: string }).rawBody = body as string;
     const text = (body as string).trim();
     if (text === '') return done(null, undefined);
     try {

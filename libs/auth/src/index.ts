@@ -2,3 +2,4 @@ export * from './access-decision';
 export * from './login-key';
 export * from './registry-token';
 export * from './scopes';
+export * from './aksk-signature';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { OciClient, sha256, uniqueName } from './support/oci-client';
 import { describeAuditTrail } from './support/audit-suite';
 import { describeTriggers } from './support/trigger-suite';
+import { describeOfficialSdk } from './support/sdk-suite';
 import { describeOciConformance } from './support/oci-conformance';
 import { describeIamAndLogins } from './support/iam-suite';
 import { describeManagementApi } from './support/manage-suite';
@@ -37,6 +38,8 @@ describe('distributed registry: two gateways, two metadata replicas, NATS, Postg
   describe('audit trail', () => describeAuditTrail(() => registry));
 
   describe('triggers and webhooks', () => describeTriggers(() => registry));
+
+  describe('the official Huawei Cloud SDK', () => describeOfficialSdk(() => registry));
 
   it('serves through one gateway what was pushed through the other', async () => {
     const [first, second] = registry.gateways.map((g) => new OciClient(g.url, registry.admin));

@@ -8,6 +8,7 @@ import { ManageClient } from './support/manage-client';
 import { errorCode, OciClient, sha256, uniqueName } from './support/oci-client';
 import { describeAuditTrail } from './support/audit-suite';
 import { describeTriggers } from './support/trigger-suite';
+import { describeOfficialSdk } from './support/sdk-suite';
 import { describeOciConformance } from './support/oci-conformance';
 import { describeIamAndLogins } from './support/iam-suite';
 import { describeManagementFuzz } from './support/manage-fuzz';
@@ -36,6 +37,8 @@ describe('standalone registry', () => {
   describe('audit trail', () => describeAuditTrail(() => registry));
 
   describe('triggers and webhooks', () => describeTriggers(() => registry));
+
+  describe('the official Huawei Cloud SDK', () => describeOfficialSdk(() => registry));
 });
 
 describe('standalone registry across restarts', () => {

@@ -66,6 +66,16 @@ export const IamRpc = {
     z.object({ token: z.string(), issuedAt: z.string(), expiresAt: z.string(), caller }),
   ),
   apiTokenVerify: rpc('iam.api-token.verify.v1', z.object({ token: z.string().max(512) }), caller),
+  /**
+   * An AK/SK-signed request: the gateway builds the strings to sign from the request (the few
+   * readings it admits), IAM (which alone holds the secret keys) checks the signature against
+   * them and names the key's user.
+   */
+  signatureVerify: rpc(
+    'iam.signature.verify.v1',
+    z.object({ accessKey: z.string().min(1).max(64), stringsToSign: z.array(z.string().max(512)).min(1).max(8), signature: z.string().regex(/^[0-9a-f]{64}$/) }),
+    caller,
+  ),
 
   accountCreate: rpc(
     'iam.account.create.v1',

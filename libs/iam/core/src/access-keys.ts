@@ -1,6 +1,8 @@
 import { IamError } from './iam-error';
 import type { AccessKeyRecord, Credentials, Directory } from './ports';
 import type { Principal } from './principal';
+import { signatureMatches } from '@swr/auth';
+import { principalOf } from './principal';
 import { randomAccessKeyId, randomToken, SecretBox } from './secrets';
 
 export interface AccessKeyView {
@@ -43,6 +45,21 @@ export class AccessKeys {
   async delete(caller: Principal, access: string): Promise<void> {
     await this.owned(caller, access);
     await this.credentials.deleteAccessKey(access);
+  }
+
+  /**
+   * The user an AK/SK signature acts as: the key must be active, its user (and account) enabled,
+   * and the signature the HMAC-SHA256 of one of `stringsToSign` keyed with the key's secret (compared in
+   * constant time). Every refusal is the same, so that it tells nothing about which part failed.
+   */
+  async verifySignature(accessKey: string, stringsToSign: readonly string[], signature: string): Promise<Principal> {
+    const refused = new IamError('IAM_TOKEN_INVALID', 'the request signature does not match, or the access key is unknown or disabled');
+    const key = await this.credentials.findAccessKey(accessKey);
+    if (!key || key.status !== 'active') throw refused;
+    if (!signatureMatches(stringsToSign, signature, this.box.open(key.sealedSecret))) throw refused;
+    const user = await this.directory.findUser(key.userId);
+    if (!user?.enabled) throw refused;
+    return principalOf(user);
   }
 
   private async owned(caller: Principal, access: string): Promise<AccessKeyRecord> {

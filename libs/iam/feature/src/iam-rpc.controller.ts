@@ -85,6 +85,11 @@ export class IamRpcController {
     return this.apiTokens.verify(req.token);
   }
 
+  @Handles(IamRpc.signatureVerify)
+  signatureVerify(req: Req<'signatureVerify'>) {
+    return this.accessKeys.verifySignature(req.accessKey, req.stringsToSign, req.signature);
+  }
+
   @Handles(IamRpc.accountCreate)
   async accountCreate(req: Req<'accountCreate'>) {
     return accountView(await this.accounts.create(req.caller, req.name, req.admin));
