@@ -2,6 +2,7 @@ import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable
 import { parseSdkAuthorization, sdkStringsToSign, SignatureError, SignedRequest } from '@swr/auth';
 import { CallerPayload, IamRpc, RemoteError, RpcClient } from '@swr/contracts';
 import { identifyCaller } from '@swr/messaging';
+import type { IncomingMessage } from 'node:http';
 import { ApiError } from './api-error';
 import { projectIdOf } from './swr-codes';
 
@@ -10,13 +11,27 @@ export const API_IAM_RPC = Symbol('ApiIamRpc');
 interface WithCaller {
   method: string;
   headers: Record<string, string | string[] | undefined>;
-  raw: { url?: string };
+  raw: IncomingMessage;
   rawBody?: string;
   swrCaller?: CallerPayload;
 }
 
+const UNPARSED_BODY_LIMIT = 64 * 1024;
+
+/**
+ * The body of a request the framework does not parse (a GET: the SDK's own IAM lookups send `{}`
+ * and sign it), read from the socket here. Nothing else reads it.
+ */
+async function unparsedBody(raw: IncomingMessage): Promise<Buffer> {
+  const length = Number(raw.headers['content-length'] ?? 0);
+  if (!length || length > UNPARSED_BODY_LIMIT || raw.readableEnded) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of raw) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
 /** The request as an AK/SK signature covers it: method, raw path and query, headers, body bytes. */
-function signedRequestOf(request: WithCaller): SignedRequest {
+async function signedRequestOf(request: WithCaller): Promise<SignedRequest> {
   const url = request.raw.url ?? '/';
   const q = url.indexOf('?');
   return {
@@ -24,7 +39,7 @@ function signedRequestOf(request: WithCaller): SignedRequest {
     path: q < 0 ? url : url.slice(0, q),
     query: q < 0 ? '' : url.slice(q + 1),
     headers: request.headers,
-    body: Buffer.from(request.rawBody ?? '', 'utf8'),
+    body: request.rawBody === undefined ? await unparsedBody(request.raw) : Buffer.from(request.rawBody, 'utf8'),
   };
 }
 
@@ -56,7 +71,7 @@ export class CallerGuard implements CanActivate {
   }
 
   private async bySignature(request: WithCaller): Promise<CallerPayload> {
-    const signed = signedRequestOf(request);
+    const signed = await signedRequestOf(request);
     let stringsToSign: string[];
     let parsed: ReturnType<typeof parseSdkAuthorization>;
     try {

@@ -83,6 +83,26 @@ export class IdentityController {
     return { users: users.map((u) => userBody(u).user), links: { self: '/v3/users' } };
   }
 
+  /**
+   * Keystone's project list, as Huawei's SDKs ask it (`?name=<region>`) to find the project id when
+   * none is configured: an account has one project, named after the region.
+   */
+  @Get('v3/projects')
+  @UseGuards(CallerGuard)
+  listProjects(@Caller() caller: CallerPayload, @Query('name') name?: string) {
+    const project = {
+      id: projectIdOf(caller.accountId),
+      name: this.settings.region,
+      domain_id: caller.accountId,
+      parent_id: caller.accountId,
+      is_domain: false,
+      enabled: true,
+      description: '',
+      links: { self: `/v3/projects/${projectIdOf(caller.accountId)}` },
+    };
+    return { projects: name === undefined || name === project.name ? [project] : [], links: { self: '/v3/projects', previous: null, next: null } };
+  }
+
   @Get('v3/users/:id')
   @UseGuards(CallerGuard)
   async getUser(@Caller() caller: CallerPayload, @Param('id') id: string) {

@@ -1,4 +1,4 @@
-import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core';
+import { BasicCredentials, Region } from '@huaweicloud/huaweicloud-sdk-core';
 import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner';
 import { HttpRequestBuilder } from '@huaweicloud/huaweicloud-sdk-core/http/IHttpRequestBuilder';
 import * as swr from '@huaweicloud/huaweicloud-sdk-swr';
@@ -152,6 +152,34 @@ export function describeOfficialSdk(registry: () => RegistryUnderTest): void {
       code: 'SVCSTG.SWR.4030170',
     });
     expect((await owner.showRepository(new swr.ShowRepositoryRequest().withNamespace(name).withRepository('app'))).name).toBe('app');
+  });
+
+  it('finds the project id by itself, as the SDK does when none is configured', async () => {
+    const credentials = new BasicCredentials().withAk(bossKey.access).withSk(bossKey.secret).withIamEndpoint(registry().url);
+    const client = swr.SwrClient.newBuilder().withCredential(credentials).withRegion(new Region('local-1', registry().url)).build();
+    const quotas = await client.listQuotas(new swr.ListQuotasRequest());
+    expect((wire(quotas).quotas as unknown[]).length).toBe(3);
+    expect(credentials.projectId).toBe(boss.projectId);
+  });
+
+  it('answers the other operations the SDK offers that we implement, and API versions without a key', async () => {
+    const client = sdk(bossKey);
+    const name = `${org}o`;
+    await client.createNamespace(new swr.CreateNamespaceRequest().withBody(new swr.CreateNamespaceRequestBody().withNamespace(name)));
+    await client.createRepo(new swr.CreateRepoRequest().withNamespace(name).withBody(new swr.CreateRepoRequestBody().withRepository('app').withIsPublic(false)));
+    const grant = (level: number) => [new swr.UserAuth().withUserId(readerId).withUserName('reader').withAuth(level)];
+    await client.createNamespaceAuth(new swr.CreateNamespaceAuthRequest().withNamespace(name).withBody(grant(1)));
+    expect((await client.updateNamespaceAuth(new swr.UpdateNamespaceAuthRequest().withNamespace(name).withBody(grant(3)))).httpStatusCode).toBe(201);
+    expect((await client.deleteNamespaceAuth(new swr.DeleteNamespaceAuthRequest().withNamespace(name).withBody([readerId]))).httpStatusCode).toBe(204);
+    await client.createUserRepositoryAuth(new swr.CreateUserRepositoryAuthRequest().withNamespace(name).withRepository('app').withBody(grant(1)));
+    expect((await client.updateUserRepositoryAuth(new swr.UpdateUserRepositoryAuthRequest().withNamespace(name).withRepository('app').withBody(grant(7)))).httpStatusCode).toBe(201);
+    const share = new swr.CreateRepoDomainsRequestBody().withAccessDomain(partner).withPermit('read').withDeadline('forever');
+    await client.createRepoDomains(new swr.CreateRepoDomainsRequest().withNamespace(name).withRepository('app').withBody(share));
+    const change = new swr.UpdateRepoDomainsRequestBody().withPermit('read').withDeadline('2099-12-31').withDescription('until the end of 2099');
+    expect((await client.updateRepoDomains(new swr.UpdateRepoDomainsRequest().withNamespace(name).withRepository('app').withAccessDomain(partner).withBody(change))).httpStatusCode).toBe(201);
+    expect(items(await client.listSharedReposDetails(new swr.ListSharedReposDetailsRequest().withCenter('self')))).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'app', namespace: name })]));
+    expect(wire(await client.listApiVersions(new swr.ListApiVersionsRequest())).versions).toEqual([expect.objectContaining({ id: 'v2', status: 'CURRENT' })]);
+    expect(wire(await client.showApiVersion(new swr.ShowApiVersionRequest().withApiVersion('v2'))).version).toMatchObject({ id: 'v2' });
   });
 
   describe('hand-made signatures', () => {
