@@ -4,7 +4,22 @@ import { HttpRequestBuilder } from '@huaweicloud/huaweicloud-sdk-core/http/IHttp
 import * as swr from '@huaweicloud/huaweicloud-sdk-swr';
 import { ManageClient } from './manage-client';
 import { OciClient } from './oci-client';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RegistryUnderTest } from './registry-under-test';
+
+const MODELS = join(require.resolve('@huaweicloud/huaweicloud-sdk-swr'), '..', 'v2', 'model');
+
+/** The wire names of the fields an SDK model declares (its typings name private ones in quotes). */
+function modelFields(model: string): string[] {
+  const typings = readFileSync(join(MODELS, `${model}.d.ts`), 'utf8');
+  const start = typings.indexOf('{', typings.indexOf('declare class'));
+  const body = typings.slice(start + 1, typings.indexOf('constructor(', start));
+  return [...body.matchAll(/^\s+(?:private )?'?([A-Za-z0-9_-]+)'?\??;?:?/gm)].map((m) => m[1]).filter((f) => f !== 'body' && f !== 'httpStatusCode');
+}
+
+/** Fields a model declares that our JSON lacks. */
+const missing = (model: string, json: unknown) => modelFields(model).filter((field) => !(field in (json as Record<string, unknown>)));
 
 const PASSWORD = 'sdk-password-1';
 
@@ -152,6 +167,39 @@ export function describeOfficialSdk(registry: () => RegistryUnderTest): void {
       code: 'SVCSTG.SWR.4030170',
     });
     expect((await owner.showRepository(new swr.ShowRepositoryRequest().withNamespace(name).withRepository('app'))).name).toBe('app');
+  });
+
+  it("answers with every field the SDK's response models declare", async () => {
+    const client = sdk(bossKey);
+    const name = `${org}f`;
+    await client.createNamespace(new swr.CreateNamespaceRequest().withBody(new swr.CreateNamespaceRequestBody().withNamespace(name)));
+    await client.createRepo(new swr.CreateRepoRequest().withNamespace(name).withBody(new swr.CreateRepoRequestBody().withRepository('app').withIsPublic(false)));
+    await new OciClient(registry().url, { username: `${account}/boss`, password: PASSWORD }).pushImage(`${name}/app`, 'v1');
+    await client.createNamespaceAuth(new swr.CreateNamespaceAuthRequest().withNamespace(name).withBody([new swr.UserAuth().withUserId(readerId).withUserName('reader').withAuth(1)]));
+    await client.createRepoDomains(
+      new swr.CreateRepoDomainsRequest().withNamespace(name).withRepository('app').withBody(new swr.CreateRepoDomainsRequestBody().withAccessDomain(partner).withPermit('read').withDeadline('forever')),
+    );
+    const trigger = new swr.CreateTriggerRequestBody().withName('t').withAction('update').withAppType('deployments').withApplication('web').withClusterNs('default').withTriggerType('all').withCondition('.*').withEnable('true');
+    await client.createTrigger(new swr.CreateTriggerRequest().withNamespace(name).withRepository('app').withBody(trigger));
+    const inRepo = <T extends { withNamespace(n: string): T; withRepository(r: string): T }>(request: T) => request.withNamespace(name).withRepository('app');
+    const checks: Array<[string, unknown]> = [
+      ['ShowNamespace', items(wire(await client.listNamespaces(new swr.ListNamespacesRequest())).namespaces)[0]],
+      ['ShowNamespaceResponse', await client.showNamespace(new swr.ShowNamespaceRequest().withNamespace(name))],
+      ['ShowReposResp', items(await client.listReposDetails(new swr.ListReposDetailsRequest().withNamespace(name)))[0]],
+      ['ShowRepositoryResponse', await client.showRepository(inRepo(new swr.ShowRepositoryRequest()))],
+      ['ShowReposTagResp', items(await client.listRepositoryTags(inRepo(new swr.ListRepositoryTagsRequest())))[0]],
+      ['ShowNamespaceAuthResponse', await client.showNamespaceAuth(new swr.ShowNamespaceAuthRequest().withNamespace(name))],
+      ['UserAuth', items(wire(await client.showNamespaceAuth(new swr.ShowNamespaceAuthRequest().withNamespace(name))).others_auths)[0]],
+      ['ShowUserRepositoryAuthResponse', await client.showUserRepositoryAuth(inRepo(new swr.ShowUserRepositoryAuthRequest()))],
+      ['ShowRepoDomainsResponse', items(await client.listRepoDomains(inRepo(new swr.ListRepoDomainsRequest())))[0]],
+      ['ShowAccessDomainResponse', await client.showAccessDomain(inRepo(new swr.ShowAccessDomainRequest()).withAccessDomain(partner))],
+      ['Trigger', items(await client.listTriggersDetails(inRepo(new swr.ListTriggersDetailsRequest())))[0]],
+      ['ShowTriggerResponse', await client.showTrigger(inRepo(new swr.ShowTriggerRequest()).withTrigger('t'))],
+      ['ShowQuota', items(wire(await client.listQuotas(new swr.ListQuotasRequest())).quotas)[0]],
+      ['ShowDomainOverviewResponse', await client.showDomainOverview(new swr.ShowDomainOverviewRequest())],
+      ['CreateSecretResponse', await client.createSecret(new swr.CreateSecretRequest())],
+    ];
+    expect(checks.map(([model, json]) => [model, missing(model, json)])).toEqual(checks.map(([model]) => [model, []]));
   });
 
   it('finds the project id by itself, as the SDK does when none is configured', async () => {
