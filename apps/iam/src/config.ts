@@ -1,5 +1,5 @@
-import { env, loadConfig, logLevel } from '@swr/config';
-import { encryptionKey, IAM_ENVIRONMENT } from '@swr/iam-feature';
+import { encryptionKey, env, loadConfig, logLevel } from '@swr/config';
+import { IAM_ENVIRONMENT } from '@swr/iam-feature';
 import { z } from 'zod';
 
 const schema = z.object({

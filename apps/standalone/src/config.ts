@@ -1,5 +1,5 @@
-import { env, loadConfig, logLevel } from '@swr/config';
-import { encryptionKey, IAM_ENVIRONMENT } from '@swr/iam-feature';
+import { encryptionKey, env, loadConfig, logLevel } from '@swr/config';
+import { IAM_ENVIRONMENT } from '@swr/iam-feature';
 import { METADATA_ENVIRONMENT } from '@swr/metadata-feature';
 import { AUDIT_ENVIRONMENT } from '@swr/audit-feature';
 import { TRIGGER_ENVIRONMENT } from '@swr/trigger-feature';

@@ -42,6 +42,7 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
   const bus = new InProcessBus();
   const rpc = new InProcessRpcClient(bus);
   const events = new InProcessEventBus();
+  const encryptionKey = config.SWR_ENCRYPTION_KEY ?? localEncryptionKey(dataDir);
   try {
     const app = await createGatewayApp({
       blobStore: new FilesystemBlobStore(resolve(dataDir, 'blobs'), { fsync: config.SWR_FS_FSYNC }),
@@ -65,9 +66,10 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
           deliveries: new InProcessJobQueue<DeliveryJob>({ attempts: config.SWR_WEBHOOK_ATTEMPTS, backoffMs: config.SWR_WEBHOOK_BACKOFF_MS }),
           addresses: addressPolicyFrom(config),
           registryHost: config.SWR_PUBLIC_URL ? new URL(config.SWR_PUBLIC_URL).host : `${config.SWR_HOST}:${config.SWR_PORT}`,
+          encryptionKey,
         }),
         MetadataModule.forRoot({ databaseUrl: postgres.url, limits: accountLimitsFrom(config), events }),
-        IamModule.forRoot(iamSettingsFrom(config, postgres.url, config.SWR_ENCRYPTION_KEY ?? localEncryptionKey(dataDir)), events),
+        IamModule.forRoot(iamSettingsFrom(config, postgres.url, encryptionKey), events),
       ],
     });
     app.connectMicroservice({ strategy: new InProcessServer(bus) });

@@ -1,4 +1,4 @@
-import { env, loadConfig, logLevel } from '@swr/config';
+import { encryptionKey, env, loadConfig, logLevel } from '@swr/config';
 import { TRIGGER_ENVIRONMENT } from '@swr/trigger-feature';
 import { z } from 'zod';
 
@@ -6,6 +6,8 @@ const schema = z.object({
   ...TRIGGER_ENVIRONMENT,
   SWR_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   SWR_DB_POOL_SIZE: env.int(5, 1),
+  /** Seals webhook secrets at rest (the same key as IAM's is fine). */
+  SWR_ENCRYPTION_KEY: encryptionKey,
   SWR_NATS_URL: env.list('nats://127.0.0.1:4222'),
   SWR_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
   /** Where clients reach the registry: the host of the pull addresses deliveries carry. */

@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     deliveries,
     addresses: addressPolicyFrom(config),
     registryHost: new URL(config.SWR_PUBLIC_URL).host,
+    encryptionKey: config.SWR_ENCRYPTION_KEY,
   });
   const app = await NestFactory.createMicroservice(
     { module: class TriggerWorkerModule {}, imports: [triggers] },

@@ -3,3 +3,4 @@ export * from './login-key';
 export * from './registry-token';
 export * from './scopes';
 export * from './aksk-signature';
+export * from './secret-box';

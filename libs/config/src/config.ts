@@ -41,3 +41,9 @@ export const logLevel = () => z.enum(['error', 'warn', 'log', 'debug', 'verbose'
 export function logLevelsFrom(level: LogLevelName): LogLevelName[] {
   return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
 }
+
+/** `SWR_ENCRYPTION_KEY`: 32 random bytes, base64 (`openssl rand -base64 32`), that seal secrets at rest. */
+export const encryptionKey = z
+  .string()
+  .transform((v) => Buffer.from(v, 'base64'))
+  .refine((key) => key.length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)');

@@ -1,9 +1,9 @@
 import { IamError } from './iam-error';
 import type { AccessKeyRecord, Credentials, Directory } from './ports';
 import type { Principal } from './principal';
-import { signatureMatches } from '@swr/auth';
+import { SecretBox, signatureMatches } from '@swr/auth';
 import { principalOf } from './principal';
-import { randomAccessKeyId, randomToken, SecretBox } from './secrets';
+import { randomAccessKeyId, randomToken } from './secrets';
 
 export interface AccessKeyView {
   readonly access: string;

@@ -1,8 +1,8 @@
-import { loginKey, parseLoginName, secretsEqual } from '@swr/auth';
+import { loginKey, parseLoginName, SecretBox, secretsEqual } from '@swr/auth';
 import { IamError } from './iam-error';
 import type { Credentials, Directory, LoginMethod, UserRecord } from './ports';
 import { Principal, principalOf } from './principal';
-import { hashToken, SecretBox, verifyPassword } from './secrets';
+import { hashToken, verifyPassword } from './secrets';
 
 export interface LockoutPolicy {
   readonly maxFailures: number;

@@ -1,6 +1,6 @@
 import { exportSigningKey, generateSigningKey, importSigningKey, SigningKey } from '@swr/auth';
 import type { SigningKeys } from './ports';
-import type { SecretBox } from './secrets';
+import type { SecretBox } from '@swr/auth';
 
 /**
  * The keys registry tokens are signed with. Created once, on the first start of any IAM replica,

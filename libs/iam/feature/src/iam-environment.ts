@@ -3,12 +3,6 @@ import { z } from 'zod';
 import { REGISTRY_TOKEN_ISSUER } from '@swr/contracts';
 import type { IamSettings } from './iam-settings';
 
-/** `SWR_ENCRYPTION_KEY`: 32 random bytes, base64 (`openssl rand -base64 32`). */
-export const encryptionKey = z
-  .string()
-  .transform((v) => Buffer.from(v, 'base64'))
-  .refine((key) => key.length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)');
-
 /** The IAM variables every process that runs the IAM module reads. */
 export const IAM_ENVIRONMENT = {
   SWR_REGION: env.string('local-1'),

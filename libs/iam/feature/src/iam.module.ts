@@ -1,4 +1,5 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { SecretBox } from '@swr/auth';
 import { openDatabase, PostgresOutbox } from '@swr/db';
 import { EventPublisher, OutboxRelay } from '@swr/messaging';
 import {
@@ -12,7 +13,6 @@ import {
   Organizations,
   Permissions,
   RegistryTokenIssuer,
-  SecretBox,
   Shares,
   Users,
   Visibility,

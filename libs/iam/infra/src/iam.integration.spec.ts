@@ -1,4 +1,4 @@
-import { importVerificationKey, loginKey, tokenAllows, verifyRegistryToken } from '@swr/auth';
+import { importVerificationKey, loginKey, SecretBox, tokenAllows, verifyRegistryToken } from '@swr/auth';
 import { EmbeddedPostgresHandle, openDatabase, startEmbeddedPostgres } from '@swr/db';
 import {
   AccessKeys,
@@ -12,7 +12,6 @@ import {
   Permissions,
   Principal,
   RegistryTokenIssuer,
-  SecretBox,
 } from '@swr/iam-core';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';

@@ -1,4 +1,5 @@
 import { Controller, DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { SecretBox } from '@swr/auth';
 import { NewTrigger, TriggerRpc } from '@swr/contracts';
 import { openDatabase, PostgresOutbox } from '@swr/db';
 import { JobQueue, RetryLater } from '@swr/jobs';
@@ -20,6 +21,8 @@ export interface TriggerModuleOptions {
   readonly addresses: AddressPolicy;
   /** `host[:port]` that clients pull from, for the deliveries' pull address. */
   readonly registryHost: string;
+  /** `SWR_ENCRYPTION_KEY`: seals webhook secrets at rest. */
+  readonly encryptionKey: Buffer;
 }
 
 const TRIGGER_DATABASE = Symbol('TriggerDatabase');
@@ -122,7 +125,7 @@ export class TriggerModule {
             new OutboxRelay(new PostgresOutbox(db, TRIGGER_SCHEMA), options.publisher, { onError: (error) => logger.warn(`event relay: ${String(error)}`) }),
           inject: [TRIGGER_DATABASE],
         },
-        { provide: PostgresTriggerStore, useFactory: (db: DataSource) => new PostgresTriggerStore(db), inject: [TRIGGER_DATABASE] },
+        { provide: PostgresTriggerStore, useFactory: (db: DataSource) => new PostgresTriggerStore(db, new SecretBox(options.encryptionKey)), inject: [TRIGGER_DATABASE] },
         { provide: HttpWebhookSender, useValue: new HttpWebhookSender(options.addresses) },
         { provide: Triggers, useFactory: (store: PostgresTriggerStore, sender: HttpWebhookSender) => new Triggers(store, sender), inject: [PostgresTriggerStore, HttpWebhookSender] },
         {

@@ -1,5 +1,6 @@
 import { DomainEventData, DomainEventType, NewTrigger, RESOURCE_TYPES, TriggerHistoryView, WebhookSettings } from '@swr/contracts';
 import type { Delivery, DeliveryJob, HistoryEntry, TriggerRecord, TriggerStore } from '@swr/trigger-core';
+import type { SecretBox } from '@swr/auth';
 import { appendToOutbox, returnedRows, touchedRows } from '@swr/db';
 import { domainEvent } from '@swr/messaging';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -20,12 +21,25 @@ interface TriggerRow {
   cluster_name: string;
   cluster_ns: string;
   container: string;
-  webhook: WebhookSettings | null;
+  webhook: StoredWebhook | null;
   creator_name: string;
   created_at: Date;
 }
 
-const toRecord = (r: TriggerRow): TriggerRecord => ({
+/** A webhook as stored: its signing secret sealed, so that a database dump alone does not reveal it. */
+type StoredWebhook = Omit<WebhookSettings, 'secret'> & { sealedSecret?: string };
+
+const sealed = (webhook: WebhookSettings, box: SecretBox): StoredWebhook => {
+  const { secret, ...rest } = webhook;
+  return secret === undefined ? rest : { ...rest, sealedSecret: box.seal(secret) };
+};
+
+const opened = (webhook: StoredWebhook, box: SecretBox): WebhookSettings => {
+  const { sealedSecret, ...rest } = webhook;
+  return sealedSecret === undefined ? rest : { ...rest, secret: box.open(sealedSecret) };
+};
+
+const toRecord = (r: TriggerRow, box: SecretBox): TriggerRecord => ({
   id: String(r.id),
   repository: r.repository,
   name: r.name,
@@ -40,7 +54,7 @@ const toRecord = (r: TriggerRow): TriggerRecord => ({
   clusterName: r.cluster_name,
   clusterNs: r.cluster_ns,
   container: r.container,
-  ...(r.webhook ? { webhook: r.webhook } : {}),
+  ...(r.webhook ? { webhook: opened(r.webhook, box) } : {}),
   creatorName: r.creator_name,
   createdAt: r.created_at,
 });
@@ -53,7 +67,10 @@ function recordEvent<T extends DomainEventType>(tx: EntityManager, type: T, repo
 }
 
 export class PostgresTriggerStore implements TriggerStore {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly box: SecretBox,
+  ) {}
 
   create(t: NewTrigger): Promise<boolean> {
     return this.db.transaction(async (tx) => {
@@ -76,7 +93,7 @@ export class PostgresTriggerStore implements TriggerStore {
         t.clusterName,
         t.clusterNs,
         t.container,
-        t.webhook ? JSON.stringify(t.webhook) : null,
+        t.webhook ? JSON.stringify(sealed(t.webhook, this.box)) : null,
         t.creatorName,
       ],
       );
@@ -87,23 +104,23 @@ export class PostgresTriggerStore implements TriggerStore {
 
   async find(repository: string, name: string): Promise<TriggerRecord | undefined> {
     const rows: TriggerRow[] = await this.db.query('SELECT * FROM triggers.trigger WHERE repository = $1 AND name = $2', [repository, name]);
-    return rows.length ? toRecord(rows[0]) : undefined;
+    return rows.length ? toRecord(rows[0], this.box) : undefined;
   }
 
   async findById(id: string): Promise<TriggerRecord | undefined> {
     if (!isId(id)) return undefined;
     const rows: TriggerRow[] = await this.db.query('SELECT * FROM triggers.trigger WHERE id = $1', [id]);
-    return rows.length ? toRecord(rows[0]) : undefined;
+    return rows.length ? toRecord(rows[0], this.box) : undefined;
   }
 
   async list(repository: string): Promise<TriggerRecord[]> {
     const rows: TriggerRow[] = await this.db.query('SELECT * FROM triggers.trigger WHERE repository = $1 ORDER BY created_at, id', [repository]);
-    return rows.map(toRecord);
+    return rows.map((r) => toRecord(r, this.box));
   }
 
   async enabledFor(repositories: readonly string[]): Promise<TriggerRecord[]> {
     const rows: TriggerRow[] = await this.db.query('SELECT * FROM triggers.trigger WHERE repository = ANY($1::text[]) AND enabled', [repositories]);
-    return rows.map(toRecord);
+    return rows.map((r) => toRecord(r, this.box));
   }
 
   setEnabled(repository: string, name: string, enabled: boolean): Promise<boolean> {

@@ -134,7 +134,13 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
   const triggerWorkers: ManagedProcess[] = [];
   const startTriggerWorker = () => {
     // A killed worker's delivery is taken over after about two seconds.
-    const worker = node('trigger-worker', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_REDIS_URL: redis.url, SWR_WEBHOOK_LOCK_MS: '2000' });
+    const worker = node('trigger-worker', {
+      SWR_DATABASE_URL: postgres.url,
+      SWR_NATS_URL: nats.url,
+      SWR_REDIS_URL: redis.url,
+      SWR_ENCRYPTION_KEY: ENCRYPTION_KEY,
+      SWR_WEBHOOK_LOCK_MS: '2000',
+    });
     triggerWorkers.push(worker);
     return worker;
   };
