@@ -1,9 +1,21 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseFilters, UseGuards } from '@nestjs/common';
-import { Caller, CallerGuard, parseBody, repositoryName, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
+import { ApiError, Caller, CallerGuard, parseBody, repositoryName, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
 import { CallerPayload, RpcClient, TriggerRpc, TriggerView } from '@swr/contracts';
 import { ManageAccess, MANAGE, READ } from './access';
 import { MANAGE_RPC } from './manage-api.settings';
 import { TriggerOperations as Op } from './manage.operations';
+
+/** A trigger's name from a path: what no trigger can be called is refused before any lookup. */
+function triggerName(value: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value)) throw new ApiError(400, `invalid trigger name: ${JSON.stringify(value.slice(0, 64))}`, undefined, '0014');
+  return value;
+}
+
+/** A delivery id from a path: the ids deliveries carry (X-SWR-Delivery) are UUIDs. */
+function deliveryId(value: string): string {
+  if (!/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/.test(value)) throw new ApiError(404, 'delivery not found', undefined, '0010');
+  return value;
+}
 
 /** Trigger errors as SWR answers them: 400 invalid, 404 missing, 409 taken. */
 const TRIGGER_CODES = { TRIGGER_INVALID: '0014', TRIGGER_NOT_FOUND: '0010', TRIGGER_CONFLICT: '0006' };
@@ -98,7 +110,7 @@ export class TriggersController {
   async get(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Param('repository') repository: string, @Param('trigger') trigger: string) {
     const name = repositoryName(namespace, repository);
     await this.access.repository(caller, name, READ);
-    return triggerItem(await withSwrCodes(this.rpc.call(TriggerRpc.get, { repository: name, name: trigger }), TRIGGER_CODES));
+    return triggerItem(await withSwrCodes(this.rpc.call(TriggerRpc.get, { repository: name, name: triggerName(trigger) }), TRIGGER_CODES));
   }
 
   @Patch(':trigger')
@@ -107,7 +119,7 @@ export class TriggersController {
     const name = repositoryName(namespace, repository);
     const { enable } = parseBody(Op.update.body, body);
     await this.access.repository(caller, name, MANAGE);
-    return triggerItem(await withSwrCodes(this.rpc.call(TriggerRpc.update, { repository: name, name: trigger, enabled: enable === 'true' }), TRIGGER_CODES));
+    return triggerItem(await withSwrCodes(this.rpc.call(TriggerRpc.update, { repository: name, name: triggerName(trigger), enabled: enable === 'true' }), TRIGGER_CODES));
   }
 
   @Delete(':trigger')
@@ -115,7 +127,7 @@ export class TriggersController {
   async delete(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Param('repository') repository: string, @Param('trigger') trigger: string) {
     const name = repositoryName(namespace, repository);
     await this.access.repository(caller, name, MANAGE);
-    await withSwrCodes(this.rpc.call(TriggerRpc.delete, { repository: name, name: trigger }), TRIGGER_CODES);
+    await withSwrCodes(this.rpc.call(TriggerRpc.delete, { repository: name, name: triggerName(trigger) }), TRIGGER_CODES);
   }
 
   @Post(':trigger/histories/:delivery/redeliver')
@@ -129,7 +141,7 @@ export class TriggersController {
   ) {
     const name = repositoryName(namespace, repository);
     await this.access.repository(caller, name, MANAGE);
-    await withSwrCodes(this.rpc.call(TriggerRpc.redeliver, { repository: name, name: trigger, deliveryId: delivery }), TRIGGER_CODES);
+    await withSwrCodes(this.rpc.call(TriggerRpc.redeliver, { repository: name, name: triggerName(trigger), deliveryId: deliveryId(delivery) }), TRIGGER_CODES);
     return {};
   }
 }
