@@ -20,6 +20,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
+import { childrenOf, cpuSeconds, machineTicks, option, percentile, replicaCounts, seconds, sleep, until } from './bench-support';
 
 const ROOT = resolve(__dirname, '../..');
 const WORKER = join(ROOT, 'dist/apps/audit-worker/main.js');
@@ -29,63 +30,15 @@ const TARGET_EVENTS_PER_SECOND = 2_000;
 /** Everything has to have arrived by then, or the run failed. */
 const ARRIVAL_TIMEOUT_MS = 180_000;
 
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} takes a positive whole number`);
-  return value;
-}
-function replicaCounts(): number[] {
-  const at = process.argv.indexOf('--replicas');
-  if (at < 0) return [1, 2];
-  const counts = String(process.argv[at + 1]).split(',').map(Number);
-  if (!counts.length || counts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--replicas takes positive whole numbers separated by commas, e.g. 1,2');
-  return counts;
-}
 const EVENTS = option('--events', 10_000);
 const PER_TRANSACTION = option('--per-transaction', 100);
 const WRITERS = option('--writers', 2);
 const REPLICAS = replicaCounts();
 const STAGES = process.argv.includes('--stages');
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN);
-/** Nearest-rank percentile of sorted values. */
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
-
-/** Polls until `check` holds; unlike the testing library's waitFor, an error from `check` ends the wait. */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // CPU time, from /proc: the machine's busy share, and what each part of the pipeline used
-
-const TICKS_PER_SECOND = 100;
-
-function procStat(pid: number): string[] | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces): state, ppid, … utime is the 14th field overall.
-    return text.slice(text.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined;
-  }
-}
-
-/** CPU seconds of a process; with `reaped`, also those of the children it has waited for. */
-function cpuSeconds(pid: number, reaped = false): number {
-  const f = procStat(pid);
-  if (!f) return 0;
-  const [utime, stime, cutime, cstime] = f.slice(11, 15).map(Number);
-  return (utime + stime + (reaped ? cutime + cstime : 0)) / TICKS_PER_SECOND;
-}
 
 /** The postmaster serving `clusterDir` (found by its command line) and its live children. */
 function postgresProcesses(clusterDir: string): { postmaster?: number; children: number[] } {
@@ -98,13 +51,7 @@ function postgresProcesses(clusterDir: string): { postmaster?: number; children:
     }
   });
   if (postmaster === undefined) return { children: [] };
-  return { postmaster, children: pids.filter((pid) => procStat(pid)?.[1] === String(postmaster)) };
-}
-
-function machineTicks(): { busy: number; total: number } {
-  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = values.map(Number);
-  return { busy: user + nice + system + irq + softirq + steal, total: user + nice + system + idle + iowait + irq + softirq + steal };
+  return { postmaster, children: childrenOf(postmaster) };
 }
 
 interface CpuSample {

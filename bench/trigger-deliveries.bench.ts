@@ -21,11 +21,12 @@ import { freePort, ManagedProcess, NatsServerHandle, RedisServerHandle, S3Server
 import { Queue } from 'bullmq';
 import { connect, JetStreamManager, NatsConnection } from 'nats';
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { childrenOf, cpuSeconds, machineTicks, option, percentile, replicaCounts, seconds, sleep, until } from './bench-support';
 
 const ROOT = resolve(__dirname, '../..');
 const APPS = ['gateway', 'metadata', 'iam', 'audit-worker', 'trigger-worker'] as const;
@@ -51,20 +52,6 @@ const ARRIVAL_TIMEOUT_MS = 120_000;
 /** Anything delivered twice, or delivered late, would have arrived by then. */
 const SETTLE_MS = 1_000;
 
-function option(name: string, fallback: number, least = 1): number {
-  const at = process.argv.indexOf(name);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < least) throw new Error(`${name} takes a whole number of at least ${least}`);
-  return value;
-}
-function replicaCounts(): number[] {
-  const at = process.argv.indexOf('--replicas');
-  if (at < 0) return [1, 2];
-  const counts = String(process.argv[at + 1]).split(',').map(Number);
-  if (!counts.length || counts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--replicas takes positive whole numbers separated by commas, e.g. 1,2');
-  return counts;
-}
 const TAGS = option('--tags', 1_000);
 const CONCURRENCY = option('--concurrency', 8);
 const WARMUP = option('--warmup', 50, 0);
@@ -72,51 +59,11 @@ const REPLICAS = replicaCounts();
 const DUMP = process.argv.includes('--dump') ? process.argv[process.argv.indexOf('--dump') + 1] : undefined;
 if (DUMP !== undefined && (!DUMP || DUMP.startsWith('--'))) throw new Error('--dump takes a file name');
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
-/** Nearest-rank percentile of sorted values. */
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
 const sortedCopy = (values: readonly number[]) => [...values].sort((a, b) => a - b);
-
-/** Polls until `check` holds; unlike the testing library's waitFor, an error from `check` ends the wait. */
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number, intervalMs = 20): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // CPU time, from /proc: the machine's busy share, and what each of our child processes used
-
-const TICKS_PER_SECOND = 100;
-
-function procStat(pid: number): string[] | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces): state, ppid, … utime is the 14th field overall.
-    return text.slice(text.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined;
-  }
-}
-
-/** CPU seconds of a process; with `reaped`, also those of the children it has waited for. */
-function cpuSeconds(pid: number, reaped = false): number {
-  const f = procStat(pid);
-  if (!f) return 0;
-  const [utime, stime, cutime, cstime] = f.slice(11, 15).map(Number);
-  return (utime + stime + (reaped ? cutime + cstime : 0)) / TICKS_PER_SECOND;
-}
-
-function childrenOf(parent: number): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .map(Number)
-    .filter((pid) => procStat(pid)?.[1] === String(parent));
-}
 
 /** Which part of the registry one of our child processes is: an app (by its bundle), or a server. */
 function partOf(pid: number): string {
@@ -130,12 +77,6 @@ function partOf(pid: number): string {
   if (app) return app;
   for (const server of ['nats-server', 'redis-server', 'postgres']) if (cmdline.includes(server)) return server;
   return 'other';
-}
-
-function machineTicks(): { busy: number; total: number } {
-  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = values.map(Number);
-  return { busy: user + nice + system + irq + softirq + steal, total: user + nice + system + idle + iowait + irq + softirq + steal };
 }
 
 interface CpuSample {
@@ -233,7 +174,7 @@ class Registry {
   private async startApps(triggerWorkers: number): Promise<void> {
     const database = { SWR_DATABASE_URL: this.postgres.url, SWR_NATS_URL: this.nats.url };
     this.startApp('audit-worker', { ...database, SWR_REDIS_URL: this.redis.url });
-    for (let i = 0; i < triggerWorkers; i++) this.startApp('trigger-worker', { ...database, SWR_REDIS_URL: this.redis.url });
+    for (let i = 0; i < triggerWorkers; i++) this.startApp('trigger-worker', { ...database, SWR_REDIS_URL: this.redis.url, SWR_ENCRYPTION_KEY: ENCRYPTION_KEY });
     this.startApp('metadata', database);
     this.startApp('iam', { ...database, SWR_ENCRYPTION_KEY: ENCRYPTION_KEY });
     const port = await freePort();
@@ -691,6 +632,7 @@ async function run(replicas: number, registries: Set<Registry>): Promise<Result>
           return receiver.on(MEASURED_PATH).length >= TAGS;
         },
         ARRIVAL_TIMEOUT_MS,
+        20,
       );
     } catch (error) {
       const consumer = await registry.triggerConsumer().catch(() => undefined);
