@@ -67,6 +67,8 @@ const inRepository = { repository: repositoryName };
 /** What a trigger may be called: letters, digits, `.`, `_` and `-`, a letter or digit first. */
 export const triggerName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/);
 const named = { ...inRepository, name: triggerName };
+/** Delivery ids (X-SWR-Delivery) are UUID-shaped. */
+export const deliveryId = z.string().regex(/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/);
 
 /** The trigger worker's CRUD, served over NATS in the `trigger` queue group. */
 export const TriggerRpc = {
@@ -77,7 +79,7 @@ export const TriggerRpc = {
   update: rpc('trigger.update.v1', z.object({ ...named, enabled: z.boolean() }), triggerView),
   delete: rpc('trigger.delete.v1', z.object(named), z.object({})),
   /** Delivers a recorded delivery again, as a new attempt with the same delivery id. */
-  redeliver: rpc('trigger.redeliver.v1', z.object({ ...named, deliveryId: z.string().regex(/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/) }), z.object({})),
+  redeliver: rpc('trigger.redeliver.v1', z.object({ ...named, deliveryId }), z.object({})),
 } as const;
 
 /** What trigger handlers answer with, and the HTTP status each means. */

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query, UseFilters, UseGuards } from '@n
 import { ApiError, Caller, CallerGuard, parseQuery, projectIdOf, SwrErrorFilter } from '@swr/api-http';
 import { AuditRpc, CallerPayload, RpcClient } from '@swr/contracts';
 import { MANAGE_RPC } from './manage-api.settings';
-import { TraceOperations as Op } from './manage.operations';
+import { TraceOperations as Op } from './trace.operations';
 
 const DEFAULT_LIMIT = 50;
 

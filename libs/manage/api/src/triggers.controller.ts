@@ -1,19 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiError, Caller, CallerGuard, parseBody, repositoryName, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
-import { CallerPayload, RpcClient, TriggerRpc, TriggerView } from '@swr/contracts';
+import { CallerPayload, deliveryId as deliveryIdRule, RpcClient, triggerName as triggerNameRule, TriggerRpc, TriggerView } from '@swr/contracts';
 import { ManageAccess, MANAGE, READ } from './access';
 import { MANAGE_RPC } from './manage-api.settings';
-import { TriggerOperations as Op } from './manage.operations';
+import { TriggerOperations as Op } from './trigger.operations';
 
 /** A trigger's name from a path: what no trigger can be called is refused before any lookup. */
 function triggerName(value: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value)) throw new ApiError(400, `invalid trigger name: ${JSON.stringify(value.slice(0, 64))}`, undefined, '0014');
+  if (!triggerNameRule.safeParse(value).success) throw new ApiError(400, `invalid trigger name: ${JSON.stringify(value.slice(0, 64))}`, undefined, '0014');
   return value;
 }
 
 /** A delivery id from a path: the ids deliveries carry (X-SWR-Delivery) are UUIDs. */
 function deliveryId(value: string): string {
-  if (!/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/.test(value)) throw new ApiError(404, 'delivery not found', undefined, '0010');
+  if (!deliveryIdRule.safeParse(value).success) throw new ApiError(404, 'delivery not found', undefined, '0010');
   return value;
 }
 

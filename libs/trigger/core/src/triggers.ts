@@ -1,10 +1,9 @@
-import type { NewTrigger, TriggerView } from '@swr/contracts';
+import { NewTrigger, triggerName, TriggerView } from '@swr/contracts';
 import { checkedCondition } from './condition';
 import type { TriggerRecord, TriggerStore, WebhookTargets } from './ports';
 import { TriggerError } from './trigger-error';
 import { checkedHeaders, checkedWebhookUrl } from './webhook-url';
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const HISTORY_SHOWN = 50;
 
 /** A repository's triggers: created checked, listed with their recent deliveries. */
@@ -69,7 +68,7 @@ const notFound = (name: string) => new TriggerError('TRIGGER_NOT_FOUND', `trigge
 
 /** The trigger as it may be stored: a valid name and condition, and what its action needs. */
 function checkedTrigger(trigger: NewTrigger): NewTrigger {
-  if (!NAME.test(trigger.name)) throw new TriggerError('TRIGGER_INVALID', 'a trigger name is 1 to 64 letters, digits, . _ or -, starting with a letter or digit');
+  if (!triggerName.safeParse(trigger.name).success) throw new TriggerError('TRIGGER_INVALID', 'a trigger name is 1 to 64 letters, digits, . _ or -, starting with a letter or digit');
   const condition = checkedCondition(trigger.triggerType, trigger.condition);
   if (trigger.action === 'webhook') {
     if (!trigger.webhook) throw new TriggerError('TRIGGER_INVALID', 'action webhook needs the webhook settings');
