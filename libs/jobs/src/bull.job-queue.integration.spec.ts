@@ -9,6 +9,10 @@ import type { QueuedJob } from './job-queue';
 
 const ROOT = join(__dirname, '../../..');
 
+
+// A real Redis on a loaded two-core machine: a contract step may take longer than Jest's default 5 s.
+jest.setTimeout(30_000);
+
 describe('BullJobQueue (real redis-server)', () => {
   let redis: RedisServerHandle;
   const opened: BullJobQueue<TestDelivery>[] = [];

@@ -6,6 +6,10 @@ import { BullJobScheduler } from './bull.job-scheduler';
 import { describeJobSchedulerContract } from './job-scheduler.contract';
 import type { RecurringJob } from './job-scheduler';
 
+
+// A real Redis on a loaded two-core machine: a contract step may take longer than Jest's default 5 s.
+jest.setTimeout(30_000);
+
 describe('BullJobScheduler (real redis-server)', () => {
   let redis: RedisServerHandle;
   const inspectors: Queue[] = [];
