@@ -1,6 +1,6 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { parseSdkAuthorization, sdkStringsToSign, SignatureError, SignedRequest } from '@swr/auth';
-import { CallerPayload, IamRpc, RemoteError, RpcClient } from '@swr/contracts';
+import { CallerPayload, IamRpc, MessagingErrorCode, RemoteError, RpcClient } from '@swr/contracts';
 import { identifyCaller } from '@swr/messaging';
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from './api-error';
@@ -44,6 +44,14 @@ async function signedRequestOf(request: WithCaller): Promise<SignedRequest> {
 }
 
 /**
+ * IAM's answer to a credential that names nobody: unknown or expired, or not even of the shape IAM
+ * issues (a registry token sent as X-Auth-Token fails the request's own schema). Either way a 401.
+ */
+function isRefusedCredential(error: unknown): boolean {
+  return error instanceof RemoteError && (error.code === 'IAM_TOKEN_INVALID' || error.code === MessagingErrorCode.BadRequest);
+}
+
+/**
  * Every management call names its caller: with X-Auth-Token, or by signing the request with an
  * access key (Huawei Cloud's SDK-HMAC-SHA256, as its SDKs, Terraform and CLI do). Either way one
  * IAM round trip says who that is (and whether still allowed); the secret key never leaves IAM.
@@ -65,7 +73,7 @@ export class CallerGuard implements CanActivate {
     try {
       return await this.iam.call(IamRpc.apiTokenVerify, { token });
     } catch (error) {
-      if (error instanceof RemoteError && error.code === 'IAM_TOKEN_INVALID') throw new ApiError(401, 'the token is invalid or has expired');
+      if (isRefusedCredential(error)) throw new ApiError(401, 'the token is invalid or has expired, or is not an IAM token');
       throw error;
     }
   }
@@ -87,7 +95,7 @@ export class CallerGuard implements CanActivate {
     try {
       caller = await this.iam.call(IamRpc.signatureVerify, { accessKey: parsed.accessKey.slice(0, 64), stringsToSign, signature: parsed.signature });
     } catch (error) {
-      if (error instanceof RemoteError && (error.code === 'IAM_TOKEN_INVALID' || error.code === 'RPC_BAD_REQUEST')) {
+      if (isRefusedCredential(error)) {
         throw new ApiError(401, 'invalid request signature: it does not match, or the access key is unknown or disabled');
       }
       throw error;

@@ -9,3 +9,4 @@ export * from './operation';
 export * from './query';
 export * from './registry-lookups';
 export * from './swr-codes';
+export * from './unknown-routes';

@@ -1,7 +1,7 @@
 import { DynamicModule, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { acceptEmptyJsonBodies, answerFrameworkErrorsInApiEnvelopes } from '@swr/api-http';
+import { acceptEmptyJsonBodies, answerFrameworkErrorsInApiEnvelopes, answerUnknownManagementRoutes } from '@swr/api-http';
 import type { BlobStore } from '@swr/blob-store';
 import { LogLevelName, logLevelsFrom } from '@swr/config';
 import type { RpcClient } from '@swr/contracts';
@@ -53,6 +53,7 @@ export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastif
     const fastify = app.getHttpAdapter().getInstance();
     acceptEmptyJsonBodies(fastify);
     answerFrameworkErrorsInApiEnvelopes(fastify);
+    answerUnknownManagementRoutes(fastify);
     const logger = new Logger('Audit');
     const outbox = new MemoryOutbox(100_000, (dropped) => logger.warn(`audit events dropped while the event stream is unreachable: ${dropped}`));
     const relay = new OutboxRelay(outbox, options.events, { onError: (error) => logger.warn(`audit relay: ${String(error)}`) });

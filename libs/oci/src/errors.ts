@@ -1,15 +1,14 @@
 /**
- * The closed table of OCI Distribution error codes and the HTTP status each answers with, plus the
- * few codes of ours named below.
- * `RANGE_INVALID` is ours: the spec answers out-of-order chunks and unsatisfiable ranges with 416
- * but names no code for it, so we give it one rather than overload BLOB_UPLOAD_INVALID.
+ * The closed table of OCI Distribution error codes and the HTTP status each answers with: the
+ * statuses of CNCF Distribution's errcode table (clients branch on them), plus PAYLOAD_TOO_LARGE,
+ * ours, for what the OCI spec answers with 413 but names no code for.
  */
 export const OCI_ERROR_STATUS = {
   BLOB_UNKNOWN: 404,
-  BLOB_UPLOAD_INVALID: 400,
+  BLOB_UPLOAD_INVALID: 404,
   BLOB_UPLOAD_UNKNOWN: 404,
   DIGEST_INVALID: 400,
-  MANIFEST_BLOB_UNKNOWN: 404,
+  MANIFEST_BLOB_UNKNOWN: 400,
   MANIFEST_INVALID: 400,
   MANIFEST_UNKNOWN: 404,
   NAME_INVALID: 400,

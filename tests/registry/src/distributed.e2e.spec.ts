@@ -3,6 +3,7 @@ import { OciClient, sha256, uniqueName } from './support/oci-client';
 import { describeAuditTrail } from './support/audit-suite';
 import { describeTriggers } from './support/trigger-suite';
 import { describeOfficialSdk } from './support/sdk-suite';
+import { describeSwrFidelity } from './support/swr-fidelity';
 import { describeOciConformance } from './support/oci-conformance';
 import { describeIamAndLogins } from './support/iam-suite';
 import { describeManagementApi } from './support/manage-suite';
@@ -25,7 +26,7 @@ describe('distributed registry: two gateways, two metadata replicas, NATS, Postg
   beforeAll(async () => {
     registry = await startDistributedRegistry({ gateways: 2, metadataReplicas: 2 });
   }, 120_000);
-  afterAll(() => registry?.stop());
+  afterAll(() => registry?.stop(), 60_000);
 
   describeOciConformance(() => registry);
 
@@ -40,6 +41,8 @@ describe('distributed registry: two gateways, two metadata replicas, NATS, Postg
   describe('triggers and webhooks', () => describeTriggers(() => registry));
 
   describe('the official Huawei Cloud SDK', () => describeOfficialSdk(() => registry));
+
+  describe('fidelity to SWR', () => describeSwrFidelity(() => registry));
 
   it('serves through one gateway what was pushed through the other', async () => {
     const [first, second] = registry.gateways.map((g) => new OciClient(g.url, registry.admin));

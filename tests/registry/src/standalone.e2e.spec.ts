@@ -9,6 +9,7 @@ import { errorCode, OciClient, sha256, uniqueName } from './support/oci-client';
 import { describeAuditTrail } from './support/audit-suite';
 import { describeTriggers } from './support/trigger-suite';
 import { describeOfficialSdk } from './support/sdk-suite';
+import { describeSwrFidelity } from './support/swr-fidelity';
 import { describeOciConformance } from './support/oci-conformance';
 import { describeIamAndLogins } from './support/iam-suite';
 import { describeManagementFuzz } from './support/manage-fuzz';
@@ -22,7 +23,7 @@ describe('standalone registry', () => {
   beforeAll(async () => {
     registry = await startStandaloneRegistry();
   }, 60_000);
-  afterAll(() => registry?.stop());
+  afterAll(() => registry?.stop(), 60_000);
 
   describeOciConformance(() => registry);
 
@@ -39,6 +40,8 @@ describe('standalone registry', () => {
   describe('triggers and webhooks', () => describeTriggers(() => registry));
 
   describe('the official Huawei Cloud SDK', () => describeOfficialSdk(() => registry));
+
+  describe('fidelity to SWR', () => describeSwrFidelity(() => registry));
 });
 
 describe('standalone registry across restarts', () => {
@@ -109,7 +112,7 @@ describe('standalone registry with a storage quota', () => {
   beforeAll(async () => {
     registry = await startStandaloneRegistry(dataDir, { env: { SWR_QUOTA_STORAGE_BYTES: String(QUOTA) } });
   }, 60_000);
-  afterAll(() => registry?.stop());
+  afterAll(() => registry?.stop(), 60_000);
 
   /** The running instance's own database, to look at what was kept (and to age a secret, which no API can). */
   async function database(): Promise<Client> {

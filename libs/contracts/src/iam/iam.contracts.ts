@@ -131,8 +131,11 @@ export const IamRpc = {
   /** Call once the metadata service has removed the (empty) organization. */
   organizationDelete: rpc('iam.organization.delete.v1', z.object({ caller, name: organizationName }), z.object({})),
   organizationQuota: rpc('iam.organization.quota.v1', z.object({ caller }), z.object({ used: z.number().int(), limit: z.number().int() })),
-  /** The caller's level on an organization or repository; IAM_NOT_FOUND when it is not theirs to see. */
-  accessLevel: rpc('iam.access.level.v1', z.object({ caller, scope: grantScope }), z.object({ level })),
+  /**
+   * The caller's level on an organization or repository, and the organization's id (IAM numbers
+   * organizations: the id every API shows); IAM_NOT_FOUND when it is not theirs to see.
+   */
+  accessLevel: rpc('iam.access.level.v1', z.object({ caller, scope: grantScope }), z.object({ level, organizationId: z.number().int() })),
   /** What the caller may list: whole organizations, and single repositories granted to them. */
   visibleScope: rpc('iam.access.visible-scope.v1', z.object({ caller }), z.object({ organizations: z.array(z.string()), repositories: z.array(z.string()) })),
   /** Whether anyone may pull the repository; takes write on it. */

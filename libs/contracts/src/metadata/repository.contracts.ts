@@ -13,7 +13,7 @@ const orderType = z.enum(['asc', 'desc']);
 
 export const repositoryView = z.object({
   id: z.number().int(),
-  organizationId: z.number().int(),
+  /** The organization's name; its id is IAM's (IamRpc.accessLevel tells it). */
   organization: z.string(),
   /** The full name, `organization/path`. */
   name: repositoryName,
@@ -118,11 +118,21 @@ export const RepositoryRpc = {
   ),
   tagDelete: rpc('metadata.repository.tag.delete.v1', z.object({ repository: repositoryName, tag }), z.object({})),
 
-  /** Pulls counted by gateways, added in batches. */
+  /** Pulls (manifest GETs) and the bytes served to them, counted by gateways, added in batches. */
   downloadsRecord: rpc(
     'metadata.downloads.record.v1',
-    z.object({ counts: z.array(z.object({ repository: repositoryName, count: z.number().int().min(1) })).max(10_000) }),
+    z.object({
+      counts: z
+        .array(z.object({ repository: repositoryName, count: z.number().int().min(0), bytes: z.number().int().min(0).default(0) }))
+        .max(10_000),
+    }),
     z.object({}),
+  ),
+  /** Per UTC day, oldest first, ending today: bytes stored at the day's end and bytes served to pulls that day. */
+  accountDays: rpc(
+    'metadata.account.days.v1',
+    z.object({ accountId, days: z.number().int().min(1).max(366) }),
+    z.object({ days: z.array(z.object({ date: z.string(), storedBytes: z.number().int(), egressBytes: z.number().int() })) }),
   ),
   /** An account's live usage against its limits. */
   accountUsage: rpc(

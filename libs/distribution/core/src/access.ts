@@ -6,6 +6,12 @@ export interface AccessRequest {
   readonly repository?: string;
   /** A catalog listing, which needs the `registry:catalog:*` scope. */
   readonly catalog?: boolean;
+  /**
+   * A cross-repository mount's source: the challenge asks for pull there too (as Distribution's
+   * does), so that a client asking for exactly the challenged scope can mount in one round trip.
+   * The request itself does not need it: without it the client simply uploads.
+   */
+  readonly mountFrom?: string;
   readonly authorization?: string;
   /** The token endpoint's URL as this client reaches it, for the challenge. */
   readonly realm: string;

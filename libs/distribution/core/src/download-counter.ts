@@ -2,13 +2,18 @@ import { RepositoryRpc, RpcClient } from '@swr/contracts';
 
 const BATCH = 1_000;
 
+interface Tally {
+  count: number;
+  bytes: number;
+}
+
 /**
- * Pull counts without a database write on the pull path: counted in memory per repository and
- * added to the metadata service in one batch every few seconds (and once more on shutdown). A
- * failed flush keeps its counts for the next one.
+ * Pull counts and the bytes served to pulls, without a database write on the pull path: counted
+ * in memory per repository and added to the metadata service in one batch every few seconds (and
+ * once more on shutdown). A failed flush keeps its counts for the next one.
  */
 export class DownloadCounter {
-  private pending = new Map<string, number>();
+  private pending = new Map<string, Tally>();
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
 
@@ -18,8 +23,14 @@ export class DownloadCounter {
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
 
+  /** A pull: one manifest GET. */
   count(repository: string): void {
-    this.pending.set(repository, (this.pending.get(repository) ?? 0) + 1);
+    this.tally(repository).count += 1;
+  }
+
+  /** Bytes a pull was served (a manifest or a blob, whole or a range). */
+  served(repository: string, bytes: number): void {
+    this.tally(repository).bytes += bytes;
   }
 
   start(): void {
@@ -38,7 +49,7 @@ export class DownloadCounter {
     if (!this.pending.size) return;
     const batch = this.pending;
     this.pending = new Map();
-    const counts = [...batch].map(([repository, count]) => ({ repository, count }));
+    const counts = [...batch].map(([repository, { count, bytes }]) => ({ repository, count, bytes }));
     const send = async () => {
       for (let i = 0; i < counts.length; i += BATCH) await this.metadata.call(RepositoryRpc.downloadsRecord, { counts: counts.slice(i, i + BATCH) });
     };
@@ -46,11 +57,21 @@ export class DownloadCounter {
       .then(
         () => undefined,
         (error) => {
-          for (const [repository, count] of batch) this.pending.set(repository, (this.pending.get(repository) ?? 0) + count);
+          for (const [repository, { count, bytes }] of batch) {
+            const tally = this.tally(repository);
+            tally.count += count;
+            tally.bytes += bytes;
+          }
           this.onError(error);
         },
       )
       .finally(() => (this.flushing = undefined));
     return this.flushing;
+  }
+
+  private tally(repository: string): Tally {
+    let tally = this.pending.get(repository);
+    if (!tally) this.pending.set(repository, (tally = { count: 0, bytes: 0 }));
+    return tally;
   }
 }

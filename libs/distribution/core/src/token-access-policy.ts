@@ -102,8 +102,10 @@ export class TokenAccessPolicy implements AccessPolicy {
   }
 }
 
+/** The challenge's scope: Distribution writes several in one parameter, separated by spaces. */
 function scopeOf(request: AccessRequest): string | undefined {
   if (request.catalog) return 'registry:catalog:*';
   if (!request.repository) return undefined;
-  return `repository:${request.repository}:${request.action === 'push' ? 'pull,push' : request.action}`;
+  const scope = `repository:${request.repository}:${request.action === 'push' ? 'pull,push' : request.action}`;
+  return request.mountFrom ? `${scope} repository:${request.mountFrom}:pull` : scope;
 }

@@ -55,6 +55,7 @@ async function handle(services: RegistryServices, request: FastifyRequest, reply
         action: actionOf(route, exchange.method),
         repository: 'name' in route ? route.name : undefined,
         catalog: route.kind === 'catalog',
+        mountFrom: route.kind === 'uploads' && exchange.method === 'POST' ? mountSource(exchange.query) : undefined,
         authorization: request.headers.authorization,
         realm: `${services.publicUrl ?? origin(request)}${TOKEN_PATH}`,
       })
@@ -83,6 +84,17 @@ function identify(grant: AccessGrant): void {
 function origin(request: FastifyRequest): string {
   const proto = String(request.headers['x-forwarded-proto'] ?? 'http').split(',')[0].trim();
   return `${proto === 'https' ? 'https' : 'http'}://${request.headers.host ?? 'localhost'}`;
+}
+
+/** The source of a mount request (`?mount=…&from=…`), when it names a repository at all. */
+function mountSource(query: URLSearchParams): string | undefined {
+  const from = query.get('from');
+  if (!query.has('mount') || !from) return undefined;
+  try {
+    return parseRepositoryName(from).name;
+  } catch {
+    return undefined;
+  }
 }
 
 function actionOf(route: RegistryRoute, method: string): RegistryAction {
@@ -128,7 +140,10 @@ async function manifestRoute(s: RegistryServices, name: string, reference: strin
   const { method, reply } = x;
   if (method === 'GET' || method === 'HEAD') {
     const manifest = await s.manifests.get(name, reference, method === 'GET');
-    if (method === 'GET') s.downloads.count(name);
+    if (method === 'GET') {
+      s.downloads.count(name);
+      s.downloads.served(name, manifest.size);
+    }
     reply
       .code(200)
       .header('content-type', manifest.mediaType)
@@ -221,10 +236,17 @@ async function blobRoute(s: RegistryServices, name: string, digest: string, x: E
   if (wanted.kind === 'range') {
     const { start, end } = wanted.range;
     const stream = await s.reads.open(digest, wanted.range);
+    meterWhenSent(s, name, reply, end - start + 1);
     return reply.code(206).header('content-range', `bytes ${start}-${end}/${size}`).header('content-length', end - start + 1).send(stream);
   }
   const stream = await s.reads.open(digest);
+  meterWhenSent(s, name, reply, size);
   return reply.code(200).header('content-length', size).send(stream);
+}
+
+/** Egress is what a client received: a body cut off before its end is not counted. */
+function meterWhenSent(s: RegistryServices, name: string, reply: FastifyReply, bytes: number): void {
+  reply.raw.once('finish', () => s.downloads.served(name, bytes));
 }
 
 async function referrers(s: RegistryServices, name: string, digest: string, x: Exchange): Promise<FastifyReply> {

@@ -73,9 +73,12 @@ export class Organizations {
     return this.store.visibleScope(caller);
   }
 
-  /** The caller's level on an organization or repository; "not found" when it is another account's or the caller has no grant there. */
-  level(caller: Principal, scope: { kind: 'organization' | 'repository'; name: string }): Promise<PermissionLevel> {
-    return this.permissions.levelOf(caller, scope);
+  /**
+   * The caller's level on an organization or repository, and the organization's id; "not found"
+   * when it is another account's or the caller has no grant there.
+   */
+  standing(caller: Principal, scope: { kind: 'organization' | 'repository'; name: string }): Promise<{ level: PermissionLevel; organizationId: number }> {
+    return this.permissions.standing(caller, scope);
   }
 
   async setPublic(caller: Principal, repository: string, isPublic: boolean): Promise<void> {

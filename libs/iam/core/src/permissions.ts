@@ -61,24 +61,34 @@ export class Permissions {
     await this.graph.removeGrants(scope, userIds);
   }
 
-  /** The caller's levels on the organization and (for a repository) the repository; "not found" when the organization is not the caller's account's or the caller has no grant there. */
-  private async levels(caller: Principal, scope: GrantScope): Promise<{ organization: number; repository: number }> {
-    const organization = scope.kind === 'organization' ? scope.name : organizationOf(scope.name);
-    const owner = await this.graph.organizationOwner(organization);
-    const notFound = new IamError('IAM_NOT_FOUND', `organization ${organization} not found`);
-    if (owner === undefined || owner !== caller.accountId) throw notFound;
-    if (caller.isAdmin) return { organization: 7, repository: 7 };
+  /**
+   * The caller's levels on the organization and (for a repository) the repository, with the
+   * organization's id; "not found" when the organization is not the caller's account's or the
+   * caller has no grant there.
+   */
+  private async levels(caller: Principal, scope: GrantScope): Promise<{ organization: number; repository: number; organizationId: number }> {
+    const name = scope.kind === 'organization' ? scope.name : organizationOf(scope.name);
+    const found = await this.graph.organization(name);
+    const notFound = new IamError('IAM_NOT_FOUND', `organization ${name} not found`);
+    if (found === undefined || found.accountId !== caller.accountId) throw notFound;
+    if (caller.isAdmin) return { organization: 7, repository: 7, organizationId: found.id };
     const levels = {
-      organization: (await this.graph.grantLevel({ kind: 'organization', name: organization }, caller.userId)) ?? 0,
+      organization: (await this.graph.grantLevel({ kind: 'organization', name }, caller.userId)) ?? 0,
       repository: scope.kind === 'repository' ? ((await this.graph.grantLevel(scope, caller.userId)) ?? 0) : 0,
+      organizationId: found.id,
     };
     if (Math.max(levels.organization, levels.repository) === 0) throw notFound;
     return levels;
   }
 
   async levelOf(caller: Principal, scope: GrantScope): Promise<PermissionLevel> {
-    const { organization, repository } = await this.levels(caller, scope);
-    return Math.max(organization, repository) as PermissionLevel;
+    return (await this.standing(caller, scope)).level;
+  }
+
+  /** The caller's effective level there, and the id of the organization it is in. */
+  async standing(caller: Principal, scope: GrantScope): Promise<{ level: PermissionLevel; organizationId: number }> {
+    const { organization, repository, organizationId } = await this.levels(caller, scope);
+    return { level: Math.max(organization, repository) as PermissionLevel, organizationId };
   }
 
   /** Sharing a repository with other accounts takes manage (7) on it or on its organization. */

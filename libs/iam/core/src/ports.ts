@@ -149,7 +149,8 @@ export interface AccessGraph {
   facts(repository: { organization: string; name: string }, caller?: { accountId: string; userId: string }): Promise<RepositoryAccessFacts>;
   /** The same facts for many repositories at once, in the order given. */
   factsOfMany(repositories: readonly string[], caller?: { accountId: string; userId: string }): Promise<RepositoryAccessFacts[]>;
-  organizationOwner(organization: string): Promise<string | undefined>;
+  /** The organization's id (the one every API shows) and owning account; undefined when nobody owns it. */
+  organization(organization: string): Promise<{ id: number; accountId: string } | undefined>;
   grantLevel(scope: GrantScope, userId: string): Promise<PermissionLevel | undefined>;
   listGrants(scope: GrantScope): Promise<Grant[]>;
   /** Adds grants; none is written when one of the users already has a grant there (the ids are returned). */

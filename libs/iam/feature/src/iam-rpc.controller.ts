@@ -226,8 +226,8 @@ export class IamRpcController {
   }
 
   @Handles(IamRpc.accessLevel)
-  async accessLevel(req: Req<'accessLevel'>) {
-    return { level: await this.organizations.level(req.caller, req.scope) };
+  accessLevel(req: Req<'accessLevel'>) {
+    return this.organizations.standing(req.caller, req.scope);
   }
 
   @Handles(IamRpc.visibleScope)

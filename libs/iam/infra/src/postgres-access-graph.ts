@@ -42,9 +42,9 @@ export class PostgresAccessGraph implements AccessGraph {
     }));
   }
 
-  async organizationOwner(organization: string): Promise<string | undefined> {
-    const rows: Array<{ account_id: string }> = await this.db.query('SELECT account_id FROM iam.organization WHERE name = $1', [organization]);
-    return rows[0]?.account_id;
+  async organization(organization: string): Promise<{ id: number; accountId: string } | undefined> {
+    const rows: Array<{ id: string; account_id: string }> = await this.db.query('SELECT id, account_id FROM iam.organization WHERE name = $1', [organization]);
+    return rows[0] && { id: Number(rows[0].id), accountId: rows[0].account_id };
   }
 
   async grantLevel(scope: GrantScope, userId: string): Promise<PermissionLevel | undefined> {

@@ -1,6 +1,9 @@
 import { ApiError, existingRepository, withSwrCodes } from '@swr/api-http';
 import { CallerPayload, IamRpc, RepositoryView, RpcClient } from '@swr/contracts';
 
+/** A repository as the management API shows it: metadata's view, and its organization's id from IAM (the one organization lists show). */
+export type ManagedRepository = RepositoryView & { readonly organizationId: number };
+
 export const READ = 1;
 export const WRITE = 3;
 export const MANAGE = 7;
@@ -16,11 +19,11 @@ export class ManageAccess {
     return level;
   }
 
-  /** The caller's level on a repository, and the repository itself. */
-  async repository(caller: CallerPayload, name: string, needed: number): Promise<RepositoryView> {
-    const { level } = await withSwrCodes(this.rpc.call(IamRpc.accessLevel, { caller, scope: { kind: 'repository', name } }), { IAM_NOT_FOUND: '0010' });
+  /** The caller's level on a repository, and the repository itself with its organization's id. */
+  async repository(caller: CallerPayload, name: string, needed: number): Promise<ManagedRepository> {
+    const { level, organizationId } = await withSwrCodes(this.rpc.call(IamRpc.accessLevel, { caller, scope: { kind: 'repository', name } }), { IAM_NOT_FOUND: '0010' });
     if (level < needed) throw forbidden(name, needed);
-    return existingRepository(this.rpc, name);
+    return { ...(await existingRepository(this.rpc, name)), organizationId };
   }
 }
 

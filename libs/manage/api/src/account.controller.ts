@@ -1,9 +1,14 @@
 import { Controller, Get, Headers, Inject, Param, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiError, Caller, CallerGuard, projectIdOf, SwrErrorFilter } from '@swr/api-http';
 import { CallerPayload, IamRpc, RepositoryRpc, RpcClient } from '@swr/contracts';
+import { FEATURE_GATES } from './feature-gates';
 import { MANAGE_RPC } from './manage-api.settings';
 
-/** An account's quotas and totals, from live data. */
+/** SWR's resource reports cover the last 30 days. */
+const REPORT_DAYS = 30;
+const REPORTED = { store: 'storedBytes', downflow: 'egressBytes' } as const;
+
+/** An account's quotas, totals and daily reports, from live data. */
 @Controller('v2/manage')
 @UseFilters(SwrErrorFilter)
 @UseGuards(CallerGuard)
@@ -12,7 +17,7 @@ export class AccountController {
 
   @Get('projects/:projectId/quotas')
   async quotas(@Caller() caller: CallerPayload, @Param('projectId') projectId: string) {
-    if (projectId !== projectIdOf(caller.accountId)) throw new ApiError(403, 'the token is not scoped to this project', undefined, '9001');
+    ownProject(caller, projectId);
     const [organizations, usage] = await Promise.all([
       this.rpc.call(IamRpc.organizationQuota, { caller }),
       this.rpc.call(RepositoryRpc.accountUsage, { accountId: caller.accountId }),
@@ -26,11 +31,26 @@ export class AccountController {
     };
   }
 
+  @Get('projects/:projectId/feature-gates')
+  featureGates(@Caller() caller: CallerPayload, @Param('projectId') projectId: string) {
+    ownProject(caller, projectId);
+    return FEATURE_GATES;
+  }
+
+  @Get('reports/:resourceType/:frequency')
+  async reports(@Caller() caller: CallerPayload, @Param('resourceType') resourceType: string, @Param('frequency') frequency: string) {
+    if (resourceType !== 'store' && resourceType !== 'downflow') throw new ApiError(400, 'resource_type is store or downflow', undefined, '0014');
+    if (frequency !== 'daily') throw new ApiError(400, 'frequency is daily', undefined, '0014');
+    const { days } = await this.rpc.call(RepositoryRpc.accountDays, { accountId: caller.accountId, days: REPORT_DAYS });
+    return days.map((day) => ({ date: day.date, value: day[REPORTED[resourceType]] }));
+  }
+
   @Get('overview')
   async overview(@Caller() caller: CallerPayload) {
-    const [organizations, usage] = await Promise.all([
+    const [organizations, usage, { days }] = await Promise.all([
       this.rpc.call(IamRpc.organizationQuota, { caller }),
       this.rpc.call(RepositoryRpc.accountUsage, { accountId: caller.accountId }),
+      this.rpc.call(RepositoryRpc.accountDays, { accountId: caller.accountId, days: REPORT_DAYS }),
     ]);
     return {
       domain_id: caller.accountId,
@@ -39,10 +59,15 @@ export class AccountController {
       repo_num: usage.repositories,
       image_num: usage.tags,
       store_space: usage.bytes,
-      // Egress bytes are not metered (pulls are counted per repository, in num_download).
-      downflow_size: 0,
+      // Bytes served to pulls over the reports' 30 days.
+      downflow_size: days.reduce((sum, day) => sum + day.egressBytes, 0),
     };
   }
+}
+
+/** Project paths name the caller's own project (SWR's projects are per account here). */
+function ownProject(caller: CallerPayload, projectId: string): void {
+  if (projectId !== projectIdOf(caller.accountId)) throw new ApiError(403, 'the token is not scoped to this project', undefined, '9001');
 }
 
 /** `GET /` and `GET /v2`: the API versions, for anyone. */

@@ -1,4 +1,5 @@
 import type { RepositoryView, TagView } from '@swr/contracts';
+import type { ManagedRepository } from './access';
 
 const MANIFEST_LIST_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
 
@@ -8,7 +9,7 @@ export const pathInOrganization = (repository: RepositoryView) => repository.nam
 /** Times as SWR writes them: UTC, whole seconds. */
 export const swrTime = (iso: string) => iso.replace(/\.\d+Z$/, 'Z');
 
-export function repositoryDetail(r: RepositoryView, host: string) {
+export function repositoryDetail(r: ManagedRepository, host: string) {
   return {
     id: r.id,
     ns_id: r.organizationId,

@@ -47,6 +47,25 @@ export interface RepositoryCatalog {
   getTag(repository: string, tag: string): Promise<TagRecord | 'no-repository' | 'no-tag'>;
   copyTag(repository: string, source: string, destination: string, override: boolean): Promise<TagCopyOutcome>;
   deleteTag(repository: string, tag: string): Promise<'deleted' | 'no-repository' | 'no-tag'>;
-  recordDownloads(counts: ReadonlyArray<{ repository: string; count: number }>): Promise<void>;
+  recordDownloads(counts: ReadonlyArray<PullTally>): Promise<void>;
   usage(accountId: string): Promise<{ repositories: number; bytes: number; tags: number; downloads: number }>;
+  /** The last `days` UTC days, oldest first, ending today. */
+  accountDays(accountId: string, days: number): Promise<AccountDay[]>;
+}
+
+/** What gateways counted of one repository's pulls since their last batch. */
+export interface PullTally {
+  readonly repository: string;
+  /** Manifest GETs. */
+  readonly count: number;
+  /** Bytes served to pulls: manifests and blobs. */
+  readonly bytes: number;
+}
+
+export interface AccountDay {
+  /** `YYYY-MM-DD`, UTC. */
+  readonly date: string;
+  /** At the end of the day (now, for today). */
+  readonly storedBytes: number;
+  readonly egressBytes: number;
 }

@@ -2,7 +2,7 @@ import type { RepositoryView, RequestOf, TagView } from '@swr/contracts';
 import { RepositoryRpc } from '@swr/contracts';
 import { OciError, parseRepositoryName } from '@swr/oci';
 import { AccountLimits, MetadataError } from './metadata-error';
-import type { RepositoryAttributes, RepositoryCatalog, RepositoryListQuery, TagListQuery, TagRecord } from './repository-catalog';
+import type { PullTally, RepositoryAttributes, RepositoryCatalog, RepositoryListQuery, TagListQuery, TagRecord } from './repository-catalog';
 
 type CreateRequest = RequestOf<typeof RepositoryRpc.create>;
 
@@ -120,8 +120,12 @@ export class RepositoryService {
     if (outcome === 'no-tag') throw tagNotFound(repository, tag);
   }
 
-  recordDownloads(counts: ReadonlyArray<{ repository: string; count: number }>) {
+  recordDownloads(counts: ReadonlyArray<PullTally>) {
     return this.catalog.recordDownloads(counts);
+  }
+
+  accountDays(accountId: string, days: number) {
+    return this.catalog.accountDays(accountId, days);
   }
 
   async usage(accountId: string) {

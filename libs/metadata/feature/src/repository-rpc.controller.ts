@@ -78,4 +78,9 @@ export class RepositoryRpcController {
   accountUsage(req: Req<'accountUsage'>) {
     return this.repositories.usage(req.accountId);
   }
+
+  @Handles(RepositoryRpc.accountDays)
+  async accountDays(req: Req<'accountDays'>) {
+    return { days: await this.repositories.accountDays(req.accountId, req.days) };
+  }
 }

@@ -1,7 +1,9 @@
 import type { RepositoryView } from '@swr/contracts';
 import type {
+  AccountDay,
   AccountLimits,
   NewRepositoryRecord,
+  PullTally,
   RepositoryAttributes,
   RepositoryCatalog,
   RepositoryListQuery,
@@ -17,7 +19,6 @@ import { createRepository, refreshTagCount, toNumber } from './sql';
 
 interface RepositoryRow {
   id: string;
-  organization_id: string;
   organization: string;
   name: string;
   account_id: string | null;
@@ -46,7 +47,7 @@ interface TagRow {
   total?: string;
 }
 
-const REPOSITORY_COLUMNS = `r.id, r.organization_id, o.name AS organization, r.name, o.account_id, r.is_public, r.category, r.description,
+const REPOSITORY_COLUMNS = `r.id, o.name AS organization, r.name, o.account_id, r.is_public, r.category, r.description,
   r.creator_id, r.creator_name, r.size, r.tag_count, r.downloads, r.created_at, r.updated_at`;
 const FROM_REPOSITORY = 'metadata.repository r JOIN metadata.organization o ON o.id = r.organization_id';
 
@@ -83,7 +84,6 @@ function listFilter(query: RepositoryListQuery): { where: string; parameters: un
 function repositoryView(row: RepositoryRow): RepositoryView {
   return {
     id: toNumber(row.id),
-    organizationId: toNumber(row.organization_id),
     organization: row.organization,
     name: row.name,
     accountId: row.account_id ?? '',
@@ -315,24 +315,52 @@ export class PostgresRepositoryCatalog implements RepositoryCatalog {
     });
   }
 
-  /** One `repository.pulled` event per repository and batch: pulls are counted, not evented one by one. */
-  async recordDownloads(counts: ReadonlyArray<{ repository: string; count: number }>): Promise<void> {
+  /**
+   * Adds a batch of counted pulls to the repositories and the bytes served to the owning accounts'
+   * day. One `repository.pulled` event per repository and batch: pulls are counted, not evented
+   * one by one.
+   */
+  async recordDownloads(counts: ReadonlyArray<PullTally>): Promise<void> {
     if (!counts.length) return;
     await this.db.transaction(async (tx) => {
-      const counted = await returnedRows<{ id: string; name: string; count: string; account_id: string | null }>(
+      const counted = await returnedRows<{ id: string; name: string; count: string; bytes: string; account_id: string | null }>(
         tx,
         `UPDATE metadata.repository r SET downloads = r.downloads + c.count
-           FROM (SELECT name, sum(count) AS count FROM unnest($1::text[], $2::bigint[]) AS u(name, count) GROUP BY name) c
+           FROM (SELECT name, sum(count) AS count, sum(bytes) AS bytes FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS u(name, count, bytes) GROUP BY name) c
           WHERE r.name = c.name
-          RETURNING r.id, r.name, c.count, (SELECT o.account_id FROM metadata.organization o WHERE o.id = r.organization_id)`,
-        [counts.map((c) => c.repository), counts.map((c) => c.count)],
+          RETURNING r.id, r.name, c.count, c.bytes, (SELECT o.account_id FROM metadata.organization o WHERE o.id = r.organization_id)`,
+        [counts.map((c) => c.repository), counts.map((c) => c.count), counts.map((c) => c.bytes)],
       );
-      for (const row of counted) {
+      const owned = counted.filter((row) => row.account_id !== null && toNumber(row.bytes) > 0);
+      if (owned.length) {
+        await tx.query(
+          `INSERT INTO metadata.account_day (account_id, day, egress_bytes)
+           SELECT account_id, (now() AT TIME ZONE 'UTC')::date, sum(bytes) FROM unnest($1::text[], $2::bigint[]) AS u(account_id, bytes) GROUP BY account_id
+           ON CONFLICT (account_id, day) DO UPDATE SET egress_bytes = metadata.account_day.egress_bytes + EXCLUDED.egress_bytes`,
+          [owned.map((row) => row.account_id), owned.map((row) => row.bytes)],
+        );
+      }
+      for (const row of counted.filter((r) => toNumber(r.count) > 0)) {
         // Counted pulls have no one caller: they belong in the owning account's trail.
         const resource = { ...repositoryResource(row.name, row.id), ...(row.account_id ? { accountId: row.account_id } : {}) };
         await recordEvent(tx, 'repository.pulled', resource, { ...repositoryParts(row.name), count: toNumber(row.count) });
       }
     });
+  }
+
+  /** A day with no change of stored bytes carries the last value before it forward. */
+  async accountDays(accountId: string, days: number): Promise<AccountDay[]> {
+    const rows: Array<{ date: string; stored: string; egress: string }> = await this.db.query(
+      `WITH today AS (SELECT (now() AT TIME ZONE 'UTC')::date AS d)
+       SELECT to_char(g.day, 'YYYY-MM-DD') AS date,
+              coalesce((SELECT a.stored_bytes FROM metadata.account_day a
+                         WHERE a.account_id = $1 AND a.day <= g.day AND a.stored_bytes IS NOT NULL ORDER BY a.day DESC LIMIT 1), 0) AS stored,
+              coalesce((SELECT a.egress_bytes FROM metadata.account_day a WHERE a.account_id = $1 AND a.day = g.day), 0) AS egress
+         FROM today, generate_series(today.d - ($2::int - 1), today.d, interval '1 day') AS g(day)
+        ORDER BY g.day`,
+      [accountId, days],
+    );
+    return rows.map((row) => ({ date: row.date, storedBytes: toNumber(row.stored), egressBytes: toNumber(row.egress) }));
   }
 
   async usage(accountId: string): Promise<{ repositories: number; bytes: number; tags: number; downloads: number }> {

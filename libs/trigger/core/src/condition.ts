@@ -63,9 +63,12 @@ export function checkedCondition(type: TriggerType, condition: string): string {
   return condition;
 }
 
-/** Whether a pushed tag fires a trigger with this (checked) condition. A regular condition must match the whole tag. */
+/**
+ * Whether a pushed tag fires a trigger with this (checked) condition. A regular condition searches
+ * the tag, as grep and Go's regexp.MatchString do: `^rel-` matches `rel-1`, and `^v1$` only `v1`.
+ */
 export function conditionMatches(type: TriggerType, condition: string, tag: string): boolean {
   if (type === 'all') return true;
   if (type === 'tag') return condition.split(';').includes(tag);
-  return new RegExp(`^(?:${condition})$`).test(tag);
+  return new RegExp(condition).test(tag);
 }

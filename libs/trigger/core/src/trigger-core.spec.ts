@@ -8,12 +8,20 @@ import type { DeliveryJob, TriggerRecord, TriggerStore } from './ports';
 import { checkedHeaders, checkedWebhookUrl } from './webhook-url';
 
 describe('trigger conditions', () => {
-  it('matches all tags, listed tags, or a whole-tag regular expression', () => {
+  it('matches all tags, or listed tags exactly', () => {
     expect(conditionMatches('all', checkedCondition('all', '.*'), 'anything')).toBe(true);
     const listed = checkedCondition('tag', 'v1.2;v1.3');
     expect(['v1.2', 'v1.3', 'v1.23'].map((t) => conditionMatches('tag', listed, t))).toEqual([true, true, false]);
-    const pattern = checkedCondition('regular', 'v[0-9]+\\.[0-9]+');
-    expect(['v1.2', 'v10.0', 'v1.2-rc', 'xv1.2'].map((t) => conditionMatches('regular', pattern, t))).toEqual([true, true, false, false]);
+  });
+
+  it.each([
+    ['^rel-', ['rel-1', 'rel-', 'prerel-1', 'rel1'], [true, true, false, false]],
+    ['v1', ['v1', 'v1.2', 'dev-v1', 'v2'], [true, true, true, false]],
+    ['^v1$', ['v1', 'v1.2', 'dev-v1'], [true, false, false]],
+    ['v[0-9]+\\.[0-9]+', ['v1.2', 'v10.0', 'v1.2-rc', 'xv1.2', 'v1'], [true, true, true, true, false]],
+  ])('searches the tag with the regular condition %s, as grep does', (pattern, tags, expected) => {
+    const checked = checkedCondition('regular', pattern);
+    expect(tags.map((t) => conditionMatches('regular', checked, t))).toEqual(expected);
   });
 
   it.each([

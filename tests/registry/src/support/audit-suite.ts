@@ -168,6 +168,11 @@ export function describeAuditTrail(registry: () => RegistryUnderTest): void {
     { title: 'login command issued', operation: 'CreateSecret', run: () => boss.call('POST', '/v2/manage/utils/secret?projectname=local-1'), status: 200, trace: 'createDockerConfig', resourceType: 'dockerlogincmd' },
     { title: 'quotas listed', operation: 'ListQuotas', run: () => boss.call('GET', `/v2/manage/projects/${boss.projectId}/quotas`), status: 200, trace: 'listQuotas', resourceType: 'quota', resourceName: boss.projectId },
     { title: 'overview shown', operation: 'ShowDomainOverview', run: () => boss.call('GET', '/v2/manage/overview'), status: 200, trace: 'getDomainOverview', resourceType: 'overview' },
+    { title: 'resource report shown', operation: 'ShowDomainResourceReports', run: () => boss.call('GET', '/v2/manage/reports/store/daily'), status: 200, trace: 'getResourceReports', resourceType: 'report' },
+    {
+      title: 'feature gates shown', operation: 'ShowShareFeatureGates', run: () => boss.call('GET', `/v2/manage/projects/${boss.projectId}/feature-gates`),
+      status: 200, trace: 'getFeatureGates', resourceType: 'featuregate', resourceName: boss.projectId,
+    },
     { title: 'traces listed', operation: 'ListTraces', run: () => boss.call('GET', `/v3/${boss.projectId}/traces?limit=1&trace_name=none`), status: 200, trace: 'listTraces', resourceType: 'trace', resourceName: boss.projectId },
     {
       title: 'push into another account refused',

@@ -198,6 +198,8 @@ export function describeOfficialSdk(registry: () => RegistryUnderTest): void {
       ['ShowQuota', items(wire(await client.listQuotas(new swr.ListQuotasRequest())).quotas)[0]],
       ['ShowDomainOverviewResponse', await client.showDomainOverview(new swr.ShowDomainOverviewRequest())],
       ['CreateSecretResponse', await client.createSecret(new swr.CreateSecretRequest())],
+      ['ShowShareFeatureGatesResponse', await client.showShareFeatureGates(new swr.ShowShareFeatureGatesRequest())],
+      ['ReportData', items(await client.showDomainResourceReports(new swr.ShowDomainResourceReportsRequest().withResourceType('store').withFrequency('daily')))[0]],
     ];
     expect(checks.map(([model, json]) => [model, missing(model, json)])).toEqual(checks.map(([model]) => [model, []]));
   });
@@ -226,6 +228,13 @@ export function describeOfficialSdk(registry: () => RegistryUnderTest): void {
     const change = new swr.UpdateRepoDomainsRequestBody().withPermit('read').withDeadline('2099-12-31').withDescription('until the end of 2099');
     expect((await client.updateRepoDomains(new swr.UpdateRepoDomainsRequest().withNamespace(name).withRepository('app').withAccessDomain(partner).withBody(change))).httpStatusCode).toBe(201);
     expect(items(await client.listSharedReposDetails(new swr.ListSharedReposDetailsRequest().withCenter('self')))).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'app', namespace: name })]));
+    const today = new Date().toISOString().slice(0, 10);
+    for (const resourceType of ['store', 'downflow']) {
+      const report = items(await client.showDomainResourceReports(new swr.ShowDomainResourceReportsRequest().withResourceType(resourceType).withFrequency('daily')));
+      expect(report).toHaveLength(30);
+      expect(report[29]).toEqual({ date: today, value: expect.any(Number) });
+    }
+    expect(wire(await client.showShareFeatureGates(new swr.ShowShareFeatureGatesRequest()))).toMatchObject({ enable_list_v3: true, enable_image_quota: true, enable_image_scan: false });
     expect(wire(await client.listApiVersions(new swr.ListApiVersionsRequest())).versions).toEqual([expect.objectContaining({ id: 'v2', status: 'CURRENT' })]);
     expect(wire(await client.showApiVersion(new swr.ShowApiVersionRequest().withApiVersion('v2'))).version).toMatchObject({ id: 'v2' });
   });

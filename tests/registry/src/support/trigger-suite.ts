@@ -35,6 +35,8 @@ export function describeTriggers(registry: () => RegistryUnderTest): void {
       { name: 'flaky', trigger_type: 'tag', condition: 'flaky', webhook: webhook('/flaky', { format: 'cloudevents' }) },
       { name: 'refusing', trigger_type: 'tag', condition: 'bad', webhook: webhook('/refusing') },
       { name: 'deletions', trigger_type: 'all', condition: '.*', webhook: webhook('/deletions', { events: ['delete'] }) },
+      // A regular condition searches the tag, as grep does: this one fires for rc-1 only.
+      { name: 'prefixed', trigger_type: 'regular', condition: '^rc-', webhook: webhook('/prefixed') },
     ];
     for (const trigger of triggers) expect((await create(trigger)).status).toBe(201);
   }, 60_000);
@@ -45,7 +47,10 @@ export function describeTriggers(registry: () => RegistryUnderTest): void {
     receiver.script('/flaky', { statuses: [503, 503, 200] });
     receiver.script('/refusing', { statuses: [400] });
     for (const tag of ['v1', 'v3', 'rc-1', 'flaky', 'bad']) await oci.pushImage(repo, tag);
-    await waitFor('the deliveries', async () => receiver.on('/release').length >= 1 && receiver.on('/flaky').length >= 3 && receiver.on('/refusing').length >= 1);
+    await waitFor(
+      'the deliveries',
+      async () => receiver.on('/release').length >= 1 && receiver.on('/flaky').length >= 3 && receiver.on('/refusing').length >= 1 && receiver.on('/prefixed').length >= 1,
+    );
     // Anything delivered twice, or to a trigger that should not fire, would have arrived by now.
     await new Promise((r) => setTimeout(r, 1_500));
 
@@ -64,6 +69,7 @@ export function describeTriggers(registry: () => RegistryUnderTest): void {
     expect(JSON.parse(flaky[0].body)).toMatchObject({ specversion: '1.0', type: 'com.huaweicloud.swr.image.pushed', subject: 'flaky' });
     expect(receiver.on('/refusing')).toHaveLength(1);
     expect(receiver.on('/deletions')).toEqual([]);
+    expect(receiver.on('/prefixed').map((d) => JSON.parse(d.body).tag)).toEqual(['rc-1']);
   }, 90_000);
 
   it('records every attempt in the history, and redelivers with the same delivery id', async () => {
@@ -93,7 +99,7 @@ export function describeTriggers(registry: () => RegistryUnderTest): void {
 
   it('lists, disables, enables and deletes triggers with SWR’s fields and codes, the secret never shown', async () => {
     const list = (await admin.call('GET', base)).json();
-    expect(list.map((t: { name: string }) => t.name)).toEqual(['release', 'candidates', 'flaky', 'refusing', 'deletions']);
+    expect(list.map((t: { name: string }) => t.name)).toEqual(['release', 'candidates', 'flaky', 'refusing', 'deletions', 'prefixed']);
     expect(list[0]).toMatchObject({ action: 'webhook', trigger_type: 'tag', condition: 'v1;v2', enable: 'true', trigger_mode: 'cce', creator_name: 'admin', webhook: { has_secret: true, events: ['push'], format: 'default' } });
     expect(JSON.stringify(list)).not.toContain(SECRET);
     expect((await admin.call('PATCH', `${base}/release`, { enable: 'false' })).json()).toMatchObject({ enable: 'false' });
