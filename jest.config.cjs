@@ -14,4 +14,7 @@ function findConfigs(dir, depth) {
 
 module.exports = {
   projects: ['apps', 'libs', 'tests'].flatMap((d) => findConfigs(path.join(__dirname, d), 2)),
+  // A run of several projects reads the timeout from here only (a project's own testTimeout is
+  // ignored): end-to-end steps with real servers and docker need more than Jest's 5 s under load.
+  testTimeout: 120_000,
 };

@@ -5,5 +5,4 @@ module.exports = {
   testMatch: ['<rootDir>/src/**/*.e2e.spec.ts'],
   // The suites run the registry as real processes: build them once before any suite starts.
   globalSetup: '<rootDir>/src/support/build-apps.cjs',
-  testTimeout: 120_000,
 };
