@@ -1,9 +1,13 @@
 // Side-by-side benchmark of our standalone registry and the CNCF Distribution registry (Debian's
-// docker-registry, 2.8) on loopback. Prints, for each workload, the median of interleaved rounds
-// for both and their ratio. Usage: node bench/registry-bench.mjs [--rounds N]
+// docker-registry, 2.8) on loopback. Blob bytes move with curl (faster than either server; its
+// ceiling is printed), beside the machine's limits: the disk's fdatasync write speed and SHA-256
+// in Node. The Node client's figures are kept, labelled. Prints, for each workload, the median and
+// the spread of interleaved rounds for both, and their ratio.
+// Usage: node bench/registry-bench.mjs [--rounds N]
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { curlCeilings, curlChunkedPush, curlPull, curlPush, diskWriteSpeed, sha256Speed } from './byte-paths.mjs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -71,7 +75,7 @@ async function startOurs() {
   const url = `http://127.0.0.1:${port}`;
   await waitUp(url, child);
   // One token for every repository the benchmark touches, fetched as docker would.
-  const scopes = ['bench/seed', ...Array.from({ length: rounds }, (_, i) => [`bench/round${i}`, `bench/round${i}-chunked`]).flat()];
+  const scopes = ['bench/seed', ...Array.from({ length: rounds }, (_, i) => ['', '-chunked', '-node', '-node-chunked'].map((suffix) => `bench/round${i}${suffix}`)).flat()];
   const query = new URLSearchParams([['service', 'swr-registry'], ...scopes.map((name) => ['scope', `repository:${name}:pull,push`])]);
   const basic = Buffer.from(`swr/admin:${BENCH_PASSWORD}`).toString('base64');
   const { token } = await (await fetch(`${url}/auth/token?${query}`, { headers: { authorization: `Basic ${basic}` } })).json();
@@ -107,8 +111,8 @@ async function stop(child, dir, signal) {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-/** One request; the body (if any) is written in 1 MiB slices; the response body is counted, not kept. */
-function send(base, method, path, { body, headers = {}, keep = false } = {}) {
+/** One request; the body (if any) is written in `slice`-sized writes; the response body is counted, not kept. */
+function send(base, method, path, { body, headers = {}, keep = false, slice = MiB } = {}) {
   const url = new URL(path, base);
   return new Promise((ok, fail) => {
     const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, agent, headers: { ...authHeaders(base), ...headers, 'content-length': body ? body.length : 0 } }, (res) => {
@@ -126,9 +130,9 @@ function send(base, method, path, { body, headers = {}, keep = false } = {}) {
       let offset = 0;
       const pump = () => {
         while (offset < body.length) {
-          const slice = body.subarray(offset, offset + MiB);
-          offset += slice.length;
-          if (!req.write(slice)) return req.once('drain', pump);
+          const piece = body.subarray(offset, offset + slice);
+          offset += piece.length;
+          if (!req.write(piece)) return req.once('drain', pump);
         }
         req.end();
       };
@@ -168,16 +172,17 @@ async function monolithicPush(registry, name, blob) {
   location.searchParams.set('digest', sha256(blob));
   const t = performance.now();
   expectStatus(await send(registry.url, 'PUT', location.pathname + location.search, { body: blob, headers: { 'content-type': 'application/octet-stream' } }), 201, 'monolithic put');
-  return blob.length / MiB / ((performance.now() - t) / 1000);
+  return blob.length / 1e6 / ((performance.now() - t) / 1000);
 }
 
 async function pull(registry, name, digest, size) {
   const t = performance.now();
   const res = expectStatus(await send(registry.url, 'GET', `/v2/${name}/blobs/${digest}`), 200, 'pull');
   if (res.bytes !== size) throw new Error(`pulled ${res.bytes} of ${size} bytes`);
-  return size / MiB / ((performance.now() - t) / 1000);
+  return size / 1e6 / ((performance.now() - t) / 1000);
 }
 
+/** Chunks of `chunkSize`, each written by the client in one call. */
 async function chunkedPush(registry, name, blob, chunkSize) {
   const t = performance.now();
   const start = expectStatus(await send(registry.url, 'POST', `/v2/${name}/blobs/uploads/`), 202, 'start upload');
@@ -185,7 +190,11 @@ async function chunkedPush(registry, name, blob, chunkSize) {
   for (let offset = 0; offset < blob.length; offset += chunkSize) {
     const chunk = blob.subarray(offset, offset + chunkSize);
     const res = expectStatus(
-      await send(registry.url, 'PATCH', location.pathname + location.search, { body: chunk, headers: { 'content-type': 'application/octet-stream', 'content-range': `${offset}-${offset + chunk.length - 1}` } }),
+      await send(registry.url, 'PATCH', location.pathname + location.search, {
+        body: chunk,
+        slice: chunk.length,
+        headers: { 'content-type': 'application/octet-stream', 'content-range': `${offset}-${offset + chunk.length - 1}` },
+      }),
       202,
       'patch',
     );
@@ -193,7 +202,7 @@ async function chunkedPush(registry, name, blob, chunkSize) {
   }
   location.searchParams.set('digest', sha256(blob));
   expectStatus(await send(registry.url, 'PUT', location.pathname + location.search), 201, 'close chunked upload');
-  return blob.length / MiB / ((performance.now() - t) / 1000);
+  return blob.length / 1e6 / ((performance.now() - t) / 1000);
 }
 
 /** Requests per second at concurrency 32, measured by wrk (C, so the load generator costs little CPU). */
@@ -242,10 +251,38 @@ async function seedManifest(registry, name) {
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const spread = (values) => `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`;
+
+/** The benchmark's blobs as files for curl: the whole 256 MiB, and the first 64 MiB in 5 MiB chunks. */
+function writeBlobFiles(dir, big, chunkedSize, chunkSize) {
+  const file = join(dir, 'big.bin');
+  writeFileSync(file, big);
+  const chunks = [];
+  for (let offset = 0; offset < chunkedSize; offset += chunkSize) {
+    const length = Math.min(chunkSize, chunkedSize - offset);
+    const chunkFile = join(dir, `chunk-${offset}.bin`);
+    writeFileSync(chunkFile, big.subarray(offset, offset + length));
+    chunks.push({ file: chunkFile, length });
+  }
+  return { file, chunks };
+}
 
 async function main() {
   const big = randomBytes(256 * MiB);
   const chunked = big.subarray(0, 64 * MiB);
+  const files = tempDir('swr-bench-files-');
+  const { file, chunks } = writeBlobFiles(files, big, chunked.length, 5 * MiB);
+  const digests = { big: sha256(big), chunked: sha256(chunked) };
+
+  const limits = { 'curl pull ceiling (MB/s)': [], 'curl push ceiling (MB/s)': [], 'disk write + fdatasync (MB/s)': [], 'SHA-256 in Node (MB/s)': [] };
+  for (let round = 0; round < 3; round++) {
+    const ceilings = await curlCeilings(file, big);
+    limits['curl pull ceiling (MB/s)'].push(ceilings.pull);
+    limits['curl push ceiling (MB/s)'].push(ceilings.push);
+    limits['disk write + fdatasync (MB/s)'].push(await diskWriteSpeed(files, big));
+    limits['SHA-256 in Node (MB/s)'].push(sha256Speed(big));
+  }
+
   const registries = [await startOurs(), await startDistribution()];
   const results = new Map(registries.map((r) => [r.name, {}]));
   const record = (registry, metric, value) => ((results.get(registry.name)[metric] ??= []).push(value));
@@ -260,14 +297,16 @@ async function main() {
     const order = round % 2 === 0 ? registries : [...registries].reverse();
     for (const registry of order) {
       const name = `bench/round${round}`;
-      const push = await withPeakRss(registry.pid, () => monolithicPush(registry, name, big));
-      record(registry, 'push 256 MiB (MiB/s)', push.result);
-      const pulled = await withPeakRss(registry.pid, () => pull(registry, name, sha256(big), big.length));
-      record(registry, 'pull 256 MiB (MiB/s)', pulled.result);
-      record(registry, 'peak RSS, 256 MiB transfers (MiB)', Math.max(push.peak, pulled.peak) / MiB);
-      const chunk = await withPeakRss(registry.pid, () => chunkedPush(registry, `${name}-chunked`, chunked, 5 * MiB));
-      record(registry, 'chunked push 64 MiB / 5 MiB (MiB/s)', chunk.result);
-      record(registry, 'peak RSS, 64 MiB transfer (MiB)', chunk.peak / MiB);
+      const auth = authorization.get(registry.url);
+      const transfers = await withPeakRss(registry.pid, async () => {
+        record(registry, 'curl: push 256 MiB, POST + PUT (MB/s)', await curlPush(registry.url, auth, name, file, digests.big, big.length));
+        record(registry, 'curl: pull 256 MiB (MB/s)', await curlPull(registry.url, auth, name, digests.big, big.length));
+        record(registry, 'curl: chunked push 64 MiB in 5 MiB PATCHes (MB/s)', await curlChunkedPush(registry.url, auth, `${name}-chunked`, chunks, digests.chunked, chunked.length));
+        record(registry, 'node client: push 256 MiB, 1 MiB writes (MB/s)', await monolithicPush(registry, `${name}-node`, big));
+        record(registry, 'node client: pull 256 MiB, data events (MB/s)', await pull(registry, `${name}-node`, digests.big, big.length));
+        record(registry, 'node client: chunked push 64 MiB, one write per 5 MiB chunk (MB/s)', await chunkedPush(registry, `${name}-node-chunked`, chunked, 5 * MiB));
+      });
+      record(registry, 'peak RSS during transfers (MiB)', transfers.peak / MiB);
     }
   }
   for (let round = 0; round < 3; round++) {
@@ -278,14 +317,20 @@ async function main() {
     }
   }
   await Promise.all(registries.map((r) => r.stop()));
+  rmSync(files, { recursive: true, force: true });
 
+  console.log(`\nthe machine's limits (median and range of 3), ${new Date().toISOString()}`);
+  console.table(Object.entries(limits).map(([limit, values]) => ({ limit, median: median(values).toFixed(0), range: spread(values) })));
   const [ours, theirs] = registries.map((r) => results.get(r.name));
-  const rows = Object.keys(ours).map((metric) => {
-    const a = median(ours[metric]);
-    const b = median(theirs[metric]);
-    return { metric, ours: a.toFixed(1), distribution: b.toFixed(1), ratio: `${(a / b).toFixed(2)}x` };
-  });
-  console.log(`\nmedian of ${rounds} interleaved rounds (3 for request rates; GET by wrk, HEAD by ab), loopback, ${new Date().toISOString()}`);
+  const rows = Object.keys(ours).map((metric) => ({
+    metric,
+    ours: median(ours[metric]).toFixed(1),
+    'ours range': spread(ours[metric]),
+    distribution: median(theirs[metric]).toFixed(1),
+    'distribution range': spread(theirs[metric]),
+    ratio: `${(median(ours[metric]) / median(theirs[metric])).toFixed(2)}x`,
+  }));
+  console.log(`\nmedian and range of ${rounds} interleaved rounds (3 for request rates; GET by wrk, HEAD by ab), loopback`);
   console.table(rows);
 }
 

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /** Inclusive byte range, as HTTP `Range: bytes=start-end` names it. */
 export interface ByteRange {
@@ -8,6 +8,16 @@ export interface ByteRange {
 
 export interface BlobStat {
   readonly size: number;
+}
+
+/** A committed blob opened for one transfer. */
+export interface OpenBlob {
+  /**
+   * Writes the blob's bytes (the whole blob, or the range it was opened for) into `destination`
+   * and ends it. Rejects when reading fails or the destination goes away first, leaving the
+   * destination unfinished (the caller drops it).
+   */
+  sendTo(destination: Writable): Promise<void>;
 }
 
 /** A stored piece of an upload. Ids are unique per write, so a retried or racing write never replaces another's bytes. */
@@ -36,8 +46,11 @@ export interface BlobStore {
   deleteUpload(uploadId: string): Promise<void>;
   /** Size of a committed blob, or undefined when it is not stored. */
   stat(digest: string): Promise<BlobStat | undefined>;
-  /** Streams a committed blob, whole or a byte range of it (the range must lie inside the blob). */
-  read(digest: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * Opens a committed blob, whole or a byte range of it (the range must lie inside the blob), for
+   * one `sendTo`. A missing blob rejects here, before anything is written anywhere.
+   */
+  open(digest: string, range?: ByteRange): Promise<OpenBlob>;
   /** Removes a committed blob. Idempotent. */
   delete(digest: string): Promise<void>;
   /** A URL a client may fetch the blob from directly, when the store supports it. */

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
-import type { BlobStore, UploadPart } from '@swr/blob-store';
+import { Readable, Writable } from 'node:stream';
+import type { BlobStore, OpenBlob, UploadPart } from '@swr/blob-store';
 
 const MiB = 1024 * 1024;
 
@@ -35,7 +35,7 @@ export function describeBlobStoreContract(name: string, createStore: () => Promi
     }
 
     async function readBlob(digest: string, range?: { start: number; end: number }): Promise<Buffer> {
-      return readAll(await store.read(digest, range));
+      return readAll(await store.open(digest, range));
     }
 
     it('stores one part as a blob that reads back whole, with its size', async () => {
@@ -159,14 +159,14 @@ export function describeBlobStoreContract(name: string, createStore: () => Promi
       await store.delete(digest);
 
       expect(await store.stat(digest)).toBeUndefined();
-      await expect(store.read(digest)).rejects.toThrow();
+      await expect(store.open(digest)).rejects.toThrow();
     });
 
     it('reports a blob never stored as missing', async () => {
       const digest = digestOf(randomBytes(8));
 
       expect(await store.stat(digest)).toBeUndefined();
-      await expect(store.read(digest)).rejects.toThrow();
+      await expect(store.open(digest)).rejects.toThrow();
     });
 
     it('rejects a body that fails midway and keeps nothing of it', async () => {
@@ -202,8 +202,37 @@ export function describeBlobStoreContract(name: string, createStore: () => Promi
 
       expect(await store.stat(digest)).toEqual({ size: 64 * MiB });
       const readBack = createHash('sha256');
-      for await (const chunk of await store.read(digest)) readBack.update(chunk);
+      const hashing = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          readBack.update(chunk);
+          done();
+        },
+      });
+      await (await store.open(digest)).sendTo(hashing);
       expect(`sha256:${readBack.digest('hex')}`).toBe(digest);
+    });
+
+    it('sends many ranges of one blob side by side, each intact (read buffers are reused across transfers)', async () => {
+      const content = randomBytes(9 * MiB + 17);
+      const digest = await storeBlob(content);
+      const ranges = Array.from({ length: 12 }, (_, i) => ({ start: i * 700_001, end: content.length - 1 - i * 3 }));
+      const read = await Promise.all(ranges.map((range) => readBlob(digest, range)));
+      read.forEach((bytes, i) => expect(bytes.equals(content.subarray(ranges[i].start, ranges[i].end + 1))).toBe(true));
+    });
+
+    it('stops sending when the destination goes away, and rejects', async () => {
+      const digest = await storeBlob(randomBytes(12 * MiB));
+      let received = 0;
+      const destination = new Writable({
+        highWaterMark: MiB,
+        write(chunk: Buffer, _encoding, done) {
+          received += chunk.length;
+          if (received > 2 * MiB) this.destroy();
+          setImmediate(done);
+        },
+      });
+      await expect((await store.open(digest)).sendTo(destination)).rejects.toThrow();
+      expect(received).toBeLessThan(12 * MiB);
     });
   });
 }
@@ -226,8 +255,15 @@ async function* failAfter(size: number, error: Error): AsyncGenerator<Buffer> {
   throw error;
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
+/** Copies each chunk as it arrives: a sender may reuse its buffers once a write is done. */
+async function readAll(blob: OpenBlob): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
+  const collector = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(Buffer.from(chunk));
+      done();
+    },
+  });
+  await blob.sendTo(collector);
   return Buffer.concat(chunks);
 }

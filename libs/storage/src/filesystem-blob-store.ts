@@ -4,10 +4,9 @@ import { FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { blobKey, partName, uploadPrefix, type BlobStat, type BlobStore, type ByteRange, type UploadPart } from '@swr/blob-store';
+import { blobKey, partName, uploadPrefix, type BlobStat, type BlobStore, type ByteRange, type OpenBlob, type UploadPart } from '@swr/blob-store';
+import { sendFileRange } from './pooled-file-sender';
 
-/** Large reads: fewer system calls and event-loop turns per byte served. */
-const READ_CHUNK = 1024 * 1024;
 /** Lets the write stream gather socket chunks into one `writev` instead of one write (and one pause) each. */
 const WRITE_BUFFER = 4 * 1024 * 1024;
 /** How much written data may wait in the page cache before a background flush starts. */
@@ -75,10 +74,10 @@ export class FilesystemBlobStore implements BlobStore {
     }
   }
 
-  async read(digest: string, range?: ByteRange): Promise<Readable> {
-    // Opening first makes a missing blob reject here rather than fail the stream later.
+  async open(digest: string, range?: ByteRange): Promise<OpenBlob> {
     const file = await open(this.blobPath(digest), 'r');
-    return file.createReadStream({ start: range?.start, end: range?.end, highWaterMark: READ_CHUNK });
+    const end = range?.end ?? (await file.stat()).size - 1;
+    return { sendTo: (destination) => sendFileRange(file, range?.start ?? 0, end, destination) };
   }
 
   async delete(digest: string): Promise<void> {

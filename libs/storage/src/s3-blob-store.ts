@@ -1,6 +1,7 @@
 import { Client, CopyDestinationOptions, CopySourceOptions, S3Error } from 'minio';
 import type { Readable } from 'node:stream';
-import { blobKey, partName, uploadPrefix, type BlobStat, type BlobStore, type ByteRange, type UploadPart } from '@swr/blob-store';
+import { pipeline } from 'node:stream/promises';
+import { blobKey, partName, uploadPrefix, type BlobStat, type BlobStore, type ByteRange, type OpenBlob, type UploadPart } from '@swr/blob-store';
 
 export interface S3BlobStoreOptions {
   readonly endPoint: string;
@@ -96,10 +97,10 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  read(digest: string, range?: ByteRange): Promise<Readable> {
+  async open(digest: string, range?: ByteRange): Promise<OpenBlob> {
     const key = blobKey(digest);
-    if (range === undefined) return this.client.getObject(this.bucket, key);
-    return this.client.getPartialObject(this.bucket, key, range.start, range.end - range.start + 1);
+    const body = range === undefined ? await this.client.getObject(this.bucket, key) : await this.client.getPartialObject(this.bucket, key, range.start, range.end - range.start + 1);
+    return { sendTo: (destination) => pipeline(body, destination) };
   }
 
   async delete(digest: string): Promise<void> {

@@ -1,7 +1,6 @@
 import { MetadataRpc } from '@swr/contracts';
 import { OciError, parseDigest } from '@swr/oci';
-import type { ByteRange, BlobStore } from '@swr/blob-store';
-import type { Readable } from 'node:stream';
+import type { ByteRange, BlobStore, OpenBlob } from '@swr/blob-store';
 import type { MetadataClient } from './metadata-client';
 
 export type RangeRequest = { kind: 'whole' } | { kind: 'range'; range: ByteRange } | { kind: 'unsatisfiable' };
@@ -39,8 +38,8 @@ export class BlobReads {
     return linked.size;
   }
 
-  open(digest: string, range?: ByteRange): Promise<Readable> {
-    return this.store.read(digest, range);
+  open(digest: string, range?: ByteRange): Promise<OpenBlob> {
+    return this.store.open(digest, range);
   }
 
   async unlink(repository: string, digest: string): Promise<void> {

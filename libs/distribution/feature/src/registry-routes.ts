@@ -1,6 +1,8 @@
 import type { AccessGrant, AccessPolicy, BlobReads, BlobUploads, ChunkRange, DownloadCounter, Listing, Listings, Manifests, RegistryAction, RegistryRoute } from '@swr/distribution-core';
 import { ChallengeError, parsePage, parseRangeHeader, parseRegistryPath } from '@swr/distribution-core';
 import { isDigestAlgorithm, MAX_MANIFEST_BYTES, MediaType, OciError, ociErrorBody, parseRepositoryName } from '@swr/oci';
+import type { OpenBlob } from '@swr/blob-store';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { identifyCaller } from '@swr/messaging';
 import { TOKEN_PATH } from './token-routes';
@@ -235,18 +237,30 @@ async function blobRoute(s: RegistryServices, name: string, digest: string, x: E
   }
   if (wanted.kind === 'range') {
     const { start, end } = wanted.range;
-    const stream = await s.reads.open(digest, wanted.range);
-    meterWhenSent(s, name, reply, end - start + 1);
-    return reply.code(206).header('content-range', `bytes ${start}-${end}/${size}`).header('content-length', end - start + 1).send(stream);
+    const blob = await s.reads.open(digest, wanted.range);
+    reply.code(206).header('content-range', `bytes ${start}-${end}/${size}`).header('content-length', end - start + 1);
+    return sendBlob(s, name, reply, blob, end - start + 1);
   }
-  const stream = await s.reads.open(digest);
-  meterWhenSent(s, name, reply, size);
-  return reply.code(200).header('content-length', size).send(stream);
+  const blob = await s.reads.open(digest);
+  return sendBlob(s, name, reply, blob, size);
 }
 
-/** Egress is what a client received: a body cut off before its end is not counted. */
-function meterWhenSent(s: RegistryServices, name: string, reply: FastifyReply, bytes: number): void {
-  reply.raw.once('finish', () => s.downloads.served(name, bytes));
+/**
+ * Blob bytes go from the store straight to the socket, past the framework: the store writes its
+ * (reused) buffers itself and learns when each is written out. Egress is what a client received:
+ * a body cut off before its end is not counted, and its connection is dropped.
+ */
+async function sendBlob(s: RegistryServices, name: string, reply: FastifyReply, blob: OpenBlob, bytes: number): Promise<FastifyReply> {
+  reply.hijack();
+  const response = reply.raw;
+  response.writeHead(reply.statusCode, reply.getHeaders() as OutgoingHttpHeaders);
+  try {
+    await blob.sendTo(response);
+    s.downloads.served(name, bytes);
+  } catch {
+    response.destroy();
+  }
+  return reply;
 }
 
 async function referrers(s: RegistryServices, name: string, digest: string, x: Exchange): Promise<FastifyReply> {
