@@ -16,6 +16,21 @@ const outfile = program ? join(root, 'dist', relative(root, entry).replace(/\.ts
 const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
 const alias = Object.fromEntries(Object.entries(compilerOptions.paths).map(([name, [path]]) => [name, join(root, path)]));
 
+/**
+ * Packages stay external, and an import of one whose bindings end up unused (an adapter this app
+ * never picks: S3, BullMQ, NATS in standalone) is dropped rather than loaded at start, which
+ * costs memory for nothing. Our code imports no package for its side effects alone.
+ */
+const externalPackagesWithoutSideEffects = {
+  name: 'external-packages-without-side-effects',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.kind === 'entry-point' || args.path in alias) return undefined;
+      return { path: args.path, external: true, sideEffects: false };
+    });
+  },
+};
+
 await build({
   entryPoints: [entry],
   outfile,
@@ -28,4 +43,5 @@ await build({
   alias,
   tsconfig: join(root, 'tsconfig.base.json'),
   logLevel: 'warning',
+  plugins: [externalPackagesWithoutSideEffects],
 });
