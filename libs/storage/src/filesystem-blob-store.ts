@@ -76,7 +76,13 @@ export class FilesystemBlobStore implements BlobStore {
 
   async open(digest: string, range?: ByteRange): Promise<OpenBlob> {
     const file = await open(this.blobPath(digest), 'r');
-    const end = range?.end ?? (await file.stat()).size - 1;
+    let end: number;
+    try {
+      end = range?.end ?? (await file.stat()).size - 1;
+    } catch (error) {
+      await file.close();
+      throw error;
+    }
     return { sendTo: (destination) => sendFileRange(file, range?.start ?? 0, end, destination) };
   }
 
