@@ -118,10 +118,11 @@ export const RepositoryRpc = {
   ),
   tagDelete: rpc('metadata.repository.tag.delete.v1', z.object({ repository: repositoryName, tag }), z.object({})),
 
-  /** Pulls (manifest GETs) and the bytes served to them, counted by gateways, added in batches. */
+  /** Pulls (manifest GETs) and the bytes served to them, counted by gateways, added in batches; a batch id is counted once. */
   downloadsRecord: rpc(
     'metadata.downloads.record.v1',
     z.object({
+      batchId: z.uuid(),
       counts: z
         .array(z.object({ repository: repositoryName, count: z.number().int().min(0), bytes: z.number().int().min(0).default(0) }))
         .max(10_000),

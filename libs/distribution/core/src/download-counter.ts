@@ -1,4 +1,5 @@
 import { RepositoryRpc, RpcClient } from '@swr/contracts';
+import { randomUUID } from 'node:crypto';
 
 const BATCH = 1_000;
 
@@ -7,13 +8,22 @@ interface Tally {
   bytes: number;
 }
 
+interface Batch {
+  readonly id: string;
+  readonly counts: ReadonlyArray<{ repository: string; count: number; bytes: number }>;
+}
+
 /**
  * Pull counts and the bytes served to pulls, without a database write on the pull path: counted
- * in memory per repository and added to the metadata service in one batch every few seconds (and
- * once more on shutdown). A failed flush keeps its counts for the next one.
+ * in memory per repository and added to the metadata service in batches every few seconds (and
+ * once more on shutdown). Each batch has an id the metadata service records once, and a batch
+ * that failed is sent again as it was: one that timed out after it was recorded is not counted
+ * twice. While one waits, new counts gather in memory (one tally per repository, so an outage
+ * costs memory in repositories, not in pulls).
  */
 export class DownloadCounter {
   private pending = new Map<string, Tally>();
+  private unsent: Batch[] = [];
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
 
@@ -23,12 +33,14 @@ export class DownloadCounter {
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
 
-  /** A pull: one manifest GET. */
-  count(repository: string): void {
-    this.tally(repository).count += 1;
+  /** A pull: one manifest GET of `bytes`. */
+  count(repository: string, bytes: number): void {
+    const tally = this.tally(repository);
+    tally.count += 1;
+    tally.bytes += bytes;
   }
 
-  /** Bytes a pull was served (a manifest or a blob, whole or a range). */
+  /** Bytes a pull was served besides its manifest (a blob, whole or a range). */
   served(repository: string, bytes: number): void {
     this.tally(repository).bytes += bytes;
   }
@@ -44,29 +56,29 @@ export class DownloadCounter {
     await this.flush();
   }
 
-  async flush(): Promise<void> {
-    if (this.flushing) return this.flushing;
-    if (!this.pending.size) return;
-    const batch = this.pending;
-    this.pending = new Map();
-    const counts = [...batch].map(([repository, { count, bytes }]) => ({ repository, count, bytes }));
-    const send = async () => {
-      for (let i = 0; i < counts.length; i += BATCH) await this.metadata.call(RepositoryRpc.downloadsRecord, { counts: counts.slice(i, i + BATCH) });
-    };
-    this.flushing = send()
-      .then(
-        () => undefined,
-        (error) => {
-          for (const [repository, { count, bytes }] of batch) {
-            const tally = this.tally(repository);
-            tally.count += count;
-            tally.bytes += bytes;
-          }
-          this.onError(error);
-        },
-      )
+  flush(): Promise<void> {
+    this.flushing ??= this.send()
+      .catch((error: unknown) => this.onError(error))
       .finally(() => (this.flushing = undefined));
     return this.flushing;
+  }
+
+  private async send(): Promise<void> {
+    if (!this.unsent.length) this.unsent = this.cut();
+    while (this.unsent.length) {
+      const [batch] = this.unsent;
+      await this.metadata.call(RepositoryRpc.downloadsRecord, { batchId: batch.id, counts: batch.counts });
+      this.unsent.shift();
+    }
+  }
+
+  /** The pending tallies as batches of their own ids; pending starts afresh. */
+  private cut(): Batch[] {
+    const counts = [...this.pending].map(([repository, { count, bytes }]) => ({ repository, count, bytes }));
+    this.pending = new Map();
+    const batches: Batch[] = [];
+    for (let i = 0; i < counts.length; i += BATCH) batches.push({ id: randomUUID(), counts: counts.slice(i, i + BATCH) });
+    return batches;
   }
 
   private tally(repository: string): Tally {

@@ -142,10 +142,7 @@ async function manifestRoute(s: RegistryServices, name: string, reference: strin
   const { method, reply } = x;
   if (method === 'GET' || method === 'HEAD') {
     const manifest = await s.manifests.get(name, reference, method === 'GET');
-    if (method === 'GET') {
-      s.downloads.count(name);
-      s.downloads.served(name, manifest.size);
-    }
+    if (method === 'GET') s.downloads.count(name, manifest.size);
     reply
       .code(200)
       .header('content-type', manifest.mediaType)

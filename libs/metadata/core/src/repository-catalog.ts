@@ -47,7 +47,8 @@ export interface RepositoryCatalog {
   getTag(repository: string, tag: string): Promise<TagRecord | 'no-repository' | 'no-tag'>;
   copyTag(repository: string, source: string, destination: string, override: boolean): Promise<TagCopyOutcome>;
   deleteTag(repository: string, tag: string): Promise<'deleted' | 'no-repository' | 'no-tag'>;
-  recordDownloads(counts: ReadonlyArray<PullTally>): Promise<void>;
+  /** Adds a gateway's batch of counted pulls; a batch already recorded (a retry) changes nothing. */
+  recordDownloads(batchId: string, counts: ReadonlyArray<PullTally>): Promise<void>;
   usage(accountId: string): Promise<{ repositories: number; bytes: number; tags: number; downloads: number }>;
   /** The last `days` UTC days, oldest first, ending today. */
   accountDays(accountId: string, days: number): Promise<AccountDay[]>;

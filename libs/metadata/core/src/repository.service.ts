@@ -120,8 +120,8 @@ export class RepositoryService {
     if (outcome === 'no-tag') throw tagNotFound(repository, tag);
   }
 
-  recordDownloads(counts: ReadonlyArray<PullTally>) {
-    return this.catalog.recordDownloads(counts);
+  recordDownloads(batchId: string, counts: ReadonlyArray<PullTally>) {
+    return this.catalog.recordDownloads(batchId, counts);
   }
 
   accountDays(accountId: string, days: number) {

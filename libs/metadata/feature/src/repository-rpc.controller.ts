@@ -70,7 +70,7 @@ export class RepositoryRpcController {
 
   @Handles(RepositoryRpc.downloadsRecord)
   async downloadsRecord(req: Req<'downloadsRecord'>) {
-    await this.repositories.recordDownloads(req.counts);
+    await this.repositories.recordDownloads(req.batchId, req.counts);
     return {};
   }
 

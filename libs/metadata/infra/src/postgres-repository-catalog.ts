@@ -317,12 +317,16 @@ export class PostgresRepositoryCatalog implements RepositoryCatalog {
 
   /**
    * Adds a batch of counted pulls to the repositories and the bytes served to the owning accounts'
-   * day. One `repository.pulled` event per repository and batch: pulls are counted, not evented
-   * one by one.
+   * day, once per batch id: a gateway sends a batch again when it did not hear back. One
+   * `repository.pulled` event per repository and batch: pulls are counted, not evented one by one.
    */
-  async recordDownloads(counts: ReadonlyArray<PullTally>): Promise<void> {
+  async recordDownloads(batchId: string, counts: ReadonlyArray<PullTally>): Promise<void> {
     if (!counts.length) return;
     await this.db.transaction(async (tx) => {
+      const first = await returnedRows(tx, 'INSERT INTO metadata.pull_batch (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1', [batchId]);
+      if (!first.length) return;
+      // A gateway retries within seconds; a day of ids is ample.
+      await tx.query("DELETE FROM metadata.pull_batch WHERE recorded_at < now() - interval '1 day'");
       const counted = await returnedRows<{ id: string; name: string; count: string; bytes: string; account_id: string | null }>(
         tx,
         `UPDATE metadata.repository r SET downloads = r.downloads + c.count

@@ -3,7 +3,15 @@ import { RepositoryAttributes1764200000000 } from './1764200000000-repository-at
 import { RepositoryNameSearch1764400000000 } from './1764400000000-repository-name-search';
 import { EventOutbox1764500000000 } from './1764500000000-event-outbox';
 import { AccountDays1764600000000 } from './1764600000000-account-days';
+import { PullBatches1764610000000 } from './1764610000000-pull-batches';
 
 /** In order. A migration, once released, is never edited: add a new one. */
-export const METADATA_MIGRATIONS = [InitialSchema1764000000000, RepositoryAttributes1764200000000, RepositoryNameSearch1764400000000, EventOutbox1764500000000, AccountDays1764600000000];
+export const METADATA_MIGRATIONS = [
+  InitialSchema1764000000000,
+  RepositoryAttributes1764200000000,
+  RepositoryNameSearch1764400000000,
+  EventOutbox1764500000000,
+  AccountDays1764600000000,
+  PullBatches1764610000000,
+];
 export const METADATA_SCHEMA = 'metadata';
