@@ -24,6 +24,8 @@ const schema = z.discriminatedUnion('SWR_BLOB_STORE', [
     SWR_S3_SECRET_KEY: z.string().min(1),
     SWR_S3_BUCKET: env.string('swr'),
     SWR_S3_REGION: env.string('us-east-1'),
+    /** Blob GETs answered with a 307 to a presigned URL: clients must reach SWR_S3_ENDPOINT themselves. */
+    SWR_S3_REDIRECT: env.boolean(false),
   }),
   z.object({
     ...common,

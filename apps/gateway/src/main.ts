@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     service: config.SWR_REGISTRY_SERVICE,
     region: config.SWR_REGION,
     publicUrl: config.SWR_PUBLIC_URL,
+    redirectBlobReads: config.SWR_BLOB_STORE === 's3' && config.SWR_S3_REDIRECT,
     logLevel: config.SWR_LOG_LEVEL,
   });
   app.enableShutdownHooks();

@@ -21,6 +21,8 @@ export interface GatewayAppOptions {
   readonly service: string;
   readonly region: string;
   readonly publicUrl?: string;
+  /** Blob GETs answered with a redirect to the blob store's presigned URL (S3 only). */
+  readonly redirectBlobReads?: boolean;
   readonly logLevel: LogLevelName;
   /** Modules that run in the same process (standalone mode runs every service here). */
   readonly alongside?: DynamicModule[];
@@ -40,7 +42,7 @@ export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastif
       providers: [{ provide: OPENAPI_DOCUMENT, useFactory: buildOpenApiDocument }],
       imports: [
         ...(options.alongside ?? []),
-        DistributionModule.forRoot({ blobStore: options.blobStore, metadataRpc: rpc, iamRpc: rpc, service, publicUrl }),
+        DistributionModule.forRoot({ blobStore: options.blobStore, metadataRpc: rpc, iamRpc: rpc, service, publicUrl, redirectBlobReads: options.redirectBlobReads }),
         IamApiModule.forRoot({ iamRpc: rpc, region, publicUrl }),
         ManageApiModule.forRoot({ rpc, region, publicUrl }),
       ],

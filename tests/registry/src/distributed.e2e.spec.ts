@@ -1,4 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { run } from '@swr/testing';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { raw } from './support/http';
 import { OciClient, sha256, uniqueName } from './support/oci-client';
 import { describeAuditTrail } from './support/audit-suite';
 import { describeTriggers } from './support/trigger-suite';
@@ -8,7 +13,7 @@ import { describeOciConformance } from './support/oci-conformance';
 import { describeIamAndLogins } from './support/iam-suite';
 import { describeManagementApi } from './support/manage-suite';
 import { describeRealClients } from './support/real-clients';
-import { RegistryUnderTest, startDistributedRegistry } from './support/registry-under-test';
+import { RegistryUnderTest, startDistributedRegistry, tempDir } from './support/registry-under-test';
 
 /** Polls for up to half a second: the bound on how long a replica may serve a read the cluster has moved past. */
 async function eventually<T>(read: () => Promise<T>, expected: T): Promise<T> {
@@ -84,6 +89,39 @@ describe('distributed registry: two gateways, two metadata replicas, NATS, Postg
     }
     expect((await second.request('PUT', `${location}?digest=${sha256(data)}`)).status).toBe(201);
     expect((await first.request('GET', `/v2/${name}/blobs/${sha256(data)}`)).body.equals(data)).toBe(true);
+  });
+
+  it('answers blob GETs with a redirect to a presigned S3 URL when SWR_S3_REDIRECT is on, whole and ranged', async () => {
+    const redirecting = await registry.startGateway({ SWR_S3_REDIRECT: 'true' });
+    const client = new OciClient(redirecting.url, registry.admin);
+    const name = uniqueName('redirect');
+    const data = randomBytes(200_000);
+    const blob = await client.pushBlob(name, data);
+    const whole = await client.request('GET', `/v2/${name}/blobs/${blob.digest}`);
+    expect(whole.status).toBe(307);
+    const location = new URL(whole.header('location') as string);
+    expect(location.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    const fetched = await raw(location.origin, 'GET', location.pathname + location.search);
+    expect([fetched.status, fetched.body.equals(data)]).toEqual([200, true]);
+
+    const ranged = await client.request('GET', `/v2/${name}/blobs/${blob.digest}`, { headers: { range: 'bytes=1000-1999' } });
+    expect(ranged.status).toBe(307);
+    const part = new URL(ranged.header('location') as string);
+    const fetchedPart = await raw(part.origin, 'GET', part.pathname + part.search, { headers: { range: 'bytes=1000-1999' } });
+    expect([fetchedPart.status, fetchedPart.body.equals(data.subarray(1000, 2000))]).toEqual([206, true]);
+    // HEAD and missing blobs are answered by the registry itself.
+    expect((await client.request('HEAD', `/v2/${name}/blobs/${blob.digest}`)).status).toBe(200);
+    expect((await client.request('GET', `/v2/${name}/blobs/${sha256('absent')}`)).status).toBe(404);
+
+    // A real client follows the redirects and verifies every blob it is sent.
+    const layer = await client.pushBlob(name, gzipSync(randomBytes(100_000)));
+    const image = await client.pushImage(name, 'v1', { layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layer.digest, size: layer.size }] });
+    const layout = tempDir('swr-redirect-copy-');
+    const { username, password } = registry.admin;
+    const copied = await run('skopeo', ['copy', '--src-tls-verify=false', '--src-creds', `${username}:${password}`, `docker://${new URL(redirecting.url).host}/${name}:v1`, `oci:${layout}:v1`]);
+    expect([copied.code, copied.stderr]).toEqual([0, '']);
+    const config = JSON.parse(image.body.toString()).config.digest as string;
+    expect(readdirSync(join(layout, 'blobs', 'sha256'))).toEqual(expect.arrayContaining([config, layer.digest].map((d) => d.slice('sha256:'.length))));
   });
 
   it('finishes an upload on another gateway after the one that started it is killed between chunks', async () => {

@@ -24,10 +24,15 @@ export function parseRangeHeader(header: string | undefined, size: number): Rang
   return { kind: 'range', range: { start, end } };
 }
 
+/** How long a redirect to a presigned URL stays good: Distribution's default, 20 minutes. */
+const REDIRECT_EXPIRY_SECONDS = 20 * 60;
+
 export class BlobReads {
   constructor(
     private readonly metadata: MetadataClient,
     private readonly store: BlobStore,
+    /** Answer blob GETs with a redirect to the store itself, where it can give one (S3's presigned URLs). */
+    private readonly redirect = false,
   ) {}
 
   /** The size of a blob the repository links, or BLOB_UNKNOWN. */
@@ -40,6 +45,12 @@ export class BlobReads {
 
   open(digest: string, range?: ByteRange): Promise<OpenBlob> {
     return this.store.open(digest, range);
+  }
+
+  /** Where the client may fetch the blob straight from the store, when redirects are on and the store can sign one. */
+  async redirectUrl(digest: string): Promise<string | undefined> {
+    if (!this.redirect || !this.store.presignedReadUrl) return undefined;
+    return this.store.presignedReadUrl(digest, REDIRECT_EXPIRY_SECONDS);
   }
 
   async unlink(repository: string, digest: string): Promise<void> {

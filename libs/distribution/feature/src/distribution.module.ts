@@ -16,6 +16,8 @@ export interface DistributionModuleOptions {
   /** The registry's name in tokens and challenges (`SWR_REGISTRY_SERVICE`). */
   readonly service: string;
   readonly publicUrl?: string;
+  /** Answer blob GETs with a redirect to a presigned URL of the blob store (S3), as Distribution's `storage.redirect`. */
+  readonly redirectBlobReads?: boolean;
 }
 
 const REGISTRY_SERVICES = Symbol('RegistryServices');
@@ -56,7 +58,7 @@ export class DistributionModule {
             const logger = new Logger('Registry');
             return {
               uploads: new BlobUploads(metadata, options.blobStore),
-              reads: new BlobReads(metadata, options.blobStore),
+              reads: new BlobReads(metadata, options.blobStore, options.redirectBlobReads),
               manifests: new Manifests(metadata),
               listings: new Listings(metadata, options.iamRpc),
               downloads: new DownloadCounter(options.metadataRpc, 2_000, (error) => logger.warn(`pull counts not recorded yet: ${String(error)}`)),

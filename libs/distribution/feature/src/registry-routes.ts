@@ -227,6 +227,12 @@ async function blobRoute(s: RegistryServices, name: string, digest: string, x: E
   reply.header('docker-content-digest', digest).header('accept-ranges', 'bytes').header('etag', `"${digest}"`).header('content-type', 'application/octet-stream');
   if (method === 'HEAD') return reply.code(200).header('content-length', size).send();
   const wanted = parseRangeHeader(x.request.headers.range, size);
+  const redirect = wanted.kind === 'unsatisfiable' ? undefined : await s.reads.redirectUrl(digest);
+  if (redirect) {
+    // The store serves the bytes (and the Range, which the client sends again); they count as served all the same.
+    s.downloads.served(name, wanted.kind === 'range' ? wanted.range.end - wanted.range.start + 1 : size);
+    return reply.code(307).header('location', redirect).header('content-length', 0).send();
+  }
   if (wanted.kind === 'unsatisfiable') {
     return reply.code(416).header('content-range', `bytes */${size}`).header('content-type', 'application/json').send(
       ociErrorBody([new OciError('RANGE_INVALID', 'requested range not satisfiable', { size })]),

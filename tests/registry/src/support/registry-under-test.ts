@@ -100,7 +100,8 @@ export interface DistributedOptions {
 }
 
 export interface DistributedRegistry extends RegistryUnderTest {
-  startGateway(): Promise<GatewayProcess>;
+  /** One more gateway; `env` adds to or overrides its settings. */
+  startGateway(env?: Record<string, string>): Promise<GatewayProcess>;
   /** Starts one more audit worker replica (they share the durable consumer). */
   startAuditWorker(): ManagedProcess;
   readonly auditWorkers: ManagedProcess[];
@@ -148,7 +149,7 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
   const metadata = Array.from({ length: options.metadataReplicas ?? 2 }, () => node('metadata', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url }));
   const iam = node('iam', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_ENCRYPTION_KEY: ENCRYPTION_KEY });
   const gateways: GatewayProcess[] = [];
-  const startGateway = async () => {
+  const startGateway = async (env: Record<string, string> = {}) => {
     const port = await freePort();
     const proc = node('gateway', {
       SWR_PORT: String(port),
@@ -160,6 +161,7 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
       SWR_S3_ACCESS_KEY: s3.accessKey,
       SWR_S3_SECRET_KEY: s3.secretKey,
       SWR_S3_BUCKET: 'swr-e2e',
+      ...env,
     });
     const gateway = { url: `http://127.0.0.1:${port}`, process: proc };
     await ready(gateway.url, [proc, iam, ...metadata]);
