@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { open, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { Client } from 'minio';
 
 const MiB = 1024 * 1024;
 
@@ -37,9 +38,9 @@ function expectStatus(result, status, what) {
 /** MB/s (10^6 bytes) of `bytes` moved in `seconds`: the unit curl, dd and disks speak. */
 const mbps = (bytes, seconds) => bytes / 1e6 / seconds;
 
-/** A whole blob GET, as MB/s. */
-export async function curlPull(base, authorization, name, digest, size) {
-  const r = expectStatus(await curl([...authArgs(authorization), `${base}/v2/${name}/blobs/${digest}`]), 200, 'pull');
+/** A whole blob GET, as MB/s; with `follow`, through a redirect (curl sends the token to the registry only). */
+export async function curlPull(base, authorization, name, digest, size, { follow = false } = {}) {
+  const r = expectStatus(await curl([...authArgs(authorization), ...(follow ? ['-L'] : []), `${base}/v2/${name}/blobs/${digest}`]), 200, 'pull');
   if (r.down !== size) throw new Error(`pulled ${r.down} of ${size} bytes`);
   return mbps(size, r.seconds);
 }
@@ -114,4 +115,14 @@ export function sha256Speed(data) {
   for (let at = 0; at < data.length; at += MiB) hash.update(data.subarray(at, at + MiB));
   hash.digest();
   return mbps(data.length, (performance.now() - t) / 1000);
+}
+
+/** The S3 server's own speed with curl: a presigned PUT of `file`, then a presigned GET of it, as MB/s. */
+export async function s3Ceilings(s3, file, size) {
+  const client = new Client({ endPoint: s3.endPoint, port: s3.port, useSSL: false, accessKey: s3.accessKey, secretKey: s3.secretKey, region: 'us-east-1' });
+  const key = `ceiling-${process.pid}-${Date.now()}`;
+  const up = expectStatus(await curl(['-X', 'PUT', '-T', file, await client.presignedPutObject(s3.bucket, key, 600)]), 200, 'S3 put');
+  const down = expectStatus(await curl([await client.presignedGetObject(s3.bucket, key, 600)]), 200, 'S3 get');
+  await client.removeObject(s3.bucket, key);
+  return { push: mbps(size, up.seconds), pull: mbps(size, down.seconds) };
 }

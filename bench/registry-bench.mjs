@@ -3,11 +3,15 @@
 // ceiling is printed), beside the machine's limits: the disk's fdatasync write speed and SHA-256
 // in Node. The Node client's figures are kept, labelled. Prints, for each workload, the median and
 // the spread of interleaved rounds for both, and their ratio.
-// Usage: node bench/registry-bench.mjs [--rounds N]
+// With --distributed, ours is the distributed registry instead of standalone (S3 blobs on the S3
+// server from npm): pushed through one gateway, pulled through another, and pulled once more
+// through a gateway that redirects blob GETs to presigned S3 URLs; the S3 server's own speed is
+// printed with the limits. Distribution stays on the filesystem (it cannot run on that S3 server).
+// Usage: node bench/registry-bench.mjs [--rounds N] [--distributed]
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { curlCeilings, curlChunkedPush, curlPull, curlPush, diskWriteSpeed, sha256Speed } from './byte-paths.mjs';
+import { curlCeilings, curlChunkedPush, curlPull, curlPush, diskWriteSpeed, s3Ceilings, sha256Speed } from './byte-paths.mjs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +20,7 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(import.meta.dirname, '..');
 const MiB = 1024 * 1024;
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 5;
+const distributed = process.argv.includes('--distributed');
 const children = new Set();
 const BENCH_PASSWORD = 'bench-admin-password';
 /** Authorization header per registry URL: ours needs a token, Distribution here runs without auth. */
@@ -74,15 +79,53 @@ async function startOurs() {
   });
   const url = `http://127.0.0.1:${port}`;
   await waitUp(url, child);
-  // One token for every repository the benchmark touches, fetched as docker would.
-  const scopes = ['bench/seed', ...Array.from({ length: rounds }, (_, i) => ['', '-chunked', '-node', '-node-chunked'].map((suffix) => `bench/round${i}${suffix}`)).flat()];
-  const query = new URLSearchParams([['service', 'swr-registry'], ...scopes.map((name) => ['scope', `repository:${name}:pull,push`])]);
-  const basic = Buffer.from(`swr/admin:${BENCH_PASSWORD}`).toString('base64');
-  const { token } = await (await fetch(`${url}/auth/token?${query}`, { headers: { authorization: `Basic ${basic}` } })).json();
-  authorization.set(url, `Bearer ${token}`);
-  return { name: 'SWR standalone', url, pid: child.pid, stop: () => stop(child, dataDir, 'SIGINT') };
+  await signIn(url, [url], 'swr/admin', BENCH_PASSWORD);
+  return { name: 'SWR standalone', url, pullUrl: url, pid: child.pid, stop: () => stop(child, dataDir, 'SIGINT') };
 }
 
+/** The distributed registry (bench/distributed-registry.ts): its gateways and admin, once it is up. */
+async function startOursDistributed() {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/bench/distributed-registry.js')], {
+    env: { ...process.env, SWR_TOKEN_LIFETIME: '7200' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.add(child);
+  const line = await new Promise((ok, fail) => {
+    let out = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+      if (out.includes('\n')) ok(out.slice(0, out.indexOf('\n')));
+    });
+    child.once('exit', (code) => fail(new Error(`the distributed registry exited (${code})`)));
+  });
+  const { admin, gateways, redirecting, s3 } = JSON.parse(line);
+  const [push, pull] = gateways;
+  await signIn(push.url, [push.url, pull.url, redirecting.url], admin.username, admin.password);
+  return {
+    name: 'SWR distributed (S3)',
+    url: push.url,
+    pullUrl: pull.url,
+    redirectUrl: redirecting.url,
+    pid: pull.pid,
+    s3,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      children.delete(child);
+    },
+  };
+}
+
+/** One token for every repository the benchmark touches, fetched as docker would, for each of `urls`. */
+async function signIn(url, urls, username, password) {
+  const scopes = ['bench/seed', ...Array.from({ length: rounds }, (_, i) => ['', '-chunked', '-node', '-node-chunked'].map((suffix) => `bench/round${i}${suffix}`)).flat()];
+  const query = new URLSearchParams([['service', 'swr-registry'], ...scopes.map((name) => ['scope', `repository:${name}:pull,push`])]);
+  const basic = Buffer.from(`${username}:${password}`).toString('base64');
+  const { token } = await (await fetch(`${url}/auth/token?${query}`, { headers: { authorization: `Basic ${basic}` } })).json();
+  for (const each of urls) authorization.set(each, `Bearer ${token}`);
+}
+
+/** Debian's Distribution on the filesystem: it cannot run on the S3 server here (s3rver lists no multipart uploads, which Distribution's S3 writer resumes from). */
 async function startDistribution() {
   const port = await freePort();
   const dir = tempDir('distribution-bench-');
@@ -99,7 +142,7 @@ async function startDistribution() {
   const child = launch('docker-registry', ['serve', config]);
   const url = `http://127.0.0.1:${port}`;
   await waitUp(url, child);
-  return { name: 'Distribution 2.8', url, pid: child.pid, stop: () => stop(child, dir, 'SIGTERM') };
+  return { name: 'Distribution 2.8', url, pullUrl: url, pid: child.pid, stop: () => stop(child, dir, 'SIGTERM') };
 }
 
 async function stop(child, dir, signal) {
@@ -142,7 +185,7 @@ function send(base, method, path, { body, headers = {}, keep = false, slice = Mi
 }
 
 function expectStatus(res, status, what) {
-  if (res.status !== status) throw new Error(`${what}: expected ${status}, got ${res.status}`);
+  if (res.status !== status) throw new Error(`${what}: expected ${status}, got ${res.status} ${res.body ?? ''}`);
   return res;
 }
 
@@ -177,7 +220,7 @@ async function monolithicPush(registry, name, blob) {
 
 async function pull(registry, name, digest, size) {
   const t = performance.now();
-  const res = expectStatus(await send(registry.url, 'GET', `/v2/${name}/blobs/${digest}`), 200, 'pull');
+  const res = expectStatus(await send(registry.pullUrl, 'GET', `/v2/${name}/blobs/${digest}`), 200, 'pull');
   if (res.bytes !== size) throw new Error(`pulled ${res.bytes} of ${size} bytes`);
   return size / 1e6 / ((performance.now() - t) / 1000);
 }
@@ -236,7 +279,7 @@ async function seedManifest(registry, name) {
     const start = await send(registry.url, 'POST', `/v2/${name}/blobs/uploads/`);
     const location = new URL(start.headers.location, registry.url);
     location.searchParams.set('digest', sha256(blob));
-    expectStatus(await send(registry.url, 'PUT', location.pathname + location.search, { body: blob }), 201, 'seed blob');
+    expectStatus(await send(registry.url, 'PUT', location.pathname + location.search, { body: blob, keep: true }), 201, 'seed blob');
   }
   const manifest = Buffer.from(
     JSON.stringify({
@@ -283,7 +326,14 @@ async function main() {
     limits['SHA-256 in Node (MB/s)'].push(sha256Speed(big));
   }
 
-  const registries = [await startOurs(), await startDistribution()];
+  const registries = [distributed ? await startOursDistributed() : await startOurs(), await startDistribution()];
+  if (distributed) {
+    for (let round = 0; round < 3; round++) {
+      const s3 = await s3Ceilings(registries[0].s3, file, big.length);
+      (limits['S3 server: curl PUT, presigned (MB/s)'] ??= []).push(s3.push);
+      (limits['S3 server: curl GET, presigned (MB/s)'] ??= []).push(s3.pull);
+    }
+  }
   const results = new Map(registries.map((r) => [r.name, {}]));
   const record = (registry, metric, value) => ((results.get(registry.name)[metric] ??= []).push(value));
 
@@ -300,7 +350,12 @@ async function main() {
       const auth = authorization.get(registry.url);
       const transfers = await withPeakRss(registry.pid, async () => {
         record(registry, 'curl: push 256 MiB, POST + PUT (MB/s)', await curlPush(registry.url, auth, name, file, digests.big, big.length));
-        record(registry, 'curl: pull 256 MiB (MB/s)', await curlPull(registry.url, auth, name, digests.big, big.length));
+        record(registry, 'curl: pull 256 MiB (MB/s)', await curlPull(registry.pullUrl, auth, name, digests.big, big.length));
+        if (distributed) {
+          // Distribution, on the filesystem, serves this one itself.
+          const via = registry.redirectUrl ?? registry.url;
+          record(registry, 'curl: pull 256 MiB, following a redirect to S3 (MB/s)', await curlPull(via, auth, name, digests.big, big.length, { follow: true }));
+        }
         record(registry, 'curl: chunked push 64 MiB in 5 MiB PATCHes (MB/s)', await curlChunkedPush(registry.url, auth, `${name}-chunked`, chunks, digests.chunked, chunked.length));
         record(registry, 'node client: push 256 MiB, 1 MiB writes (MB/s)', await monolithicPush(registry, `${name}-node`, big));
         record(registry, 'node client: pull 256 MiB, data events (MB/s)', await pull(registry, `${name}-node`, digests.big, big.length));
@@ -312,8 +367,9 @@ async function main() {
   for (let round = 0; round < 3; round++) {
     const order = round % 2 === 0 ? registries : [...registries].reverse();
     for (const registry of order) {
-      record(registry, 'manifest GET by tag, c=32 (req/s)', wrk(`${registry.url}/v2/bench/seed/manifests/latest`, 'GET', { Accept: 'application/vnd.docker.distribution.manifest.v2+json', ...authHeaders(registry.url) }));
-      record(registry, 'blob HEAD, c=32 (req/s)', abHead(`${registry.url}/v2/bench/seed/blobs/${registry.seed.layerDigest}`, authHeaders(registry.url)));
+      const reads = registry.pullUrl;
+      record(registry, 'manifest GET by tag, c=32 (req/s)', wrk(`${reads}/v2/bench/seed/manifests/latest`, 'GET', { Accept: 'application/vnd.docker.distribution.manifest.v2+json', ...authHeaders(reads) }));
+      record(registry, 'blob HEAD, c=32 (req/s)', abHead(`${reads}/v2/bench/seed/blobs/${registry.seed.layerDigest}`, authHeaders(reads)));
     }
   }
   await Promise.all(registries.map((r) => r.stop()));

@@ -4,4 +4,5 @@ export * from './nats-server';
 export * from './ports';
 export * from './processes';
 export * from './redis-server';
+export * from './registries';
 export * from './s3-server';

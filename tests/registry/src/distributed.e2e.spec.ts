@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { run } from '@swr/testing';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -13,7 +12,7 @@ import { describeOciConformance } from './support/oci-conformance';
 import { describeIamAndLogins } from './support/iam-suite';
 import { describeManagementApi } from './support/manage-suite';
 import { describeRealClients } from './support/real-clients';
-import { RegistryUnderTest, startDistributedRegistry, tempDir } from './support/registry-under-test';
+import { RegistryUnderTest, run, startDistributedRegistry, tempDir } from '@swr/testing';
 
 /** Polls for up to half a second: the bound on how long a replica may serve a read the cluster has moved past. */
 async function eventually<T>(read: () => Promise<T>, expected: T): Promise<T> {

@@ -1,8 +1,7 @@
-import { waitFor } from '@swr/testing';
 import type { RawResponse } from './support/http';
 import { ManageClient } from './support/manage-client';
 import { EMPTY_CONFIG, OCI_MANIFEST, OciClient, sha256 } from './support/oci-client';
-import { DistributedRegistry, startDistributedRegistry } from './support/registry-under-test';
+import { DistributedRegistry, startDistributedRegistry, waitFor } from '@swr/testing';
 import { WebhookReceiver } from './support/webhook-receiver';
 
 interface Answered {

@@ -1,4 +1,3 @@
-import { waitFor } from '@swr/testing';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import { describeIamAndLogins } from './support/iam-suite';
 import { describeManagementFuzz } from './support/manage-fuzz';
 import { describeManagementApi } from './support/manage-suite';
 import { describeRealClients } from './support/real-clients';
-import { RegistryUnderTest, startStandaloneRegistry, tempDir } from './support/registry-under-test';
+import { RegistryUnderTest, startStandaloneRegistry, tempDir, waitFor } from '@swr/testing';
 import { WebhookReceiver } from './support/webhook-receiver';
 
 describe('standalone registry', () => {

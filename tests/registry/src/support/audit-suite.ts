@@ -3,7 +3,7 @@ import { waitFor } from '@swr/testing';
 import { raw, RawResponse } from './http';
 import { ManageClient } from './manage-client';
 import { EMPTY_CONFIG, OCI_MANIFEST, OciClient, sha256 } from './oci-client';
-import type { RegistryUnderTest } from './registry-under-test';
+import type { RegistryUnderTest } from '@swr/testing';
 
 interface Trace {
   trace_id: string;

@@ -2,7 +2,7 @@ import { loginKey } from '@swr/auth';
 import { DockerEngine, startDockerEngine } from '@swr/testing';
 import { raw } from './http';
 import { errorCode, OciClient, uniqueName } from './oci-client';
-import type { RegistryUnderTest } from './registry-under-test';
+import type { RegistryUnderTest } from '@swr/testing';
 
 const json = (body: unknown) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 

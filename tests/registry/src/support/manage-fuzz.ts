@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import { raw, RawResponse } from './http';
 import { buildPath, Fixture, fixtureValue, FuzzRequest, malformedRequest, ManagementOperation, oddWellTypedQuery, operationsOf } from './malformed-requests';
 import { ManageClient } from './manage-client';
-import type { RegistryUnderTest } from './registry-under-test';
+import type { RegistryUnderTest } from '@swr/testing';
 
 /**
  * Property-based fuzzing of SWR's management API. Every operation is read from the registry's own

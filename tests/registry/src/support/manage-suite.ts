@@ -1,7 +1,7 @@
 import { raw } from './http';
 import { ManageClient, swrCode } from './manage-client';
 import { EMPTY_CONFIG, OCI_MANIFEST, OciClient } from './oci-client';
-import type { RegistryUnderTest } from './registry-under-test';
+import type { RegistryUnderTest } from '@swr/testing';
 
 let counter = 0;
 /** An organization name no other test uses (SWR's rule: a lowercase letter first). */

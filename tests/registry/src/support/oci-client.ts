@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import type { Login } from '@swr/testing';
 import { raw, RawResponse } from './http';
 
 export const sha256 = (data: Buffer | string) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
@@ -16,10 +17,6 @@ export interface Pushed {
   readonly size: number;
 }
 
-export interface Login {
-  readonly username: string;
-  readonly password: string;
-}
 
 /**
  * Enough of a registry client to set up what a test needs, through the registry's own API. Like

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { raw } from './http';
 import { describeOciBadInput } from './oci-bad-input';
 import { DOCKER_MANIFEST, EMPTY_CONFIG, errorCode, OCI_INDEX, OCI_MANIFEST, OciClient, sha256, sha512, uniqueName } from './oci-client';
-import type { RegistryUnderTest } from './registry-under-test';
+import type { RegistryUnderTest } from '@swr/testing';
 
 /**
  * The OCI Distribution v1.1 conformance workflows (pull, push, content discovery, content

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManageClient } from './manage-client';
 import { uniqueName } from './oci-client';
-import type { RegistryUnderTest } from './registry-under-test';
+import type { RegistryUnderTest } from '@swr/testing';
 import { WebhookReceiver } from './webhook-receiver';
 
 function ok(result: CommandResult): string {

@@ -6,7 +6,7 @@ import { ManageClient } from './manage-client';
 import { OciClient } from './oci-client';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RegistryUnderTest } from './registry-under-test';
+import type { RegistryUnderTest } from '@swr/testing';
 
 const MODELS = join(require.resolve('@huaweicloud/huaweicloud-sdk-swr'), '..', 'v2', 'model');
 

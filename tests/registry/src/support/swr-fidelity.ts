@@ -2,7 +2,7 @@ import { waitFor } from '@swr/testing';
 import { raw } from './http';
 import { ManageClient, swrCode } from './manage-client';
 import { OciClient } from './oci-client';
-import type { RegistryUnderTest } from './registry-under-test';
+import type { RegistryUnderTest } from '@swr/testing';
 
 const PASSWORD = 'fidelity-password-1';
 

@@ -2,7 +2,7 @@ import { waitFor } from '@swr/testing';
 import { createHmac } from 'node:crypto';
 import { ManageClient, swrCode } from './manage-client';
 import { OciClient } from './oci-client';
-import type { RegistryUnderTest } from './registry-under-test';
+import type { RegistryUnderTest } from '@swr/testing';
 import { WebhookReceiver } from './webhook-receiver';
 
 const SECRET = 'receiver-shared-secret';

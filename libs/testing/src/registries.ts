@@ -1,13 +1,27 @@
 import { startEmbeddedPostgres } from '@swr/db';
 import type { EmbeddedPostgresHandle } from '@swr/db';
-import { freePort, ManagedProcess, NatsServerHandle, startNatsServer, startProcess, startRedisServer, startS3Server, waitFor } from '@swr/testing';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { Login } from './oci-client';
+import { dirname, join } from 'node:path';
+import { startNatsServer, type NatsServerHandle } from './nats-server';
+import { freePort, waitFor } from './ports';
+import { startProcess, type ManagedProcess } from './processes';
+import { startRedisServer } from './redis-server';
+import { startS3Server, type S3Server } from './s3-server';
 
-const ROOT = resolve(__dirname, '../../../..');
-const dist = (app: string) => join(ROOT, 'dist/apps', app, 'main.js');
+/** The workspace this code runs in, from its source (tests) or from a bundle under dist/ (benchmarks). */
+function workspaceRoot(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'nx.json'))) return dir;
+  throw new Error(`no workspace above ${__dirname}`);
+}
+
+/** The built app's bundle: run `node tools/build-app.mjs apps/<app>` first. */
+const dist = (app: string) => join(workspaceRoot(), 'dist/apps', app, 'main.js');
+
+export interface Login {
+  readonly username: string;
+  readonly password: string;
+}
 
 /** A temp dir the embedded PostgreSQL (which runs as its own user when we are root) can enter. */
 export function tempDir(prefix: string): string {
@@ -109,6 +123,8 @@ export interface DistributedRegistry extends RegistryUnderTest {
   startTriggerWorker(): ManagedProcess;
   readonly triggerWorkers: ManagedProcess[];
   readonly nats: NatsServerHandle;
+  /** The S3 server the gateways keep blobs in (bucket `swr-e2e`); its own start-up bucket is free for others. */
+  readonly s3: S3Server;
   /** Stops PostgreSQL and starts it again on the same port and data: the services must reconnect. */
   restartPostgres(downMs: number): Promise<void>;
 }
@@ -179,6 +195,7 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
     startTriggerWorker,
     triggerWorkers,
     nats,
+    s3,
     restartPostgres,
     stop: async () => {
       await Promise.all([...gateways.map((g) => g.process.stop()), ...metadata.map((m) => m.stop()), iam.stop(), ...auditWorkers.map((w) => w.stop()), ...triggerWorkers.map((w) => w.stop())]);
