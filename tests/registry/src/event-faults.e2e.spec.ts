@@ -57,6 +57,8 @@ describe('events under faults (distributed: NATS, PostgreSQL, Redis, audit worke
     const pushing = (async () => {
       for (let i = 0; i < count; i++) answers.push(...(await pushOne()));
     })();
+    // The fault strikes once the first image is in, so that some pushes succeed however loaded the machine is.
+    await waitFor('the first image pushed', async () => answers.length >= 2, 60_000);
     await fault();
     await pushing;
     return answers;
