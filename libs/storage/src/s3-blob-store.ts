@@ -21,6 +21,8 @@ const MIN_MULTIPART_PART_SIZE = 5 * MiB;
 /** The most one copy request (CopyObject or UploadPartCopy) may copy. */
 const MAX_COPY_SIZE = 5 * 1024 * MiB;
 const MAX_MULTIPART_PARTS = 10_000;
+/** Parts of one upload on their way to S3 at once, while the next is read from the client. */
+const PARTS_IN_FLIGHT = 3;
 
 /**
  * Blobs and upload parts as objects in one bucket: parts at `uploads/<uploadId>/<partId>`, blobs at
@@ -150,14 +152,28 @@ export class S3BlobStore implements BlobStore {
   }
 
   /**
-   * Streams `source` into object `key`, holding about one `partSize` of it in memory at a time, and
-   * returns the bytes stored. The object appears only if the whole source was read.
+   * Streams `source` into object `key` and returns the bytes stored. Up to PARTS_IN_FLIGHT parts go
+   * to S3 while the next one is read from the source, so the client and S3 transfer side by side;
+   * memory holds about that many `partSize`s per upload. The object appears only if the whole
+   * source was read and every part stored.
    */
   private async upload(key: string, source: AsyncIterable<Uint8Array | string>): Promise<number> {
     let pending: Uint8Array[] = [];
     let pendingBytes = 0;
     let total = 0;
     let multipart: MultipartUpload | undefined;
+    const inFlight = new Set<Promise<void>>();
+    let failure: unknown;
+    const send = (upload: MultipartUpload, bytes: Buffer) => {
+      const sent: Promise<void> = upload.sendPart(bytes).then(
+        () => void inFlight.delete(sent),
+        (error: unknown) => {
+          inFlight.delete(sent);
+          failure ??= error;
+        },
+      );
+      inFlight.add(sent);
+    };
     try {
       for await (const chunk of source) {
         const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -166,7 +182,9 @@ export class S3BlobStore implements BlobStore {
         total += bytes.length;
         if (pendingBytes >= this.partSize) {
           multipart ??= await MultipartUpload.start(this.client, this.bucket, key);
-          await multipart.sendPart(Buffer.concat(pending, pendingBytes));
+          while (inFlight.size >= PARTS_IN_FLIGHT) await Promise.race(inFlight);
+          if (failure) throw failure;
+          send(multipart, Buffer.concat(pending, pendingBytes));
           pending = [];
           pendingBytes = 0;
         }
@@ -175,11 +193,14 @@ export class S3BlobStore implements BlobStore {
       if (multipart === undefined) {
         await this.client.putObject(this.bucket, key, rest, rest.length);
       } else {
-        if (rest.length > 0) await multipart.sendPart(rest);
+        if (rest.length > 0) send(multipart, rest);
+        await Promise.all(inFlight);
+        if (failure) throw failure;
         await multipart.complete();
       }
       return total;
     } catch (error) {
+      await Promise.all(inFlight);
       await multipart?.abort();
       throw error;
     }
@@ -190,9 +211,10 @@ export class S3BlobStore implements BlobStore {
   }
 }
 
-/** One S3 multipart upload, its parts sent or copied in order. */
+/** One S3 multipart upload: parts numbered in the order they are handed over, sent or copied, several at once if need be. */
 class MultipartUpload {
   private readonly parts: { part: number; etag: string }[] = [];
+  private nextPart = 1;
 
   private constructor(
     private readonly client: Client,
@@ -214,6 +236,7 @@ class MultipartUpload {
     return this.addPart({ 'x-amz-copy-source': source });
   }
 
+  /** Once every part handed over is stored. */
   async complete(): Promise<void> {
     await this.client.completeMultipartUpload(this.bucket, this.key, this.id, this.parts);
   }
@@ -227,11 +250,9 @@ class MultipartUpload {
   }
 
   private async addPart(headers: Record<string, string>, bytes?: Buffer): Promise<void> {
-    const { etag, part } = await this.client.uploadPart(
-      { bucketName: this.bucket, objectName: this.key, uploadID: this.id, partNumber: this.parts.length + 1, headers },
-      bytes,
-    );
-    this.parts.push({ part, etag });
+    const partNumber = this.nextPart++;
+    const { etag, part } = await this.client.uploadPart({ bucketName: this.bucket, objectName: this.key, uploadID: this.id, partNumber, headers }, bytes);
+    this.parts[partNumber - 1] = { part, etag };
   }
 }
 
