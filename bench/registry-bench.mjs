@@ -12,6 +12,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { curlCeilings, curlChunkedPush, curlPull, curlPush, diskWriteSpeed, s3Ceilings, sha256Speed } from './byte-paths.mjs';
+import { pushSmallImages, writeSmallImages } from './small-images.mjs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -80,7 +81,7 @@ async function startOurs() {
   const url = `http://127.0.0.1:${port}`;
   await waitUp(url, child);
   await signIn(url, [url], 'swr/admin', BENCH_PASSWORD);
-  return { name: 'SWR standalone', url, pullUrl: url, pid: child.pid, stop: () => stop(child, dataDir, 'SIGINT') };
+  return { name: 'SWR standalone', url, pullUrl: url, creds: `swr/admin:${BENCH_PASSWORD}`, pid: child.pid, stop: () => stop(child, dataDir, 'SIGINT') };
 }
 
 /** The distributed registry (bench/distributed-registry.ts): its gateways and admin, once it is up. */
@@ -106,6 +107,7 @@ async function startOursDistributed() {
     url: push.url,
     pullUrl: pull.url,
     redirectUrl: redirecting.url,
+    creds: `${admin.username}:${admin.password}`,
     pid: pull.pid,
     s3,
     stop: async () => {
@@ -367,6 +369,15 @@ async function main() {
   for (let round = 0; round < 3; round++) {
     const order = round % 2 === 0 ? registries : [...registries].reverse();
     for (const registry of order) {
+      // Fresh images every time: nothing of them is in the registry yet.
+      const layouts = writeSmallImages(join(files, `small-${round}-${registry.pid}`), 20);
+      const host = new URL(registry.url).host;
+      record(registry, 'skopeo: 20 small images (3 layers), 4 at a time (s, lower is better)', await pushSmallImages(layouts, host, `bench/small-${round}`, { creds: registry.creds }));
+    }
+  }
+  for (let round = 0; round < 3; round++) {
+    const order = round % 2 === 0 ? registries : [...registries].reverse();
+    for (const registry of order) {
       const reads = registry.pullUrl;
       record(registry, 'manifest GET by tag, c=32 (req/s)', wrk(`${reads}/v2/bench/seed/manifests/latest`, 'GET', { Accept: 'application/vnd.docker.distribution.manifest.v2+json', ...authHeaders(reads) }));
       record(registry, 'blob HEAD, c=32 (req/s)', abHead(`${reads}/v2/bench/seed/blobs/${registry.seed.layerDigest}`, authHeaders(reads)));
@@ -386,7 +397,7 @@ async function main() {
     'distribution range': spread(theirs[metric]),
     ratio: `${(median(ours[metric]) / median(theirs[metric])).toFixed(2)}x`,
   }));
-  console.log(`\nmedian and range of ${rounds} interleaved rounds (3 for request rates; GET by wrk, HEAD by ab), loopback`);
+  console.log(`\nmedian and range of ${rounds} interleaved rounds (3 for skopeo pushes and request rates; GET by wrk, HEAD by ab), loopback`);
   console.table(rows);
 }
 
