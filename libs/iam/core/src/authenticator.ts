@@ -3,6 +3,7 @@ import { IamError } from './iam-error';
 import type { Credentials, Directory, LoginMethod, UserRecord } from './ports';
 import { Principal, principalOf } from './principal';
 import { hashToken, verifyPassword } from './secrets';
+import { VerifiedPasswords } from './verified-passwords';
 
 export interface LockoutPolicy {
   readonly maxFailures: number;
@@ -23,6 +24,8 @@ const refused = () => new IamError('IAM_INVALID_CREDENTIALS', 'incorrect user na
  * user name lock it for a while; the lock is shared by every IAM replica.
  */
 export class Authenticator {
+  private readonly passwords = new VerifiedPasswords();
+
   constructor(
     private readonly directory: Directory,
     private readonly credentials: Credentials,
@@ -72,7 +75,7 @@ export class Authenticator {
       await verifyPassword(password, UNKNOWN_USER_HASH);
       return undefined;
     }
-    return (await verifyPassword(password, candidates[0].passwordHash)) ? candidates[0] : undefined;
+    return (await this.passwords.verify(password, candidates[0].passwordHash)) ? candidates[0] : undefined;
   }
 
   private async byAccessKey(access: string, password: string): Promise<UserRecord | undefined> {
