@@ -1,7 +1,7 @@
 import { MetadataRpc, UploadSession } from '@swr/contracts';
 import { DigestAlgorithm, OciError, parseDigest } from '@swr/oci';
 import type { BlobStore } from '@swr/blob-store';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, type Hash } from 'node:crypto';
 import { Readable, pipeline } from 'node:stream';
 import { HashingStream, HashStates } from './hash-states';
 import type { MetadataClient } from './metadata-client';
@@ -49,7 +49,7 @@ export class BlobUploads {
   async finish(repository: string, id: string, digest: string, lastChunk?: Readable): Promise<{ digest: string; size: number }> {
     const { algorithm } = parseDigest(digest);
     let session = await this.status(repository, id);
-    if (lastChunk) session = await this.write(session, lastChunk);
+    if (lastChunk) session = session.offset === 0 ? await this.writeWhole(session, lastChunk) : await this.write(session, lastChunk);
     if (algorithm !== session.algorithm) {
       throw new OciError('DIGEST_INVALID', `upload was started for ${session.algorithm} digests`, { digest });
     }
@@ -99,11 +99,7 @@ export class BlobUploads {
   }
 
   private async write(session: UploadSession, body: Readable, expectedLength?: number): Promise<UploadSession> {
-    const hash = await this.hashes.resume(session);
-    const hashing = new HashingStream(hash);
-    pipeline(body, hashing, () => undefined);
-    const partId = randomUUID();
-    const size = await this.store.writePart(session.id, partId, hashing);
+    const { partId, size, hash } = await this.writeChunk(session, body);
     if (expectedLength !== undefined && size !== expectedLength) {
       throw new OciError('SIZE_INVALID', 'chunk length does not match Content-Range', { expected: expectedLength, received: size });
     }
@@ -112,5 +108,25 @@ export class BlobUploads {
     );
     this.hashes.keep(session.id, updated.offset, hash);
     return updated;
+  }
+
+  /**
+   * The whole blob in the closing PUT (docker's and skopeo's way): it is committed right after, so
+   * the session is not told of the part, which saves a metadata round trip per blob. Should the
+   * commit fail, the session still stands at offset 0 and the unrecorded part goes with it.
+   */
+  private async writeWhole(session: UploadSession, body: Readable): Promise<UploadSession> {
+    const { partId, size, hash } = await this.writeChunk(session, body);
+    this.hashes.keep(session.id, size, hash);
+    return { ...session, offset: size, parts: [{ id: partId, size }] };
+  }
+
+  private async writeChunk(session: UploadSession, body: Readable): Promise<{ partId: string; size: number; hash: Hash }> {
+    const hash = await this.hashes.resume(session);
+    const hashing = new HashingStream(hash);
+    pipeline(body, hashing, () => undefined);
+    const partId = randomUUID();
+    const size = await this.store.writePart(session.id, partId, hashing);
+    return { partId, size, hash };
   }
 }

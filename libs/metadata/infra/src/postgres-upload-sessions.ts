@@ -23,6 +23,12 @@ export class PostgresUploadSessions implements UploadSessions {
   ) {}
 
   async create(repository: RepositoryName, id: string, algorithm: DigestAlgorithm, account?: string): Promise<UploadRecord> {
+    // Into an existing repository (every blob of a push but the first), in one statement.
+    const opened: UploadRow[] = await this.db.query(
+      `INSERT INTO metadata.upload AS u (id, repository_id, algorithm) SELECT $1, r.id, $3 FROM metadata.repository r WHERE r.name = $2 RETURNING ${COLUMNS}`,
+      [id, repository.name, algorithm],
+    );
+    if (opened.length) return toRecord(repository.name, opened[0]);
     return this.db.transaction(async (tx) => {
       const repositoryId = await ensureRepository(tx, repository, account, this.limits);
       const rows: UploadRow[] = await tx.query(
