@@ -23,7 +23,8 @@ export const MetadataRpc = {
   blobUnlink: rpc('metadata.blob.unlink.v1', z.object({ ...inRepository, digest }), empty),
 
   uploadStart: rpc('metadata.upload.start.v1', z.object({ ...inRepository, ...pusher, algorithm: digestAlgorithm }), uploadSession),
-  uploadGet: rpc('metadata.upload.get.v1', z.object({ ...inRepository, id: uploadId }), uploadSession),
+  /** With `holds`: the closing PUT's digest, which garbage collection then leaves alone until the session ends. */
+  uploadGet: rpc('metadata.upload.get.v1', z.object({ ...inRepository, id: uploadId, holds: digest.optional() }), uploadSession),
   /** Records a part written at `offset`; refused unless `offset` is still the session's offset. */
   uploadAppend: rpc(
     'metadata.upload.append.v1',

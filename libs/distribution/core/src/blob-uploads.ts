@@ -48,7 +48,7 @@ export class BlobUploads {
   /** PUT: optionally a last chunk, then the digest check and the commit. */
   async finish(repository: string, id: string, digest: string, lastChunk?: Readable): Promise<{ digest: string; size: number }> {
     const { algorithm } = parseDigest(digest);
-    let session = await this.status(repository, id);
+    let session = await this.metadata.call(MetadataRpc.uploadGet, { repository, id, holds: digest });
     if (lastChunk) session = session.offset === 0 ? await this.writeWhole(session, lastChunk) : await this.write(session, lastChunk);
     if (algorithm !== session.algorithm) {
       throw new OciError('DIGEST_INVALID', `upload was started for ${session.algorithm} digests`, { digest });

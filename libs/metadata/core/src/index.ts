@@ -5,3 +5,4 @@ export * from './upload.service';
 export * from './metadata-error';
 export * from './repository-catalog';
 export * from './repository.service';
+export * from './garbage-collector';

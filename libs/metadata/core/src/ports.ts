@@ -30,6 +30,8 @@ export interface UploadSessions {
   /** Opens a session; the repository is created for `account` on first push. */
   create(repository: RepositoryName, id: string, algorithm: DigestAlgorithm, account?: string): Promise<UploadRecord>;
   find(repository: string, id: string): Promise<UploadRecord | undefined>;
+  /** Finds the session and marks `digest` as the blob it is committing: collection leaves that blob alone until the session ends. */
+  hold(repository: string, id: string, digest: string): Promise<UploadRecord | undefined>;
   /**
    * Appends a part when the session's offset is still `expectedOffset` and the upload still fits
    * the owning account's storage quota; otherwise says why not (or undefined: no such session).

@@ -16,6 +16,9 @@ class MemoryUploads implements UploadSessions {
     const record = this.records.get(id);
     return record?.repository === repository ? record : undefined;
   }
+  async hold(repository: string, id: string) {
+    return this.find(repository, id);
+  }
   async append(repository: string, id: string, expectedOffset: number, part: UploadPartPayload) {
     const record = await this.find(repository, id);
     if (!record) return undefined;

@@ -28,8 +28,9 @@ export class UploadService {
     return asRegistryOperation(async () => toSessionPayload(await this.sessions.create(parseRepositoryName(repository), this.newId(), algorithm, account)));
   }
 
-  async get(repository: string, id: string): Promise<UploadSession> {
-    const record = await this.sessions.find(repository, id);
+  /** With `holds`, the digest the closing PUT is about to commit is held (see UploadSessions.hold). */
+  async get(repository: string, id: string, holds?: string): Promise<UploadSession> {
+    const record = holds === undefined ? await this.sessions.find(repository, id) : await this.sessions.hold(repository, id, holds);
     if (!record) throw unknownUpload(id);
     return toSessionPayload(record);
   }

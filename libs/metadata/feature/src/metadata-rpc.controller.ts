@@ -37,7 +37,7 @@ export class MetadataRpcController {
 
   @Handles(MetadataRpc.uploadGet)
   uploadGet(req: Req<'uploadGet'>) {
-    return this.uploads.get(req.repository, req.id);
+    return this.uploads.get(req.repository, req.id, req.holds);
   }
 
   @Handles(MetadataRpc.uploadAppend)

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { notifyRepositoryChanged } from './change-feed';
+import { CHANGE_CHANNEL, notifyRepositoryChanged } from './change-feed';
 import type { RepositoryReadCache } from './read-cache';
 
 /**
@@ -30,5 +30,16 @@ export class CachedAccess {
     });
     this.cache.evict(repository);
     return result;
+  }
+
+  /** A write whose repositories are known only once it has run: `work` answers them with its value. */
+  async writeAcross<T>(work: (tx: EntityManager) => Promise<{ value: T; repositories: readonly string[] }>): Promise<T> {
+    const { value, repositories } = await this.db.transaction(async (tx) => {
+      const done = await work(tx);
+      if (done.repositories.length) await tx.query('SELECT pg_notify($1, r) FROM unnest($2::text[]) r', [CHANGE_CHANNEL, [...new Set(done.repositories)]]);
+      return done;
+    });
+    for (const repository of new Set(repositories)) this.cache.evict(repository);
+    return value;
   }
 }

@@ -7,3 +7,4 @@ export * from './postgres-upload-sessions';
 export * from './read-cache';
 export * from './postgres-repository-catalog';
 export * from './events';
+export * from './postgres-garbage-index';

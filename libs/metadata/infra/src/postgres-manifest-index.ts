@@ -46,6 +46,31 @@ export class PostgresManifestIndex implements ManifestIndex {
       const missing = await this.missingReferences(tx, repositoryId, manifest);
       if (missing) return missing;
 
+      const { manifestId, totalSize } = await this.stored(tx, repositoryId, manifest);
+      if (manifest.tags.length) {
+        await tx.query(
+          `INSERT INTO metadata.tag (repository_id, name, manifest_id) SELECT $1, unnest($2::text[]), $3
+           ON CONFLICT (repository_id, name) DO UPDATE SET manifest_id = EXCLUDED.manifest_id, updated_at = now()`,
+          [repositoryId, manifest.tags, manifestId],
+        );
+      }
+      await refreshTagCount(tx, repositoryId);
+      const name = manifest.repository.name;
+      const pushed = { ...repositoryParts(name), digest: manifest.digest, mediaType: manifest.mediaType, size: totalSize };
+      for (const tag of manifest.tags.length ? manifest.tags : [undefined]) {
+        await recordEvent(tx, 'image.pushed', imageResource(name, tag ?? manifest.digest), tag === undefined ? pushed : { ...pushed, tag });
+      }
+      return undefined;
+    });
+  }
+
+  /**
+   * The manifest's row, inserted with its references or found (and locked FOR SHARE, so that a
+   * collection cannot delete it before the tags that point at it commit). A row that a collection
+   * deleted while this waited is inserted anew.
+   */
+  private async stored(tx: EntityManager, repositoryId: string, manifest: NewManifest): Promise<{ manifestId: string; totalSize: number }> {
+    for (;;) {
       const inserted: Array<{ id: string; total_size: string }> = await tx.query(
         // An image's size as users see it: the manifest, its blobs, and (for an index) its children's sizes.
         `INSERT INTO metadata.manifest (repository_id, digest, media_type, artifact_type, subject_digest, annotations, content, size, total_size)
@@ -66,36 +91,17 @@ export class PostgresManifestIndex implements ManifestIndex {
           [...new Set(manifest.manifests)],
         ],
       );
-      let manifestId: string;
-      let totalSize: number;
       if (inserted.length) {
-        manifestId = inserted[0].id;
-        totalSize = toNumber(inserted[0].total_size);
-        await tx.query('INSERT INTO metadata.manifest_blob (manifest_id, digest) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [manifestId, manifest.blobs]);
-        await tx.query('INSERT INTO metadata.manifest_child (manifest_id, child_digest) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [manifestId, manifest.manifests]);
-      } else {
-        const existing: Array<{ id: string; total_size: string }> = await tx.query('SELECT id, total_size FROM metadata.manifest WHERE repository_id = $1 AND digest = $2', [
-          repositoryId,
-          manifest.digest,
-        ]);
-        manifestId = existing[0].id;
-        totalSize = toNumber(existing[0].total_size);
+        await tx.query('INSERT INTO metadata.manifest_blob (manifest_id, digest) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [inserted[0].id, manifest.blobs]);
+        await tx.query('INSERT INTO metadata.manifest_child (manifest_id, child_digest) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [inserted[0].id, manifest.manifests]);
+        return { manifestId: inserted[0].id, totalSize: toNumber(inserted[0].total_size) };
       }
-      if (manifest.tags.length) {
-        await tx.query(
-          `INSERT INTO metadata.tag (repository_id, name, manifest_id) SELECT $1, unnest($2::text[]), $3
-           ON CONFLICT (repository_id, name) DO UPDATE SET manifest_id = EXCLUDED.manifest_id, updated_at = now()`,
-          [repositoryId, manifest.tags, manifestId],
-        );
-      }
-      await refreshTagCount(tx, repositoryId);
-      const name = manifest.repository.name;
-      const pushed = { ...repositoryParts(name), digest: manifest.digest, mediaType: manifest.mediaType, size: totalSize };
-      for (const tag of manifest.tags.length ? manifest.tags : [undefined]) {
-        await recordEvent(tx, 'image.pushed', imageResource(name, tag ?? manifest.digest), tag === undefined ? pushed : { ...pushed, tag });
-      }
-      return undefined;
-    });
+      const existing: Array<{ id: string; total_size: string }> = await tx.query(
+        'SELECT id, total_size FROM metadata.manifest WHERE repository_id = $1 AND digest = $2 FOR SHARE',
+        [repositoryId, manifest.digest],
+      );
+      if (existing.length) return { manifestId: existing[0].id, totalSize: toNumber(existing[0].total_size) };
+    }
   }
 
   /** Locks what the manifest references (FOR SHARE) so that no delete can slip in before it commits. */

@@ -171,9 +171,16 @@ export class PostgresRepositoryCatalog implements RepositoryCatalog {
     return rows.length ? repositoryView(rows[0]) : undefined;
   }
 
-  /** Tags, manifests, links and sessions go with the repository (cascade); the owner gets its quota back. */
+  /**
+   * Tags, manifests, links and sessions go with the repository (cascade); the owner gets its quota
+   * back. The sessions' stored parts are left to garbage collection, as are the blobs.
+   */
   delete(name: string): Promise<boolean> {
     return this.access.write(name, async (tx) => {
+      await tx.query(
+        'INSERT INTO metadata.gc_upload_leftover (id) SELECT u.id FROM metadata.upload u JOIN metadata.repository r ON r.id = u.repository_id WHERE r.name = $1 ON CONFLICT DO NOTHING',
+        [name],
+      );
       const gone: Array<{ id: string; size: string; account_id: string | null }> = await tx.query(
         `WITH gone AS (DELETE FROM metadata.repository r WHERE r.name = $1 RETURNING r.id, r.organization_id, r.size)
          SELECT gone.id, gone.size, o.account_id FROM gone JOIN metadata.organization o ON o.id = gone.organization_id`,

@@ -1,7 +1,7 @@
 import type { UploadPartPayload } from '@swr/contracts';
-import type { AccountLimits, AppendResult, UploadRecord, UploadSessions } from '@swr/metadata-core';
+import { MetadataError, type AccountLimits, type AppendResult, type UploadRecord, type UploadSessions } from '@swr/metadata-core';
 import type { DigestAlgorithm, RepositoryName } from '@swr/oci';
-import { touchedRows } from '@swr/db';
+import { returnedRows, touchedRows } from '@swr/db';
 import type { DataSource } from 'typeorm';
 import { blobResource, recordEvent, repositoryParts } from './events';
 import { ensureRepository, linkBlob, toNumber } from './sql';
@@ -47,6 +47,25 @@ export class PostgresUploadSessions implements UploadSessions {
     return rows.length ? toRecord(repository, rows[0]) : undefined;
   }
 
+  /**
+   * Marks the digest the session's closing PUT commits, so that no collection removes that blob
+   * until the session ends. Should a collection be deleting it right now, this waits until it is
+   * gone: the PUT then finds it missing from the store and stores it again.
+   */
+  async hold(repository: string, id: string, digest: string): Promise<UploadRecord | undefined> {
+    return this.db.transaction(async (tx) => {
+      const rows = await returnedRows<UploadRow>(
+        tx,
+        `UPDATE metadata.upload u SET holds = $3, updated_at = now() FROM metadata.repository r
+          WHERE r.id = u.repository_id AND r.name = $1 AND u.id = $2 RETURNING ${COLUMNS}`,
+        [repository, id, digest],
+      );
+      if (!rows.length) return undefined;
+      await tx.query('SELECT 1 FROM metadata.blob WHERE digest = $1 FOR SHARE', [digest]);
+      return toRecord(repository, rows[0]);
+    });
+  }
+
   /** The quota check is an early refusal: the bytes are charged, atomically, when the blob is linked. */
   async append(repository: string, id: string, expectedOffset: number, part: UploadPartPayload): Promise<AppendResult | undefined> {
     const rows: UploadRow[] = await this.db.query(
@@ -68,7 +87,19 @@ export class PostgresUploadSessions implements UploadSessions {
     return { refused: current.offset === expectedOffset ? 'quota' : 'offset', current };
   }
 
+  /** A blob refused for the quota stays stored, unlinked: it gets a row, so that collection reviews (and removes) it. */
   async complete(repository: string, id: string, digest: string, size: number): Promise<boolean> {
+    try {
+      return await this.linkCompleted(repository, id, digest, size);
+    } catch (error) {
+      if (error instanceof MetadataError && error.code === 'META_QUOTA_EXCEEDED') {
+        await this.db.query('INSERT INTO metadata.blob (digest, size) VALUES ($1, $2) ON CONFLICT DO NOTHING', [digest, size]);
+      }
+      throw error;
+    }
+  }
+
+  private linkCompleted(repository: string, id: string, digest: string, size: number): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const ended: Array<{ repository_id: string }> = await tx.query(
         `WITH ended AS (

@@ -4,6 +4,7 @@ import { RepositoryNameSearch1764400000000 } from './1764400000000-repository-na
 import { EventOutbox1764500000000 } from './1764500000000-event-outbox';
 import { AccountDays1764600000000 } from './1764600000000-account-days';
 import { PullBatches1764610000000 } from './1764610000000-pull-batches';
+import { GarbageReview1764700000000 } from './1764700000000-garbage-review';
 
 /** In order. A migration, once released, is never edited: add a new one. */
 export const METADATA_MIGRATIONS = [
@@ -13,5 +14,6 @@ export const METADATA_MIGRATIONS = [
   EventOutbox1764500000000,
   AccountDays1764600000000,
   PullBatches1764610000000,
+  GarbageReview1764700000000,
 ];
 export const METADATA_SCHEMA = 'metadata';
