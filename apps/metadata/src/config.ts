@@ -1,8 +1,10 @@
 import { env, loadConfig, logLevel } from '@swr/config';
 import { METADATA_ENVIRONMENT } from '@swr/metadata-feature';
+import { withBlobStore } from '@swr/storage';
 import { z } from 'zod';
 
-const schema = z.object({
+/** Metadata reaches the blob store too: garbage collection deletes blobs inside the transaction that decides it. */
+const schema = withBlobStore({
   ...METADATA_ENVIRONMENT,
   SWR_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   SWR_DB_POOL_SIZE: env.int(10, 1),
@@ -10,4 +12,4 @@ const schema = z.object({
   SWR_LOG_LEVEL: logLevel(),
 });
 
-export const loadMetadataConfig = (vars?: Record<string, string | undefined>) => loadConfig(schema, vars);
+export const loadMetadataConfig = (vars: Record<string, string | undefined> = process.env) => loadConfig(schema, { SWR_BLOB_STORE: 's3', ...vars });

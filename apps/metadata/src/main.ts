@@ -2,14 +2,22 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, logLevelsFrom } from '@swr/config';
 import { JetStreamEventPublisher, natsServer } from '@swr/messaging';
-import { accountLimitsFrom, MetadataModule } from '@swr/metadata-feature';
+import { accountLimitsFrom, garbageSettingsFrom, MetadataModule } from '@swr/metadata-feature';
+import { openBlobStore } from '@swr/storage';
 import { loadMetadataConfig } from './config';
 
 /** The metadata service: answers the gateway's requests over NATS in the `metadata` queue group. */
 async function main(): Promise<void> {
   const config = loadMetadataConfig();
   const events = await JetStreamEventPublisher.connect({ servers: config.SWR_NATS_URL });
-  const metadata = MetadataModule.forRoot({ databaseUrl: config.SWR_DATABASE_URL, poolSize: config.SWR_DB_POOL_SIZE, limits: accountLimitsFrom(config), events });
+  const metadata = MetadataModule.forRoot({
+    databaseUrl: config.SWR_DATABASE_URL,
+    poolSize: config.SWR_DB_POOL_SIZE,
+    limits: accountLimitsFrom(config),
+    events,
+    blobStore: await openBlobStore(config),
+    garbage: garbageSettingsFrom(config),
+  });
   const app = await NestFactory.createMicroservice(
     { module: class MetadataServiceModule {}, imports: [metadata] },
     { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'metadata', name: 'swr-metadata' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },

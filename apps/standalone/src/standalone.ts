@@ -4,7 +4,7 @@ import { createGatewayApp } from '@swr/gateway-shell';
 import { InProcessJobQueue, InProcessJobScheduler } from '@swr/jobs';
 import { InProcessBus, InProcessEventBus, InProcessRpcClient, InProcessServer } from '@swr/messaging';
 import { iamSettingsFrom, IamModule } from '@swr/iam-feature';
-import { accountLimitsFrom, MetadataModule } from '@swr/metadata-feature';
+import { accountLimitsFrom, garbageSettingsFrom, MetadataModule } from '@swr/metadata-feature';
 import { FilesystemBlobStore } from '@swr/storage';
 import type { DeliveryJob } from '@swr/trigger-core';
 import { addressPolicyFrom, TriggerModule } from '@swr/trigger-feature';
@@ -44,8 +44,9 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
   const events = new InProcessEventBus();
   const encryptionKey = config.SWR_ENCRYPTION_KEY ?? localEncryptionKey(dataDir);
   try {
+    const blobStore = new FilesystemBlobStore(resolve(dataDir, 'blobs'), { fsync: config.SWR_FS_FSYNC });
     const app = await createGatewayApp({
-      blobStore: new FilesystemBlobStore(resolve(dataDir, 'blobs'), { fsync: config.SWR_FS_FSYNC }),
+      blobStore,
       rpc,
       events,
       service: config.SWR_REGISTRY_SERVICE,
@@ -68,7 +69,7 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
           registryHost: config.SWR_PUBLIC_URL ? new URL(config.SWR_PUBLIC_URL).host : `${config.SWR_HOST}:${config.SWR_PORT}`,
           encryptionKey,
         }),
-        MetadataModule.forRoot({ databaseUrl: postgres.url, limits: accountLimitsFrom(config), events }),
+        MetadataModule.forRoot({ databaseUrl: postgres.url, limits: accountLimitsFrom(config), events, blobStore, garbage: garbageSettingsFrom(config) }),
         IamModule.forRoot(iamSettingsFrom(config, postgres.url, encryptionKey), events),
       ],
     });

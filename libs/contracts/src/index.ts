@@ -1,6 +1,7 @@
 export * from './rpc';
 export * from './metadata/metadata.contracts';
 export * from './metadata/metadata-errors';
+export * from './metadata/garbage.contracts';
 export * from './metadata/repository.contracts';
 export * from './metadata/schemas';
 export * from './iam/iam.contracts';

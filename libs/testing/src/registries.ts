@@ -111,6 +111,8 @@ export interface DistributedOptions {
   readonly metadataReplicas?: number;
   readonly auditReplicas?: number;
   readonly triggerReplicas?: number;
+  /** Settings added to every metadata replica's (garbage collection's grace period, say). */
+  readonly metadataEnv?: Record<string, string>;
 }
 
 export interface DistributedRegistry extends RegistryUnderTest {
@@ -162,7 +164,17 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
     return worker;
   };
   for (let i = 0; i < (options.triggerReplicas ?? 1); i++) startTriggerWorker();
-  const metadata = Array.from({ length: options.metadataReplicas ?? 2 }, () => node('metadata', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url }));
+  const blobStore = {
+    SWR_BLOB_STORE: 's3',
+    SWR_S3_ENDPOINT: s3.endPoint,
+    SWR_S3_PORT: String(s3.port),
+    SWR_S3_ACCESS_KEY: s3.accessKey,
+    SWR_S3_SECRET_KEY: s3.secretKey,
+    SWR_S3_BUCKET: 'swr-e2e',
+  };
+  const metadata = Array.from({ length: options.metadataReplicas ?? 2 }, () =>
+    node('metadata', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, ...blobStore, ...options.metadataEnv }),
+  );
   const iam = node('iam', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_ENCRYPTION_KEY: ENCRYPTION_KEY });
   const gateways: GatewayProcess[] = [];
   const startGateway = async (env: Record<string, string> = {}) => {
@@ -171,12 +183,7 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
       SWR_PORT: String(port),
       SWR_HOST: '127.0.0.1',
       SWR_NATS_URL: nats.url,
-      SWR_BLOB_STORE: 's3',
-      SWR_S3_ENDPOINT: s3.endPoint,
-      SWR_S3_PORT: String(s3.port),
-      SWR_S3_ACCESS_KEY: s3.accessKey,
-      SWR_S3_SECRET_KEY: s3.secretKey,
-      SWR_S3_BUCKET: 'swr-e2e',
+      ...blobStore,
       ...env,
     });
     const gateway = { url: `http://127.0.0.1:${port}`, process: proc };

@@ -5,6 +5,8 @@ import { gzipSync } from 'node:zlib';
 import { raw } from './support/http';
 import { OciClient, sha256, uniqueName } from './support/oci-client';
 import { describeAuditTrail } from './support/audit-suite';
+import { describeGarbageCollection } from './support/gc-suite';
+import { S3BlobStore } from '@swr/storage';
 import { describeTriggers } from './support/trigger-suite';
 import { describeOfficialSdk } from './support/sdk-suite';
 import { describeSwrFidelity } from './support/swr-fidelity';
@@ -28,7 +30,7 @@ async function eventually<T>(read: () => Promise<T>, expected: T): Promise<T> {
 describe('distributed registry: two gateways, two metadata replicas, NATS, PostgreSQL, S3', () => {
   let registry: RegistryUnderTest & Awaited<ReturnType<typeof startDistributedRegistry>>;
   beforeAll(async () => {
-    registry = await startDistributedRegistry({ gateways: 2, metadataReplicas: 2 });
+    registry = await startDistributedRegistry({ gateways: 2, metadataReplicas: 2, metadataEnv: { SWR_GC_GRACE_SECONDS: '0' } });
   }, 120_000);
   afterAll(() => registry?.stop(), 60_000);
 
@@ -138,5 +140,17 @@ describe('distributed registry: two gateways, two metadata replicas, NATS, Postg
     expect(rest.status).toBe(202);
     expect((await survivor.request('PUT', `${location}?digest=${sha256(data)}`)).status).toBe(201);
     expect((await survivor.request('GET', `/v2/${name}/blobs/${sha256(data)}`)).body.equals(data)).toBe(true);
+  });
+
+  // Last: with a grace period of 0, a collection takes whatever the suites above left unreferenced.
+  describe('garbage collection on S3, by either metadata replica', () => {
+    let objects: S3BlobStore;
+    beforeAll(() => {
+      objects = new S3BlobStore({ endPoint: registry.s3.endPoint, port: registry.s3.port, useSSL: false, accessKey: registry.s3.accessKey, secretKey: registry.s3.secretKey, bucket: 'swr-e2e' });
+    });
+    describeGarbageCollection(
+      () => registry,
+      () => async (digest) => (await objects.stat(digest)) !== undefined,
+    );
   });
 });

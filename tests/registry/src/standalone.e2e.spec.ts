@@ -6,6 +6,8 @@ import { raw } from './support/http';
 import { ManageClient } from './support/manage-client';
 import { errorCode, OciClient, sha256, uniqueName } from './support/oci-client';
 import { describeAuditTrail } from './support/audit-suite';
+import { describeGarbageCollection } from './support/gc-suite';
+import { FilesystemBlobStore } from '@swr/storage';
 import { describeTriggers } from './support/trigger-suite';
 import { describeOfficialSdk } from './support/sdk-suite';
 import { describeSwrFidelity } from './support/swr-fidelity';
@@ -41,6 +43,21 @@ describe('standalone registry', () => {
   describe('the official Huawei Cloud SDK', () => describeOfficialSdk(() => registry));
 
   describe('fidelity to SWR', () => describeSwrFidelity(() => registry));
+});
+
+describe('standalone registry collecting garbage', () => {
+  const dataDir = tempDir('swr-standalone-gc-');
+  let registry: RegistryUnderTest;
+  beforeAll(async () => {
+    registry = await startStandaloneRegistry(dataDir, { env: { SWR_GC_GRACE_SECONDS: '0' } });
+  }, 60_000);
+  afterAll(() => registry?.stop(), 60_000);
+
+  const files = new FilesystemBlobStore(join(dataDir, 'blobs'));
+  describeGarbageCollection(
+    () => registry,
+    () => async (digest) => (await files.stat(digest)) !== undefined,
+  );
 });
 
 describe('standalone registry across restarts', () => {

@@ -82,6 +82,8 @@ export const IamRpc = {
     z.object({ caller, name, admin: z.object({ name, password }) }),
     accountView,
   ),
+  /** Whether the caller administers the installation (an admin of the operator's account). */
+  operatorCheck: rpc('iam.operator.check.v1', z.object({ caller }), z.object({ operator: z.boolean() })),
   accountList: rpc('iam.account.list.v1', z.object({ caller }), z.object({ accounts: z.array(accountView) })),
   accountSetEnabled: rpc('iam.account.set-enabled.v1', z.object({ caller, id: z.string().max(64), enabled: z.boolean() }), accountView),
 

@@ -32,7 +32,8 @@ export class Accounts {
     return account;
   }
 
-  private isOperator(caller: Principal): boolean {
+  /** The operator account's admins run the installation: accounts, garbage collection. */
+  isOperator(caller: Principal): boolean {
     return caller.isAdmin && caller.accountName === this.operatorAccount;
   }
 

@@ -95,6 +95,11 @@ export class IamRpcController {
     return accountView(await this.accounts.create(req.caller, req.name, req.admin));
   }
 
+  @Handles(IamRpc.operatorCheck)
+  operatorCheck(req: Req<'operatorCheck'>) {
+    return { operator: this.accounts.isOperator(req.caller) };
+  }
+
   @Handles(IamRpc.accountList)
   async accountList(req: Req<'accountList'>) {
     return { accounts: (await this.accounts.list(req.caller)).map(accountView) };

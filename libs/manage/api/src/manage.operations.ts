@@ -5,6 +5,7 @@ import { inRepository, repositoryErrors } from './operation-paths';
 import { namespaceItem, repositoryDetail, repositoryListItem, repositoryV3, tagFields, versionDetail } from './response-schemas';
 import { TraceOperations } from './trace.operations';
 import { TriggerOperations } from './trigger.operations';
+import { GarbageOperations } from './garbage.operations';
 
 
 export const NamespaceOperations = {
@@ -360,4 +361,5 @@ export const MANAGE_OPERATIONS: readonly ApiOperation[] = [
   ...Object.values(AccountOperations),
   ...Object.values(TraceOperations),
   ...Object.values(TriggerOperations),
+  ...Object.values(GarbageOperations),
 ];

@@ -6,3 +6,4 @@ export * from './metadata-error';
 export * from './repository-catalog';
 export * from './repository.service';
 export * from './garbage-collector';
+export * from './garbage.service';

@@ -1,13 +1,27 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { openDatabase, PostgresOutbox } from '@swr/db';
 import { EventPublisher, OutboxRelay } from '@swr/messaging';
-import { AccountLimits, BlobService, ManifestService, RepositoryService, UNLIMITED, UploadService } from '@swr/metadata-core';
+import {
+  AccountLimits,
+  BlobService,
+  CollectedStore,
+  DEFAULT_GARBAGE_SETTINGS,
+  GarbageCollector,
+  GarbageService,
+  GarbageSettings,
+  ManifestService,
+  RepositoryService,
+  UNLIMITED,
+  UploadService,
+} from '@swr/metadata-core';
 import {
   CachedAccess,
   METADATA_MIGRATIONS,
   METADATA_SCHEMA,
   PostgresBlobLinks,
   PostgresChangeFeed,
+  PostgresGarbageIndex,
+  PostgresGarbageRuns,
   PostgresManifestIndex,
   PostgresRepositoryCatalog,
   PostgresUploadSessions,
@@ -16,6 +30,7 @@ import {
 import type { DataSource } from 'typeorm';
 import { MetadataRpcController } from './metadata-rpc.controller';
 import { RepositoryRpcController } from './repository-rpc.controller';
+import { GarbageRpcController } from './garbage-rpc.controller';
 
 export interface MetadataModuleOptions {
   readonly databaseUrl: string;
@@ -24,6 +39,9 @@ export interface MetadataModuleOptions {
   readonly limits?: AccountLimits;
   /** Where the outbox's events go: the JetStream stream, or standalone's in-process bus. */
   readonly events: EventPublisher;
+  /** The blob store the gateways write to: garbage collection deletes from it. */
+  readonly blobStore: CollectedStore;
+  readonly garbage?: GarbageSettings;
 }
 
 const METADATA_DATABASE = Symbol('MetadataDatabase');
@@ -42,6 +60,7 @@ class MetadataLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModul
     @Inject(METADATA_DATABASE) private readonly db: DataSource,
     @Inject(METADATA_CHANGE_FEED) private readonly feed: PostgresChangeFeed,
     @Inject(METADATA_EVENT_RELAY) private readonly relay: OutboxRelay,
+    @Inject(GarbageService) private readonly garbage: GarbageService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -53,6 +72,7 @@ class MetadataLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModul
   }
 
   async onModuleDestroy(): Promise<void> {
+    await this.garbage.settle();
     await this.relay.stop();
   }
 
@@ -71,7 +91,7 @@ export class MetadataModule {
     const limits = options.limits ?? UNLIMITED;
     return {
       module: MetadataModule,
-      controllers: [MetadataRpcController, RepositoryRpcController],
+      controllers: [MetadataRpcController, RepositoryRpcController, GarbageRpcController],
       providers: [
         {
           provide: METADATA_DATABASE,
@@ -89,6 +109,17 @@ export class MetadataModule {
         { provide: BlobService, useFactory: (access: CachedAccess) => new BlobService(new PostgresBlobLinks(access, limits)), inject: [METADATA_ACCESS] },
         { provide: UploadService, useFactory: (db: DataSource) => new UploadService(new PostgresUploadSessions(db, limits)), inject: [METADATA_DATABASE] },
         { provide: ManifestService, useFactory: (access: CachedAccess) => new ManifestService(new PostgresManifestIndex(access, limits)), inject: [METADATA_ACCESS] },
+        {
+          provide: GarbageService,
+          useFactory: (access: CachedAccess) =>
+            new GarbageService(
+              new GarbageCollector(new PostgresGarbageIndex(access), options.blobStore),
+              new PostgresGarbageRuns(access.db),
+              options.garbage ?? DEFAULT_GARBAGE_SETTINGS,
+              (message) => logger.warn(message),
+            ),
+          inject: [METADATA_ACCESS],
+        },
         {
           provide: RepositoryService,
           useFactory: (access: CachedAccess) => new RepositoryService(new PostgresRepositoryCatalog(access, limits), limits),

@@ -8,3 +8,4 @@ export * from './read-cache';
 export * from './postgres-repository-catalog';
 export * from './events';
 export * from './postgres-garbage-index';
+export * from './postgres-garbage-runs';
