@@ -1,3 +1,3 @@
 export * from './filesystem-blob-store';
 export * from './s3-blob-store';
-export * from './blob-store-config';
+export * from './blob-store-environment';
