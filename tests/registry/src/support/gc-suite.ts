@@ -71,7 +71,8 @@ export function describeGarbageCollection(registry: () => RegistryUnderTest, sto
     expect(history.status).toBe(200);
     expect(history.header('content-range')).toMatch(/^0-2\/\d+$/);
     const [last, first] = history.json();
-    expect(last.manifests_deleted + first.manifests_deleted).toBe(1);
+    // At least ours: in a registry shared with other suites, what they left untagged goes too.
+    expect(last.manifests_deleted + first.manifests_deleted).toBeGreaterThanOrEqual(1);
     expect(last.blobs_deleted + first.blobs_deleted).toBeGreaterThanOrEqual(4);
     expect(last.bytes_freed + first.bytes_freed).toBeGreaterThan(0);
     expect(typeof last.duration_ms).toBe('number');
