@@ -1,4 +1,15 @@
-import { IAM_ERROR_STATUS, isIamErrorCode, isMetadataErrorCode, isTriggerErrorCode, MessagingErrorCode, METADATA_ERROR_STATUS, RemoteError, TRIGGER_ERROR_STATUS } from '@swr/contracts';
+import {
+  IAM_ERROR_STATUS,
+  isIamErrorCode,
+  isMetadataErrorCode,
+  isRetentionErrorCode,
+  isTriggerErrorCode,
+  MessagingErrorCode,
+  METADATA_ERROR_STATUS,
+  RemoteError,
+  RETENTION_ERROR_STATUS,
+  TRIGGER_ERROR_STATUS,
+} from '@swr/contracts';
 
 /** A failure of a management-style API, before it is put in the envelope of the API that was called. */
 export class ApiError extends Error {
@@ -21,6 +32,7 @@ export function statusOf(error: unknown): number {
     if (isIamErrorCode(error.code)) return IAM_ERROR_STATUS[error.code];
     if (isMetadataErrorCode(error.code)) return METADATA_ERROR_STATUS[error.code];
     if (isTriggerErrorCode(error.code)) return TRIGGER_ERROR_STATUS[error.code];
+    if (isRetentionErrorCode(error.code)) return RETENTION_ERROR_STATUS[error.code];
     if (error.code === MessagingErrorCode.BadRequest) return 400;
     if (error.code === MessagingErrorCode.NoHandler || error.code === MessagingErrorCode.Timeout || error.code === MessagingErrorCode.Unavailable) return 503;
   }

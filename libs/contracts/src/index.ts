@@ -11,3 +11,4 @@ export * from './events/call-context';
 export * from './events/domain-events';
 export * from './audit/audit.contracts';
 export * from './trigger/trigger.contracts';
+export * from './retention/retention.contracts';

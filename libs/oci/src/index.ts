@@ -3,3 +3,4 @@ export * from './errors';
 export * from './manifest';
 export * from './media-types';
 export * from './names';
+export * from './tag-pattern';

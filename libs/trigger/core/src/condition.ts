@@ -1,3 +1,4 @@
+import { tagPatternUnsafety } from '@swr/oci';
 import { TriggerError } from './trigger-error';
 
 export type TriggerType = 'all' | 'tag' | 'regular';
@@ -5,35 +6,6 @@ export type TriggerType = 'all' | 'tag' | 'regular';
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const MAX_PATTERN = 256;
 const MAX_TAGS = 100;
-
-/** What makes a regular expression slow or unbounded: back-references, look-arounds, and a quantifier over something quantified. */
-function unsafety(pattern: string): string | undefined {
-  if (/\\[1-9]|\\k</.test(pattern)) return 'back-references are not allowed';
-  if (/\(\?<?[=!]/.test(pattern)) return 'look-arounds are not allowed';
-  // Walk the groups: a group that contains a quantifier (or an alternation) and is itself
-  // quantified can backtrack exponentially, e.g. (a+)+ or (a|aa)*.
-  const stack: Array<{ risky: boolean }> = [{ risky: false }];
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      i = end < 0 ? pattern.length : end;
-      continue;
-    }
-    if (c === '(') stack.push({ risky: false });
-    else if (c === ')') {
-      const group = stack.pop() ?? { risky: false };
-      const quantified = /^[*+?{]/.test(pattern.slice(i + 1));
-      if (group.risky && quantified) return 'a repeated group may not itself repeat or alternate, e.g. (a+)+';
-      if (group.risky || quantified) stack[stack.length - 1].risky = true;
-    } else if (/[*+{]/.test(c) || c === '|') stack[stack.length - 1].risky = true;
-  }
-  return undefined;
-}
 
 /**
  * The condition of a trigger, checked once at creation: `all` is `.*`; `tag` a `;`-separated list
@@ -53,7 +25,7 @@ export function checkedCondition(type: TriggerType, condition: string): string {
     return tags.join(';');
   }
   if (!condition || condition.length > MAX_PATTERN) throw new TriggerError('TRIGGER_INVALID', `a regular condition is 1 to ${MAX_PATTERN} characters`);
-  const unsafe = unsafety(condition);
+  const unsafe = tagPatternUnsafety(condition);
   if (unsafe) throw new TriggerError('TRIGGER_INVALID', `unsafe regular expression: ${unsafe}`);
   try {
     new RegExp(condition);
