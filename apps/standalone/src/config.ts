@@ -3,6 +3,7 @@ import { IAM_ENVIRONMENT } from '@swr/iam-feature';
 import { METADATA_ENVIRONMENT } from '@swr/metadata-feature';
 import { AUDIT_ENVIRONMENT } from '@swr/audit-feature';
 import { TRIGGER_ENVIRONMENT } from '@swr/trigger-feature';
+import { RETENTION_ENVIRONMENT } from '@swr/retention-feature';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -10,6 +11,7 @@ const schema = z.object({
   ...METADATA_ENVIRONMENT,
   ...AUDIT_ENVIRONMENT,
   ...TRIGGER_ENVIRONMENT,
+  ...RETENTION_ENVIRONMENT,
   /** Generated into the data directory on first start when unset. */
   SWR_ENCRYPTION_KEY: encryptionKey.optional(),
   /** Where clients reach the registry, when a proxy in front hides it. */

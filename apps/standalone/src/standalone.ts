@@ -6,6 +6,7 @@ import { InProcessBus, InProcessEventBus, InProcessRpcClient, InProcessServer } 
 import { iamSettingsFrom, IamModule } from '@swr/iam-feature';
 import { accountLimitsFrom, garbageSettingsFrom, MetadataModule } from '@swr/metadata-feature';
 import { FilesystemBlobStore } from '@swr/storage';
+import { RetentionJob, RetentionModule } from '@swr/retention-feature';
 import type { DeliveryJob } from '@swr/trigger-core';
 import { addressPolicyFrom, TriggerModule } from '@swr/trigger-feature';
 import { randomBytes } from 'node:crypto';
@@ -68,6 +69,16 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
           addresses: addressPolicyFrom(config),
           registryHost: config.SWR_PUBLIC_URL ? new URL(config.SWR_PUBLIC_URL).host : `${config.SWR_HOST}:${config.SWR_PORT}`,
           encryptionKey,
+        }),
+        RetentionModule.forRoot({
+          databaseUrl: postgres.url,
+          rpc,
+          events: events.consumer({ durable: 'retention' }),
+          publisher: events,
+          jobs: new InProcessJobQueue<RetentionJob>({ attempts: 3, backoffMs: 5_000 }),
+          schedules: { retention: new InProcessJobScheduler(), garbage: new InProcessJobScheduler() },
+          retentionEveryMs: config.SWR_RETENTION_EVERY_HOURS * 3_600_000,
+          gcEveryMs: config.SWR_GC_EVERY_MINUTES * 60_000,
         }),
         MetadataModule.forRoot({ databaseUrl: postgres.url, limits: accountLimitsFrom(config), events, blobStore, garbage: garbageSettingsFrom(config) }),
         IamModule.forRoot(iamSettingsFrom(config, postgres.url, encryptionKey), events),

@@ -28,7 +28,15 @@ export interface ApiOperation {
    * How a call appears in the audit trail: its Cloud Trace Service name and resource type. Only
    * the anonymous API-version lookups, which act on no account's objects, have none.
    */
-  readonly audit?: { readonly trace: string; readonly resource: string };
+  readonly audit?: {
+    readonly trace: string;
+    readonly resource: string;
+    /**
+     * A call other than GET that changes nothing a service would record as an event (a dry run, a
+     * request for work done later): the gateway records it, success included.
+     */
+    readonly changesNothing?: boolean;
+  };
 }
 
 const swrErrorBody = z.object({

@@ -97,7 +97,7 @@ function managedResourceName(request: FastifyRequest, documented: readonly strin
   const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
   const named = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
   const parts = [params.namespace ?? named(body.namespace), params.repository?.replace(/\$/g, '/') ?? named(body.repository)].filter((p): p is string => !!p);
-  const target = params.tag ?? params.access_domain ?? params.trigger ?? params.project_id;
+  const target = params.tag ?? params.access_domain ?? params.trigger ?? params.retention_id ?? params.project_id;
   return (parts.length ? parts.join('/') + (target ? `:${target}` : '') : (target ?? '')).slice(0, 300);
 }
 
@@ -121,7 +121,7 @@ function managementCall(operation: AuditedOperation): AuditedCall {
     trace: operation.audit.trace,
     resourceType: operation.audit.resource,
     resourceName: (request) => managedResourceName(request, documented),
-    write: operation.method !== 'GET',
+    write: operation.method !== 'GET' && !operation.audit.changesNothing,
     successCode: operation.status,
   };
 }

@@ -7,6 +7,7 @@ import { ManageClient } from './support/manage-client';
 import { errorCode, OciClient, sha256, uniqueName } from './support/oci-client';
 import { describeAuditTrail } from './support/audit-suite';
 import { describeGarbageCollection } from './support/gc-suite';
+import { describeRetention } from './support/retention-suite';
 import { FilesystemBlobStore } from '@swr/storage';
 import { describeTriggers } from './support/trigger-suite';
 import { describeOfficialSdk } from './support/sdk-suite';
@@ -43,6 +44,8 @@ describe('standalone registry', () => {
   describe('the official Huawei Cloud SDK', () => describeOfficialSdk(() => registry));
 
   describe('fidelity to SWR', () => describeSwrFidelity(() => registry));
+
+  describe('retention policies', () => describeRetention(() => registry));
 });
 
 describe('standalone registry collecting garbage', () => {

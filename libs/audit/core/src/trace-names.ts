@@ -44,6 +44,9 @@ const TRACE_NAMES: Record<DomainEventType, string | Namer> = {
   'trigger.updated': 'updateTrigger',
   'trigger.deleted': 'deleteTrigger',
   'trigger.redelivery-requested': 'redeliverTrigger',
+  'retention.created': 'createRetention',
+  'retention.updated': 'updateRetention',
+  'retention.deleted': 'deleteRetention',
   'call.answered': (event) => String(event.data.operation),
 };
 

@@ -45,6 +45,9 @@ export const DOMAIN_EVENTS = {
   'trigger.created': z.object({ repository: z.string(), name: z.string(), action: z.string(), enabled: z.boolean() }),
   'trigger.updated': z.object({ repository: z.string(), name: z.string(), enabled: z.boolean() }),
   'trigger.deleted': z.object({ repository: z.string(), name: z.string() }),
+  'retention.created': z.object({ repository: z.string(), id: z.number().int() }),
+  'retention.updated': z.object({ repository: z.string(), id: z.number().int() }),
+  'retention.deleted': z.object({ repository: z.string(), id: z.number().int() }),
   /** A recorded delivery asked for again. */
   'trigger.redelivery-requested': z.object({ repository: z.string(), name: z.string(), deliveryId: z.string() }),
   /**
@@ -85,4 +88,5 @@ export const RESOURCE_TYPES = {
   overview: 'overview',
   trace: 'trace',
   trigger: 'trigger',
+  retention: 'retention',
 } as const;

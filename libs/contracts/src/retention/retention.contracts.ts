@@ -53,8 +53,10 @@ export const RetentionRpc = {
     z.object({ repository: repositoryName, limit: z.number().int().min(1).max(1000), offset: z.number().int().min(0) }),
     z.object({ logs: z.array(retentionLog), total: z.number().int() }),
   ),
-  /** Applies the policy now; a dry run answers what it would remove and removes nothing. */
-  run: rpc('retention.policy.run.v1', z.object({ repository: repositoryName, id: policyId, dryRun: z.boolean() }), z.object({ removals: z.array(retentionRemoval) })),
+  /** What the policy would remove now; removes nothing. */
+  dryRun: rpc('retention.policy.dry-run.v1', z.object({ repository: repositoryName, id: policyId }), z.object({ removals: z.array(retentionRemoval) })),
+  /** Applies the policy now, as the system (by a job, on some replica). */
+  execute: rpc('retention.policy.execute.v1', z.object({ repository: repositoryName, id: policyId }), z.object({})),
   /** Forgets a deleted repository's policy and history. */
   forgetRepository: rpc('retention.repository.forget.v1', z.object({ repository: repositoryName }), z.object({})),
 } as const;

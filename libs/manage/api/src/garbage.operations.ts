@@ -25,7 +25,7 @@ const operatorOnly = { 401: 'no valid credential', 403: "not an admin of the ope
 export const GarbageOperations = {
   run: {
     id: 'RunGarbageCollection',
-    audit: { trace: 'runGarbageCollection', resource: 'gc' },
+    audit: { trace: 'runGarbageCollection', resource: 'gc', changesNothing: true },
     method: 'POST',
     path: runs,
     summary:

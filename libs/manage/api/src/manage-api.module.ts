@@ -3,6 +3,7 @@ import { API_IAM_RPC, CallerGuard } from '@swr/api-http';
 import type { RpcClient } from '@swr/contracts';
 import { AccountController, VersionsController } from './account.controller';
 import { GarbageController } from './garbage.controller';
+import { RetentionsController } from './retentions.controller';
 import { MANAGE_RPC, MANAGE_SETTINGS, ManageApiSettings } from './manage-api.settings';
 import { NamespacesController } from './namespaces.controller';
 import { RepositoriesController } from './repositories.controller';
@@ -16,7 +17,7 @@ export class ManageApiModule {
   static forRoot(options: ManageApiSettings & { rpc: RpcClient }): DynamicModule {
     return {
       module: ManageApiModule,
-      controllers: [NamespacesController, RepositoriesController, TagsController, AccountController, VersionsController, TracesController, TriggersController, GarbageController],
+      controllers: [NamespacesController, RepositoriesController, TagsController, AccountController, VersionsController, TracesController, TriggersController, GarbageController, RetentionsController],
       providers: [
         { provide: MANAGE_RPC, useValue: options.rpc },
         { provide: API_IAM_RPC, useValue: options.rpc },

@@ -6,6 +6,7 @@ import { namespaceItem, repositoryDetail, repositoryListItem, repositoryV3, tagF
 import { TraceOperations } from './trace.operations';
 import { TriggerOperations } from './trigger.operations';
 import { GarbageOperations } from './garbage.operations';
+import { RetentionOperations } from './retention.operations';
 
 
 export const NamespaceOperations = {
@@ -362,4 +363,5 @@ export const MANAGE_OPERATIONS: readonly ApiOperation[] = [
   ...Object.values(TraceOperations),
   ...Object.values(TriggerOperations),
   ...Object.values(GarbageOperations),
+  ...Object.values(RetentionOperations),
 ];

@@ -47,6 +47,10 @@ export interface RepositoryCatalog {
   getTag(repository: string, tag: string): Promise<TagRecord | 'no-repository' | 'no-tag'>;
   copyTag(repository: string, source: string, destination: string, override: boolean): Promise<TagCopyOutcome>;
   deleteTag(repository: string, tag: string): Promise<'deleted' | 'no-repository' | 'no-tag'>;
+  /** Every tag with its digest and when it last moved; undefined when the repository does not exist. */
+  tagsWithDigests(repository: string): Promise<Array<{ tag: string; digest: string; pushedAt: Date }> | undefined>;
+  /** Deletes, in one transaction, the tags that still point at the digest given (each with its event); answers those deleted. */
+  deleteTagsAt(repository: string, tags: ReadonlyArray<{ tag: string; digest: string }>): Promise<string[]>;
   /** Adds a gateway's batch of counted pulls; a batch already recorded (a retry) changes nothing. */
   recordDownloads(batchId: string, counts: ReadonlyArray<PullTally>): Promise<void>;
   usage(accountId: string): Promise<{ repositories: number; bytes: number; tags: number; downloads: number }>;

@@ -113,6 +113,19 @@ export class RepositoryService {
     return this.getTag(repository, destination);
   }
 
+  /** What a retention policy decides on: every tag, its digest, when it last moved. */
+  async tagsWithDigests(repository: string): Promise<Array<{ tag: string; digest: string; pushedAt: string }> | null> {
+    checkedName(repository);
+    const tags = await this.catalog.tagsWithDigests(repository);
+    return tags ? tags.map((t) => ({ tag: t.tag, digest: t.digest, pushedAt: t.pushedAt.toISOString() })) : null;
+  }
+
+  /** A retention policy's deletes: only tags still at the digest it decided on go. */
+  deleteTagsAt(repository: string, tags: ReadonlyArray<{ tag: string; digest: string }>): Promise<string[]> {
+    checkedName(repository);
+    return this.catalog.deleteTagsAt(repository, tags);
+  }
+
   async deleteTag(repository: string, tag: string): Promise<void> {
     checkedName(repository);
     const outcome = await this.catalog.deleteTag(repository, tag);

@@ -1,5 +1,5 @@
 import { Controller, Inject } from '@nestjs/common';
-import { RepositoryRpc, RequestOf } from '@swr/contracts';
+import { RepositoryRpc, RequestOf, RetentionTagsRpc } from '@swr/contracts';
 import { Handles } from '@swr/messaging';
 import { RepositoryService } from '@swr/metadata-core';
 
@@ -66,6 +66,17 @@ export class RepositoryRpcController {
   async tagDelete(req: Req<'tagDelete'>) {
     await this.repositories.deleteTag(req.repository, req.tag);
     return {};
+  }
+
+  @Handles(RetentionTagsRpc.candidates)
+  async retentionCandidates(req: RequestOf<typeof RetentionTagsRpc.candidates>) {
+    const tags = await this.repositories.tagsWithDigests(req.repository);
+    return tags && { tags };
+  }
+
+  @Handles(RetentionTagsRpc.remove)
+  async retentionRemove(req: RequestOf<typeof RetentionTagsRpc.remove>) {
+    return { removed: await this.repositories.deleteTagsAt(req.repository, req.tags) };
   }
 
   @Handles(RepositoryRpc.downloadsRecord)

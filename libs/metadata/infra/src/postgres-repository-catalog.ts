@@ -306,6 +306,36 @@ export class PostgresRepositoryCatalog implements RepositoryCatalog {
     });
   }
 
+  async tagsWithDigests(repository: string): Promise<Array<{ tag: string; digest: string; pushedAt: Date }> | undefined> {
+    const repositoryId = await this.repositoryId(this.db.manager, repository);
+    if (repositoryId === undefined) return undefined;
+    const rows: Array<{ name: string; digest: string; updated_at: Date }> = await this.db.query(
+      'SELECT t.name, m.digest, t.updated_at FROM metadata.tag t JOIN metadata.manifest m ON m.id = t.manifest_id WHERE t.repository_id = $1',
+      [repositoryId],
+    );
+    return rows.map((r) => ({ tag: r.name, digest: r.digest, pushedAt: r.updated_at }));
+  }
+
+  deleteTagsAt(repository: string, tags: ReadonlyArray<{ tag: string; digest: string }>): Promise<string[]> {
+    return this.access.write(repository, async (tx) => {
+      const repositoryId = await this.repositoryId(tx, repository);
+      if (repositoryId === undefined || !tags.length) return [];
+      const gone = await returnedRows<{ name: string; digest: string }>(
+        tx,
+        `DELETE FROM metadata.tag t USING metadata.manifest m, unnest($2::text[], $3::text[]) AS w(name, digest)
+          WHERE t.repository_id = $1 AND t.name = w.name AND m.id = t.manifest_id AND m.digest = w.digest
+          RETURNING t.name, m.digest`,
+        [repositoryId, tags.map((t) => t.tag), tags.map((t) => t.digest)],
+      );
+      if (!gone.length) return [];
+      await refreshTagCount(tx, repositoryId);
+      for (const { name, digest } of gone) {
+        await recordEvent(tx, 'tag.deleted', tagResource(repository, name), { ...repositoryParts(repository), tag: name, digest });
+      }
+      return gone.map((g) => g.name);
+    });
+  }
+
   deleteTag(repository: string, tag: string): Promise<'deleted' | 'no-repository' | 'no-tag'> {
     return this.access.write(repository, async (tx) => {
       const repositoryId = await this.repositoryId(tx, repository);

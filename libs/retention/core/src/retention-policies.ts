@@ -61,7 +61,15 @@ export class RetentionPolicies {
     private readonly tags: TagCatalog,
     private readonly jobs: RetentionJobs,
     private readonly now: () => Date = () => new Date(),
+    /** Runs a policy's deletes as the system acting for that policy (what the trail and webhooks then name). */
+    private readonly actingFor: <T>(policy: PolicyRecord, work: () => Promise<T>) => Promise<T> = (_policy, work) => work(),
   ) {}
+
+  /** Applies the policy soon, on some replica (the API's "run now"). */
+  async execute(repository: string, id: number): Promise<void> {
+    await this.found(repository, id);
+    await this.jobs.enqueue(repository, id);
+  }
 
   async create(repository: string, accountId: string, rules: readonly RetentionRulePayload[]): Promise<number> {
     rules.forEach(checkedRule);
@@ -109,14 +117,16 @@ export class RetentionPolicies {
     const removals = tagsToRemove(candidates, policyOf(record), this.now());
     const byTag = new Map(removals.map((r) => [r.tag, { tag: r.tag, digest: r.digest, ruleType: ruleType(record.rules[0]) }]));
     if (dryRun) return [...byTag.values()];
-    const removed: RemovedTag[] = [];
-    for (let i = 0; i < removals.length; i += REMOVE_BATCH) {
-      const batch = removals.slice(i, i + REMOVE_BATCH).map((r) => ({ tag: r.tag, digest: r.digest }));
-      const gone = (await this.tags.remove(repository, batch)).map((tag) => byTag.get(tag)).filter((r): r is RemovedTag => r !== undefined);
-      await this.store.recordRemovals(record, gone);
-      removed.push(...gone);
-    }
-    return removed;
+    return this.actingFor(record, async () => {
+      const removed: RemovedTag[] = [];
+      for (let i = 0; i < removals.length; i += REMOVE_BATCH) {
+        const batch = removals.slice(i, i + REMOVE_BATCH).map((r) => ({ tag: r.tag, digest: r.digest }));
+        const gone = (await this.tags.remove(repository, batch)).map((tag) => byTag.get(tag)).filter((r): r is RemovedTag => r !== undefined);
+        await this.store.recordRemovals(record, gone);
+        removed.push(...gone);
+      }
+      return removed;
+    });
   }
 
   /** The daily run: every policy in turn; one that fails does not stop the others. */

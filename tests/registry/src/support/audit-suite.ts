@@ -96,6 +96,7 @@ export function describeAuditTrail(registry: () => RegistryUnderTest): void {
   const shares = `/v2/manage/namespaces/${org}/repositories/team$app/access-domains`;
   const grants = (body: unknown) => [{ user_id: memberId, user_name: 'member', auth: body }];
 
+  let retentionId = 0;
   const cases = (): Case[] => [
     { title: 'organization created', operation: 'CreateNamespace', run: () => boss.call('POST', '/v2/manage/namespaces', { namespace: org }), status: 201, trace: 'createUserNamespace', resourceType: 'usernamespace', resourceName: org },
     { title: 'organization refused (taken)', run: () => boss.call('POST', '/v2/manage/namespaces', { namespace: org }), status: 409, trace: 'createUserNamespace', resourceType: 'usernamespace', resourceName: org },
@@ -116,6 +117,26 @@ export function describeAuditTrail(registry: () => RegistryUnderTest): void {
     { title: 'trigger disabled', operation: 'UpdateTrigger', run: () => boss.call('PATCH', `${path}/triggers/hook`, { enable: 'false' }), status: 201, trace: 'updateTrigger', resourceType: 'trigger', resourceName: `${repo}:hook` },
     { title: 'redelivery of an unknown delivery refused', operation: 'RedeliverTrigger', run: () => boss.call('POST', `${path}/triggers/hook/histories/none/redeliver`), status: 404, trace: 'redeliverTrigger', resourceType: 'trigger', resourceName: `${repo}:hook` },
     { title: 'trigger deleted', operation: 'DeleteTrigger', run: () => boss.call('DELETE', `${path}/triggers/hook`), status: 204, trace: 'deleteTrigger', resourceType: 'trigger', resourceName: `${repo}:hook` },
+    {
+      title: 'retention policy created',
+      operation: 'CreateRetention',
+      run: async () => {
+        const created = await boss.call('POST', `${path}/retentions`, { algorithm: 'or', rules: [{ template: 'tag_rule', params: { num: '5' }, tag_selectors: [] }] });
+        retentionId = created.json().id;
+        return created;
+      },
+      status: 201,
+      trace: 'createRetention',
+      resourceType: 'retention',
+      resourceName: repo,
+    },
+    { title: 'retention policies listed', operation: 'ListRetentions', run: () => boss.call('GET', `${path}/retentions`), status: 200, trace: 'listRetentions', resourceType: 'retention', resourceName: repo },
+    { title: 'retention histories listed', operation: 'ListRetentionHistories', run: () => boss.call('GET', `${path}/retentions/histories`), status: 200, trace: 'listRetentionHistories', resourceType: 'retention', resourceName: repo },
+    { title: 'retention policy shown', operation: 'ShowRetention', run: () => boss.call('GET', `${path}/retentions/${retentionId}`), status: 200, trace: 'showRetention', resourceType: 'retention' },
+    { title: 'retention policy changed', operation: 'UpdateRetention', run: () => boss.call('PATCH', `${path}/retentions/${retentionId}`, { algorithm: 'or', rules: [{ template: 'tag_rule', params: { num: '5' }, tag_selectors: [] }] }), status: 201, trace: 'updateRetention', resourceType: 'retention' },
+    { title: 'retention dry run', operation: 'DryRunRetention', run: () => boss.call('POST', `${path}/retentions/${retentionId}/dry-run`), status: 200, trace: 'dryRunRetention', resourceType: 'retention' },
+    { title: 'retention run on demand', operation: 'ExecuteRetention', run: () => boss.call('POST', `${path}/retentions/${retentionId}/execute`), status: 202, trace: 'executeRetention', resourceType: 'retention' },
+    { title: 'retention policy deleted', operation: 'DeleteRetention', run: () => boss.call('DELETE', `${path}/retentions/${retentionId}`), status: 200, trace: 'deleteRetention', resourceType: 'retention' },
     { title: 'garbage collection refused to a tenant', operation: 'RunGarbageCollection', run: () => boss.call('POST', '/v2/manage/gc/runs', { dry_run: true }), status: 403, trace: 'runGarbageCollection', resourceType: 'gc' },
     { title: 'garbage collection history refused to a tenant', operation: 'ListGarbageCollections', run: () => boss.call('GET', '/v2/manage/gc/runs'), status: 403, trace: 'listGarbageCollections', resourceType: 'gc' },
     { title: 'garbage collection run refused to a tenant', operation: 'ShowGarbageCollection', run: () => boss.call('GET', '/v2/manage/gc/runs/1'), status: 403, trace: 'showGarbageCollection', resourceType: 'gc' },

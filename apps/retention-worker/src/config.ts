@@ -1,0 +1,14 @@
+import { env, loadConfig, logLevel } from '@swr/config';
+import { RETENTION_ENVIRONMENT } from '@swr/retention-feature';
+import { z } from 'zod';
+
+const schema = z.object({
+  ...RETENTION_ENVIRONMENT,
+  SWR_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  SWR_DB_POOL_SIZE: env.int(5, 1),
+  SWR_NATS_URL: env.list('nats://127.0.0.1:4222'),
+  SWR_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  SWR_LOG_LEVEL: logLevel(),
+});
+
+export const loadRetentionWorkerConfig = (vars?: Record<string, string | undefined>) => loadConfig(schema, vars);

@@ -1,0 +1,2 @@
+export * from './retention-environment';
+export * from './retention.module';

@@ -1,0 +1,3 @@
+export * from './metadata-tag-catalog';
+export * from './migrations';
+export * from './postgres-retention-store';
