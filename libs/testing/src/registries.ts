@@ -113,6 +113,9 @@ export interface DistributedOptions {
   readonly triggerReplicas?: number;
   /** Settings added to every metadata replica's (garbage collection's grace period, say). */
   readonly metadataEnv?: Record<string, string>;
+  readonly retentionReplicas?: number;
+  /** Settings added to every retention worker's (its schedules). */
+  readonly retentionEnv?: Record<string, string>;
 }
 
 export interface DistributedRegistry extends RegistryUnderTest {
@@ -164,6 +167,9 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
     return worker;
   };
   for (let i = 0; i < (options.triggerReplicas ?? 1); i++) startTriggerWorker();
+  const retentionWorkers = Array.from({ length: options.retentionReplicas ?? 1 }, () =>
+    node('retention-worker', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_REDIS_URL: redis.url, ...options.retentionEnv }),
+  );
   const blobStore = {
     SWR_BLOB_STORE: 's3',
     SWR_S3_ENDPOINT: s3.endPoint,
@@ -187,7 +193,7 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
       ...env,
     });
     const gateway = { url: `http://127.0.0.1:${port}`, process: proc };
-    await ready(gateway.url, [proc, iam, ...metadata]);
+    await ready(gateway.url, [proc, iam, ...metadata, ...retentionWorkers]);
     gateways.push(gateway);
     return gateway;
   };
@@ -205,7 +211,7 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
     s3,
     restartPostgres,
     stop: async () => {
-      await Promise.all([...gateways.map((g) => g.process.stop()), ...metadata.map((m) => m.stop()), iam.stop(), ...auditWorkers.map((w) => w.stop()), ...triggerWorkers.map((w) => w.stop())]);
+      await Promise.all([...gateways.map((g) => g.process.stop()), ...metadata.map((m) => m.stop()), iam.stop(), ...auditWorkers.map((w) => w.stop()), ...triggerWorkers.map((w) => w.stop()), ...retentionWorkers.map((w) => w.stop())]);
       await Promise.all([nats.stop(), postgres.stop(), s3.stop(), redis.stop()]);
       rmSync(dir, { recursive: true, force: true });
     },

@@ -6,6 +6,7 @@ import { raw } from './support/http';
 import { OciClient, sha256, uniqueName } from './support/oci-client';
 import { describeAuditTrail } from './support/audit-suite';
 import { describeGarbageCollection } from './support/gc-suite';
+import { describeRetention } from './support/retention-suite';
 import { S3BlobStore } from '@swr/storage';
 import { describeTriggers } from './support/trigger-suite';
 import { describeOfficialSdk } from './support/sdk-suite';
@@ -30,7 +31,7 @@ async function eventually<T>(read: () => Promise<T>, expected: T): Promise<T> {
 describe('distributed registry: two gateways, two metadata replicas, NATS, PostgreSQL, S3', () => {
   let registry: RegistryUnderTest & Awaited<ReturnType<typeof startDistributedRegistry>>;
   beforeAll(async () => {
-    registry = await startDistributedRegistry({ gateways: 2, metadataReplicas: 2, metadataEnv: { SWR_GC_GRACE_SECONDS: '0' } });
+    registry = await startDistributedRegistry({ gateways: 2, metadataReplicas: 2, retentionReplicas: 2, metadataEnv: { SWR_GC_GRACE_SECONDS: '0' } });
   }, 120_000);
   afterAll(() => registry?.stop(), 60_000);
 
@@ -49,6 +50,8 @@ describe('distributed registry: two gateways, two metadata replicas, NATS, Postg
   describe('the official Huawei Cloud SDK', () => describeOfficialSdk(() => registry));
 
   describe('fidelity to SWR', () => describeSwrFidelity(() => registry));
+
+  describe('retention policies, by either of two retention workers', () => describeRetention(() => registry));
 
   it('serves through one gateway what was pushed through the other', async () => {
     const [first, second] = registry.gateways.map((g) => new OciClient(g.url, registry.admin));

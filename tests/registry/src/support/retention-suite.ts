@@ -16,6 +16,9 @@ export function describeRetention(registry: () => RegistryUnderTest): void {
     admin = await ManageClient.fromLogin(registry().url, registry().admin);
     oci = new OciClient(registry().url, registry().admin);
     expect((await admin.call('POST', '/v2/manage/namespaces', { namespace: org })).status).toBe(201);
+    // A retention worker started beside the registry answers once it has migrated its schema.
+    await oci.pushImage(`${org}/probe`, 'v1');
+    await waitFor('a retention worker', async () => (await admin.call('GET', path('probe'))).status === 200);
   });
 
   /** Five tags of five images, pushed one after another so that their push times are apart. */
