@@ -125,7 +125,7 @@ async function seed(dataDir: string, dbPort: number): Promise<void> {
       const blobs = referenced.slice(m * BLOBS_PER_MANIFEST, (m + 1) * BLOBS_PER_MANIFEST);
       const content = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, layers: blobs }));
       const { rows } = await db.query(
-        'INSERT INTO metadata.manifest (repository_id, digest, media_type, content, size, total_size) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id',
+        'INSERT INTO metadata.manifest (repository_id, digest, media_type, content, size, total_size) VALUES ($1, $2, $3, $4, $5::integer, $5::integer) RETURNING id',
         [repositoryId, sha256(content), OCI_MANIFEST, content, content.length],
       );
       await db.query('INSERT INTO metadata.manifest_blob (manifest_id, digest) SELECT $1, unnest($2::text[])', [rows[0].id, blobs]);

@@ -74,6 +74,28 @@ export function describeRealClients(registry: () => RegistryUnderTest): void {
     expect(inspected[0].RootFS.Layers).toHaveLength(2);
   });
 
+  it('applies a retention policy to what docker pushed: the two newest tags and the exception stay, and pull; the rest are gone', async () => {
+    const manage = await ManageClient.fromLogin(registry().url, registry().admin);
+    const namespace = `aged${Date.now().toString(36)}`;
+    expect((await manage.call('POST', '/v2/manage/namespaces', { namespace })).status).toBe(201);
+    const repo = `${host}/${namespace}/app`;
+    for (const tag of ['v1', 'v2', 'v3', 'v4', 'v5']) {
+      await buildImage(docker, `${repo}:${tag}`, { 'version.txt': `${tag} ${Date.now()}` });
+      ok(await docker.docker('push', `${repo}:${tag}`));
+    }
+    const policy = { algorithm: 'or', rules: [{ template: 'tag_rule', params: { num: '2' }, tag_selectors: [{ kind: 'label', pattern: 'v1' }] }] };
+    expect((await manage.call('POST', `/v2/manage/namespaces/${namespace}/repos/app/retentions`, policy)).status).toBe(201);
+    const histories = async () => (await manage.call('GET', `/v2/manage/namespaces/${namespace}/repos/app/retentions/histories`)).json();
+    await waitFor('the policy applied', async () => (await histories()).total === 2);
+    expect((await histories()).retention_log.map((l: { tag: string; rule_type: string }) => [l.tag, JSON.parse(l.rule_type).template]).sort()).toEqual([
+      ['v2', 'tag_rule'],
+      ['v3', 'tag_rule'],
+    ]);
+    for (const tag of ['v1', 'v2', 'v3', 'v4', 'v5']) ok(await docker.docker('rmi', `${repo}:${tag}`));
+    for (const tag of ['v1', 'v4', 'v5']) ok(await docker.docker('pull', `${repo}:${tag}`));
+    for (const tag of ['v2', 'v3']) expect((await docker.docker('pull', `${repo}:${tag}`)).code).not.toBe(0);
+  });
+
   it('fires a webhook for the docker push of a matching tag only, signed, naming the digest docker reports', async () => {
     const receiver = await WebhookReceiver.start();
     try {

@@ -6,7 +6,7 @@ import { ManageClient } from './manage-client';
 import { OciClient } from './oci-client';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RegistryUnderTest } from '@swr/testing';
+import { waitFor, type RegistryUnderTest } from '@swr/testing';
 
 const MODELS = join(require.resolve('@huaweicloud/huaweicloud-sdk-swr'), '..', 'v2', 'model');
 
@@ -237,6 +237,28 @@ export function describeOfficialSdk(registry: () => RegistryUnderTest): void {
     expect(wire(await client.showShareFeatureGates(new swr.ShowShareFeatureGatesRequest()))).toMatchObject({ enable_list_v3: true, enable_image_quota: true, enable_image_scan: false });
     expect(wire(await client.listApiVersions(new swr.ListApiVersionsRequest())).versions).toEqual([expect.objectContaining({ id: 'v2', status: 'CURRENT' })]);
     expect(wire(await client.showApiVersion(new swr.ShowApiVersionRequest().withApiVersion('v2'))).version).toMatchObject({ id: 'v2' });
+  });
+
+  it('sets, shows, changes and deletes a retention policy, and lists what it removed, through the SDK', async () => {
+    const client = sdk(bossKey);
+    const name = `${org}r`;
+    await client.createNamespace(new swr.CreateNamespaceRequest().withBody(new swr.CreateNamespaceRequestBody().withNamespace(name)));
+    const pusher = new OciClient(registry().url, { username: `${account}/boss`, password: PASSWORD });
+    for (const tag of ['a', 'b', 'c']) await pusher.pushImage(`${name}/app`, tag);
+    const inRepo = <T extends { withNamespace(n: string): T; withRepository(r: string): T }>(request: T) => request.withNamespace(name).withRepository('app');
+    const keepOne = new swr.Rule().withTemplate('tag_rule').withParams({ num: '1' }).withTagSelectors([new swr.TagSelector().withKind('label').withPattern('a')]);
+    const created = await client.createRetention(inRepo(new swr.CreateRetentionRequest()).withBody(new swr.CreateRetentionRequestBody().withAlgorithm('or').withRules([keepOne])));
+    expect(created.httpStatusCode).toBe(201);
+    const id = wire(created).id as number;
+    expect(items(await client.listRetentions(inRepo(new swr.ListRetentionsRequest())))).toEqual([{ id, algorithm: 'or', scope: '', rules: [{ template: 'tag_rule', params: { num: '1' }, tag_selectors: [{ kind: 'label', pattern: 'a' }] }] }]);
+    await waitFor('the policy applied', async () => wire(await client.listRetentionHistories(inRepo(new swr.ListRetentionHistoriesRequest()))).total === 1);
+    const histories = wire(await client.listRetentionHistories(inRepo(new swr.ListRetentionHistoriesRequest()).withFilter('limit::10|offset::0')));
+    expect(histories.retention_log).toEqual([expect.objectContaining({ retention_id: id, namespace: name, repo: 'app', tag: 'b' })]);
+    const keepDays = new swr.Rule().withTemplate('date_rule').withParams({ days: '30' }).withTagSelectors([]);
+    expect((await client.updateRetention(inRepo(new swr.UpdateRetentionRequest()).withRetentionId(id).withBody(new swr.UpdateRetentionRequestBody().withAlgorithm('or').withRules([keepDays])))).httpStatusCode).toBe(201);
+    expect(wire(await client.showRetention(inRepo(new swr.ShowRetentionRequest()).withRetentionId(id))).rules).toEqual([{ template: 'date_rule', params: { days: '30' }, tag_selectors: [] }]);
+    expect((await client.deleteRetention(inRepo(new swr.DeleteRetentionRequest()).withRetentionId(id))).httpStatusCode).toBe(200);
+    expect(await failure(client.deleteRetention(inRepo(new swr.DeleteRetentionRequest()).withRetentionId(id)))).toEqual({ status: 400, code: 'SVCSTG.SWR.4000306' });
   });
 
   describe('hand-made signatures', () => {
