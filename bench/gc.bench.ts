@@ -4,7 +4,9 @@
 // (config, one layer, manifest; --concurrency at a time) for --seconds without a collection, then
 // during one collection with a grace period of 0, and reports the collection's duration, the blobs
 // it freed per second, and the push rate during it as a fraction of the rate without.
-// Usage: node dist/bench/gc.bench.js [--blobs N] [--concurrency N] [--seconds N]
+// Then a retention policy (tag_rule, keep 10) over a repository of --tags tags (10,000 by default):
+// how long until every removed tag is in the history, and pushes/s into that repository meanwhile.
+// Usage: node dist/bench/gc.bench.js [--blobs N] [--tags N] [--concurrency N] [--seconds N]
 import { freePort, startStandaloneRegistry, tempDir } from '@swr/testing';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { Client } from 'pg';
 import { option, seconds, sleep, until as waitUntil } from './bench-support';
 
 const BLOBS = option('--blobs', 100_000, 2);
+const TAGS = option('--tags', 10_000, 11);
 const CONCURRENCY = option('--concurrency', 4);
 const SECONDS = option('--seconds', 10);
 const BLOBS_PER_MANIFEST = 100;
@@ -46,12 +49,16 @@ async function main(): Promise<void> {
     const during = await pushesFor(registry.url, token, 'busy', { going: isRunning });
     await waitUntil('the collection', async () => !(await isRunning()), 600_000, 200);
     const durationMs = Number(finished.duration_ms);
+    const retention = await retentionRun(registry.url, token, manage, dataDir, dbPort);
     console.table([
       { measure: 'collection', value: `${seconds(durationMs)}: ${finished.blobs_deleted} blobs deleted (${Number(finished.bytes_freed)} bytes), ${finished.links_removed} links removed, ${finished.manifests_deleted} manifests` },
       { measure: 'blobs freed per second', value: (Number(finished.blobs_deleted) / (durationMs / 1000)).toFixed(0) },
       { measure: `pushes/s without a collection (${CONCURRENCY} at a time)`, value: without.toFixed(1) },
       { measure: 'pushes/s during the collection', value: during.toFixed(1) },
       { measure: 'ratio (target ≥ 0.90)', value: (during / without).toFixed(2) },
+      { measure: `retention over ${TAGS} tags (keep 10)`, value: `${seconds(retention.ms)} until ${TAGS - 10} removals were logged` },
+      { measure: 'one client pushing into that repository: pushes/s without a run', value: retention.aloneRate.toFixed(1) },
+      { measure: 'the same client: pushes/s during the run', value: retention.pushRate.toFixed(1) },
     ]);
   } finally {
     await registry.stop();
@@ -136,8 +143,57 @@ async function seed(dataDir: string, dbPort: number): Promise<void> {
   }
 }
 
+/** A repository of TAGS tags (seeded in the database, one manifest each, pushed a second apart), a keep-10 policy on it, and pushes into it while it applies. */
+async function retentionRun(url: string, token: string, manage: string, dataDir: string, dbPort: number): Promise<{ ms: number; pushRate: number; aloneRate: number }> {
+  const repository = `${ORG}/aged`;
+  await pushImage(url, token, repository, 'seed');
+  const password = readFileSync(join(dataDir, 'postgres', 'password'), 'utf8').trim();
+  const db = new Client({ connectionString: `postgres://postgres:${password}@127.0.0.1:${dbPort}/postgres` });
+  await db.connect();
+  try {
+    const [{ id: repositoryId }] = (await db.query('SELECT id FROM metadata.repository WHERE name = $1', [repository])).rows;
+    const contents = Array.from({ length: TAGS }, (_, i) => JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, layers: [], n: i }));
+    await db.query(
+      `WITH m AS (
+         INSERT INTO metadata.manifest (repository_id, digest, media_type, content, size, total_size)
+         SELECT $1, d, $2, convert_to(c, 'UTF8'), length(c), length(c) FROM unnest($3::text[], $4::text[]) AS x(d, c) RETURNING id, digest
+       )
+       INSERT INTO metadata.tag (repository_id, name, manifest_id, updated_at)
+       SELECT $1, 'old-' || row_number() OVER (ORDER BY m.id), m.id, now() - (row_number() OVER (ORDER BY m.id)) * interval '1 second' FROM m`,
+      [repositoryId, OCI_MANIFEST, contents.map((c) => sha256(c)), contents],
+    );
+  } finally {
+    await db.end();
+  }
+  const aloneStart = performance.now();
+  let alone = 0;
+  while (performance.now() - aloneStart < 5_000) {
+    await pushImage(url, token, repository, `alone-${alone}`);
+    alone += 1;
+  }
+  const aloneRate = alone / ((performance.now() - aloneStart) / 1000);
+  const path = `${url}/v2/manage/namespaces/${ORG}/repos/aged/retentions`;
+  const headers = { 'x-auth-token': manage, 'content-type': 'application/json' };
+  const started = performance.now();
+  const created = await fetch(path, { method: 'POST', headers, body: JSON.stringify({ algorithm: 'or', rules: [{ template: 'tag_rule', params: { num: '10' }, tag_selectors: [] }] }) });
+  if (created.status !== 201) throw new Error(`retention policy: ${created.status} ${await created.text()}`);
+  const logged = async () => ((await (await fetch(`${path}/histories?limit=1&offset=0`, { headers })).json()) as { total: number }).total;
+  let ms = 0;
+  let pushes = 0;
+  const pushing = (async () => {
+    for (let n = 0; ms === 0; n++) {
+      await pushImage(url, token, repository, `during-${n}`);
+      pushes += 1;
+    }
+  })();
+  await waitUntil('the retention run', async () => (await logged()) >= TAGS - 10, 600_000, 100);
+  ms = performance.now() - started;
+  await pushing;
+  return { ms, pushRate: pushes / (ms / 1000), aloneRate };
+}
+
 async function registryToken(url: string, basic: string): Promise<string> {
-  const scopes = ['seed', ...Array.from({ length: CONCURRENCY }, (_, w) => [`quiet${w}`, `busy${w}`]).flat()].map((r): [string, string] => ['scope', `repository:${ORG}/${r}:pull,push`]);
+  const scopes = ['seed', 'aged', ...Array.from({ length: CONCURRENCY }, (_, w) => [`quiet${w}`, `busy${w}`]).flat()].map((r): [string, string] => ['scope', `repository:${ORG}/${r}:pull,push`]);
   const res = await fetch(`${url}/auth/token?${new URLSearchParams([['service', 'swr-registry'], ...scopes])}`, { headers: { authorization: basic } });
   return ((await res.json()) as { token: string }).token;
 }

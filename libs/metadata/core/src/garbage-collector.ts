@@ -27,6 +27,8 @@ export type RemoveObjects = (keys: readonly string[]) => Promise<ReadonlySet<str
 export interface BlobBatch {
   /** Queued digests looked at; 0 when nothing is due. */
   readonly reviewed: number;
+  /** The greatest digest looked at: the next batch starts after it. */
+  readonly last?: string;
   readonly linksRemoved: number;
   readonly blobsDeleted: number;
   readonly bytesFreed: number;
@@ -45,9 +47,12 @@ export interface GarbageIndex {
    * Reviews digests queued before `cutoff`: removes their links made before it that no manifest
    * of the repository references, then deletes the blobs nothing links or holds, calling `remove`
    * before it commits (those it could not remove stay). A digest looked at and kept is queued
-   * again, after `cutoff`.
+   * again, after `cutoff`. Digests come in byte order, from after `after`: a run walks the queue
+   * once, never over the rows it has already settled.
    */
-  collectBlobs(cutoff: Date, limit: number, remove: RemoveObjects): Promise<BlobBatch>;
+  collectBlobs(cutoff: Date, limit: number, remove: RemoveObjects, after?: string): Promise<BlobBatch>;
+  /** Drops queued digests that have no blob any more (a blob deleted meanwhile): there is nothing to review. */
+  forgetVanished(cutoff: Date): Promise<void>;
   /** Ends sessions untouched since `cutoff` (and those of deleted repositories), calling `remove` with their ids; the digests they held and how many ended. */
   collectUploads(cutoff: Date, limit: number, remove: RemoveObjects): Promise<{ readonly removed: number; readonly held: readonly string[] }>;
   /** Records a stored blob that no row describes (a commit whose push never completed), so that it is reviewed like any other. */
@@ -96,9 +101,11 @@ export class GarbageCollector {
         counts.manifestsDeleted += deleted;
       }
     }
-    for (let reviewed = -1; reviewed !== 0; ) {
-      const batch = await this.index.collectBlobs(cutoff, settings.batchSize, (digests) => removeAll(digests, (d) => this.store.delete(d)));
+    await this.index.forgetVanished(cutoff);
+    for (let reviewed = -1, after: string | undefined; reviewed !== 0; ) {
+      const batch = await this.index.collectBlobs(cutoff, settings.batchSize, (digests) => removeAll(digests, (d) => this.store.delete(d)), after);
       reviewed = batch.reviewed;
+      after = batch.last;
       counts.linksRemoved += batch.linksRemoved;
       counts.blobsDeleted += batch.blobsDeleted;
       counts.bytesFreed += batch.bytesFreed;

@@ -50,14 +50,13 @@ export class PostgresGarbageIndex implements GarbageIndex {
     });
   }
 
-  collectBlobs(cutoff: Date, limit: number, remove: RemoveObjects): Promise<BlobBatch> {
-    return this.access.writeAcross(async (tx) => {
-      await tx.query('DELETE FROM metadata.gc_review r WHERE r.queued_at <= $1 AND NOT EXISTS (SELECT 1 FROM metadata.blob b WHERE b.digest = r.digest)', [cutoff]);
+  collectBlobs(cutoff: Date, limit: number, remove: RemoveObjects, after = ''): Promise<BlobBatch> {
+    return this.access.writeAcross<BlobBatch>(async (tx) => {
       const claimed: string[] = (
         await tx.query(
           `SELECT r.digest FROM metadata.gc_review r JOIN metadata.blob b ON b.digest = r.digest
-            WHERE r.queued_at <= $1 ORDER BY r.queued_at LIMIT $2 FOR UPDATE OF r, b SKIP LOCKED`,
-          [cutoff, limit],
+            WHERE r.digest > $3 AND r.queued_at <= $1 ORDER BY r.digest LIMIT $2 FOR UPDATE OF r, b SKIP LOCKED`,
+          [cutoff, limit, after],
         )
       ).map((r: { digest: string }) => r.digest);
       if (!claimed.length) return { value: { reviewed: 0, linksRemoved: 0, blobsDeleted: 0, bytesFreed: 0 }, repositories: [] };
@@ -90,6 +89,7 @@ export class PostgresGarbageIndex implements GarbageIndex {
       return {
         value: {
           reviewed: claimed.length,
+          last: claimed[claimed.length - 1],
           linksRemoved: unlinked.count,
           blobsDeleted: freed.length,
           bytesFreed: freed.reduce((sum, d) => sum + toNumber(d.size), 0),
@@ -97,6 +97,10 @@ export class PostgresGarbageIndex implements GarbageIndex {
         repositories: unlinked.repositories,
       };
     });
+  }
+
+  async forgetVanished(cutoff: Date): Promise<void> {
+    await this.access.db.query('DELETE FROM metadata.gc_review r WHERE r.queued_at <= $1 AND NOT EXISTS (SELECT 1 FROM metadata.blob b WHERE b.digest = r.digest)', [cutoff]);
   }
 
   /** Removes the claimed digests' links made before `cutoff` that no manifest of their repository references, and gives their bytes back. */

@@ -328,10 +328,11 @@ export class PostgresRepositoryCatalog implements RepositoryCatalog {
         [repositoryId, tags.map((t) => t.tag), tags.map((t) => t.digest)],
       );
       if (!gone.length) return [];
-      await refreshTagCount(tx, repositoryId);
       for (const { name, digest } of gone) {
         await recordEvent(tx, 'tag.deleted', tagResource(repository, name), { ...repositoryParts(repository), tag: name, digest });
       }
+      // Last: the repository's row stays locked from here to the commit, and pushes into the repository update it too.
+      await refreshTagCount(tx, repositoryId);
       return gone.map((g) => g.name);
     });
   }

@@ -4,8 +4,8 @@ import type { PolicyRecord, RemovedTag, RetentionJobs, RetentionStore, TagCatalo
 import { RetentionError } from './retention-error';
 import { RetentionPolicy, RetentionRule, tagsToRemove } from './retention-rules';
 
-/** Tags deleted per metadata request: each request is one transaction, so a push waits on none for long. */
-const REMOVE_BATCH = 500;
+/** Tags deleted per metadata request: each request is one short transaction, so a push into the repository waits on none for long. */
+const REMOVE_BATCH = 200;
 const LIMITS = { days: [1, 365], num: [1, 1000] } as const;
 
 const invalid = (message: string) => new RetentionError('RETENTION_INVALID', message);
