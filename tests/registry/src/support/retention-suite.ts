@@ -2,11 +2,13 @@ import type { RegistryUnderTest } from '@swr/testing';
 import { waitFor } from '@swr/testing';
 import { ManageClient, swrCode } from './manage-client';
 import { OciClient } from './oci-client';
+import { WebhookReceiver } from './webhook-receiver';
 
 /** SWR's retention API end to end: policies through the management API, tags pushed over the registry API, removals by the retention worker. */
 export function describeRetention(registry: () => RegistryUnderTest): void {
   let admin: ManageClient;
   let oci: OciClient;
+  let receiver: WebhookReceiver;
   const org = `ret${Date.now().toString(36)}`;
   const path = (repo: string) => `/v2/manage/namespaces/${org}/repos/${repo}/retentions`;
   const tagsOf = async (repo: string) => ((await oci.request('GET', `/v2/${org}/${repo}/tags/list`)).json().tags as string[]).sort();
@@ -15,11 +17,13 @@ export function describeRetention(registry: () => RegistryUnderTest): void {
   beforeAll(async () => {
     admin = await ManageClient.fromLogin(registry().url, registry().admin);
     oci = new OciClient(registry().url, registry().admin);
+    receiver = await WebhookReceiver.start();
     expect((await admin.call('POST', '/v2/manage/namespaces', { namespace: org })).status).toBe(201);
     // A retention worker started beside the registry answers once it has migrated its schema.
     await oci.pushImage(`${org}/probe`, 'v1');
     await waitFor('a retention worker', async () => (await admin.call('GET', path('probe'))).status === 200);
   });
+  afterAll(() => receiver?.stop());
 
   /** Five tags of five images, pushed one after another so that their push times are apart. */
   async function pushFive(repo: string): Promise<void> {
@@ -31,6 +35,8 @@ export function describeRetention(registry: () => RegistryUnderTest): void {
 
   it('keeps the two newest tags and the exception as soon as the policy is set, and logs each tag it removed with its rule', async () => {
     await pushFive('app');
+    const trigger = { name: 'removals', action: 'webhook', trigger_type: 'all', condition: '.*', enable: 'true', webhook: { url: `${receiver.url}/removals`, events: ['delete'] } };
+    expect((await admin.call('POST', `/v2/manage/namespaces/${org}/repos/app/triggers`, trigger)).status).toBe(201);
     const created = await admin.call('POST', path('app'), keepTwo);
     expect(created.status).toBe(201);
     const id = created.json().id as number;
@@ -48,7 +54,12 @@ export function describeRetention(registry: () => RegistryUnderTest): void {
     expect(JSON.parse(logs.retention_log[0].rule_type)).toEqual(keepTwo.rules[0]);
     expect((await admin.call('GET', `${path('app')}/histories?filter=limit::1|offset::1`)).json().retention_log).toHaveLength(1);
 
-    // The system removed them, on behalf of the policy: the account's trail says so.
+    // Removed as a user's delete would be: delete webhooks, and the account's trail names the policy as the system's actor.
+    await waitFor('the delete webhooks', async () => receiver.on('/removals').length === 2);
+    expect(receiver.on('/removals').map((d) => JSON.parse(d.body)).map((b: { event: string; tag: string }) => [b.event, b.tag]).sort()).toEqual([
+      ['delete', 'v2'],
+      ['delete', 'v3'],
+    ]);
     await waitFor('the trace of a removal', async () => {
       const traces = (await admin.call('GET', `/v3/${admin.projectId}/traces?trace_name=deleteImageTag&resource_name=${encodeURIComponent(`${org}/app:v2`)}`)).json().traces;
       return traces.length === 1 && traces[0].trace_type === 'SystemAction' && traces[0].user.name === `retention-policy-${id}`;
