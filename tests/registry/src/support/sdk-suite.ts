@@ -241,7 +241,7 @@ export function describeOfficialSdk(registry: () => RegistryUnderTest): void {
 
   it('sets, shows, changes and deletes a retention policy, and lists what it removed, through the SDK', async () => {
     const client = sdk(bossKey);
-    const name = `${org}r`;
+    const name = `${org}ret`;
     await client.createNamespace(new swr.CreateNamespaceRequest().withBody(new swr.CreateNamespaceRequestBody().withNamespace(name)));
     const pusher = new OciClient(registry().url, { username: `${account}/boss`, password: PASSWORD });
     for (const tag of ['a', 'b', 'c']) await pusher.pushImage(`${name}/app`, tag);
