@@ -7,9 +7,14 @@ export interface GarbageSettings {
   readonly collectUntagged: boolean;
   /** Rows handled per transaction: a bound on how long any row stays locked. */
   readonly batchSize: number;
+  /**
+   * After each batch, a pause of this fraction of the batch's own time: a collection runs in the
+   * background of pushes and leaves them the machine's share they need (0.5: a third of the time idle).
+   */
+  readonly yieldRatio: number;
 }
 
-export const DEFAULT_GARBAGE_SETTINGS: GarbageSettings = { graceMs: 3_600_000, uploadTtlMs: 86_400_000, collectUntagged: true, batchSize: 200 };
+export const DEFAULT_GARBAGE_SETTINGS: GarbageSettings = { graceMs: 3_600_000, uploadTtlMs: 86_400_000, collectUntagged: true, batchSize: 200, yieldRatio: 0.5 };
 
 export interface GarbageCounts {
   manifestsDeleted: number;
@@ -77,6 +82,15 @@ async function removeAll(keys: readonly string[], removeOne: (key: string) => Pr
   return failed;
 }
 
+/** Runs one batch, then pauses for `yieldRatio` of the time it took. */
+async function yielding<T>(settings: GarbageSettings, batch: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await batch();
+  const pause = (performance.now() - started) * settings.yieldRatio;
+  if (pause >= 1) await new Promise((r) => setTimeout(r, pause));
+  return result;
+}
+
 /**
  * One collection, in the order that lets each step free what the one before made garbage:
  * abandoned uploads, then untagged manifests (whose blob references go with them), then links
@@ -97,13 +111,13 @@ export class GarbageCollector {
     await this.collectUploads(new Date(started - settings.uploadTtlMs), settings.batchSize, counts);
     if (settings.collectUntagged) {
       for (let deleted = -1; deleted !== 0; ) {
-        deleted = await this.index.collectManifests(cutoff, settings.batchSize);
+        deleted = await yielding(settings, () => this.index.collectManifests(cutoff, settings.batchSize));
         counts.manifestsDeleted += deleted;
       }
     }
     await this.index.forgetVanished(cutoff);
     for (let reviewed = -1, after: string | undefined; reviewed !== 0; ) {
-      const batch = await this.index.collectBlobs(cutoff, settings.batchSize, (digests) => removeAll(digests, (d) => this.store.delete(d)), after);
+      const batch = await yielding(settings, () => this.index.collectBlobs(cutoff, settings.batchSize, (digests) => removeAll(digests, (d) => this.store.delete(d)), after));
       reviewed = batch.reviewed;
       after = batch.last;
       counts.linksRemoved += batch.linksRemoved;
