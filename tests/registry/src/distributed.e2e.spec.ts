@@ -8,6 +8,7 @@ import { describeAuditTrail } from './support/audit-suite';
 import { describeGarbageCollection } from './support/gc-suite';
 import { describeRetention } from './support/retention-suite';
 import { S3BlobStore } from '@swr/storage';
+import { Client } from 'minio';
 import { describeTriggers } from './support/trigger-suite';
 import { describeOfficialSdk } from './support/sdk-suite';
 import { describeSwrFidelity } from './support/swr-fidelity';
@@ -31,7 +32,7 @@ async function eventually<T>(read: () => Promise<T>, expected: T): Promise<T> {
 describe('distributed registry: two gateways, two metadata replicas, NATS, PostgreSQL, S3', () => {
   let registry: RegistryUnderTest & Awaited<ReturnType<typeof startDistributedRegistry>>;
   beforeAll(async () => {
-    registry = await startDistributedRegistry({ gateways: 2, metadataReplicas: 2, retentionReplicas: 2, metadataEnv: { SWR_GC_GRACE_SECONDS: '0' } });
+    registry = await startDistributedRegistry({ gateways: 2, metadataReplicas: 2, retentionReplicas: 2, metadataEnv: { SWR_GC_GRACE_SECONDS: '0', SWR_GC_UPLOAD_TTL_SECONDS: '1' } });
   }, 120_000);
   afterAll(() => registry?.stop(), 60_000);
 
@@ -148,12 +149,19 @@ describe('distributed registry: two gateways, two metadata replicas, NATS, Postg
   // Last: with a grace period of 0, a collection takes whatever the suites above left unreferenced.
   describe('garbage collection on S3, by either metadata replica', () => {
     let objects: S3BlobStore;
+    const s3 = () => new Client({ endPoint: registry.s3.endPoint, port: registry.s3.port, useSSL: false, accessKey: registry.s3.accessKey, secretKey: registry.s3.secretKey });
     beforeAll(() => {
       objects = new S3BlobStore({ endPoint: registry.s3.endPoint, port: registry.s3.port, useSSL: false, accessKey: registry.s3.accessKey, secretKey: registry.s3.secretKey, bucket: 'swr-e2e' });
     });
     describeGarbageCollection(
       () => registry,
-      () => async (digest) => (await objects.stat(digest)) !== undefined,
+      () => ({
+        blob: async (digest) => (await objects.stat(digest)) !== undefined,
+        upload: async (id) => {
+          for await (const item of s3().listObjectsV2('swr-e2e', `uploads/${id}/`, true)) if (item.name) return true;
+          return false;
+        },
+      }),
     );
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { raw } from './support/http';
@@ -52,15 +52,40 @@ describe('standalone registry collecting garbage', () => {
   const dataDir = tempDir('swr-standalone-gc-');
   let registry: RegistryUnderTest;
   beforeAll(async () => {
-    registry = await startStandaloneRegistry(dataDir, { env: { SWR_GC_GRACE_SECONDS: '0' } });
+    registry = await startStandaloneRegistry(dataDir, { env: { SWR_GC_GRACE_SECONDS: '0', SWR_GC_UPLOAD_TTL_SECONDS: '1' } });
   }, 60_000);
   afterAll(() => registry?.stop(), 60_000);
 
   const files = new FilesystemBlobStore(join(dataDir, 'blobs'));
   describeGarbageCollection(
     () => registry,
-    () => async (digest) => (await files.stat(digest)) !== undefined,
+    () => ({ blob: async (digest) => (await files.stat(digest)) !== undefined, upload: async (id) => existsSync(join(dataDir, 'blobs', 'uploads', id)) }),
   );
+});
+
+describe('standalone registry whose clock runs 40 days ahead of its database', () => {
+  let registry: RegistryUnderTest;
+  beforeAll(async () => {
+    registry = await startStandaloneRegistry(undefined, { env: { NODE_OPTIONS: `--require ${join(__dirname, 'support/shifted-clock.cjs')}`, SHIFTED_CLOCK_DAYS: '40' } });
+  }, 60_000);
+  afterAll(() => registry?.stop(), 60_000);
+
+  it('applies a date_rule by push time: tags pushed "40 days ago" go unless excepted, a 60-day rule keeps them', async () => {
+    const admin = await ManageClient.fromLogin(registry.url, registry.admin);
+    const oci = new OciClient(registry.url, registry.admin);
+    const org = `dated${Date.now().toString(36)}`;
+    expect((await admin.call('POST', '/v2/manage/namespaces', { namespace: org })).status).toBe(201);
+    for (const repo of ['month', 'quarter']) for (const tag of ['v1', 'v2', 'v3']) await oci.pushImage(`${org}/${repo}`, tag);
+    const policy = (days: string) => ({ algorithm: 'or', rules: [{ template: 'date_rule', params: { days }, tag_selectors: [{ kind: 'label', pattern: 'v1' }] }] });
+    expect((await admin.call('POST', `/v2/manage/namespaces/${org}/repos/quarter/retentions`, policy('60'))).status).toBe(201);
+    expect((await admin.call('POST', `/v2/manage/namespaces/${org}/repos/month/retentions`, policy('30'))).status).toBe(201);
+    const tags = async (repo: string) => ((await oci.request('GET', `/v2/${org}/${repo}/tags/list`)).json().tags as string[]).sort();
+    await waitFor('the 30-day policy applied', async () => (await tags('month')).length === 1);
+    expect(await tags('month')).toEqual(['v1']);
+    const logged = (await admin.call('GET', `/v2/manage/namespaces/${org}/repos/quarter/retentions/histories`)).json();
+    expect(logged.total).toBe(0);
+    expect(await tags('quarter')).toEqual(['v1', 'v2', 'v3']);
+  });
 });
 
 describe('standalone registry across restarts', () => {

@@ -3,8 +3,11 @@ import { waitFor } from '@swr/testing';
 import { ManageClient } from './manage-client';
 import { OciClient, sha256 } from './oci-client';
 
-/** Whether the registry's blob store (files, or S3 objects) still holds a blob. */
-export type BlobStored = (digest: string) => Promise<boolean>;
+/** What the registry's blob store (files, or S3 objects) still holds: a blob, or anything of an upload. */
+export interface StoreProbe {
+  blob(digest: string): Promise<boolean>;
+  upload(id: string): Promise<boolean>;
+}
 
 /** The blobs of a pushed image: its config and layer, read back from its manifest. */
 function blobsOf(manifest: Buffer): string[] {
@@ -14,9 +17,11 @@ function blobsOf(manifest: Buffer): string[] {
 
 /**
  * Garbage collection through the operator's API, for a registry started with a grace period of
- * 0 (`SWR_GC_GRACE_SECONDS=0`): what nothing references goes from the store, what is referenced stays.
+ * 0 (`SWR_GC_GRACE_SECONDS=0`) and uploads abandoned after a second (`SWR_GC_UPLOAD_TTL_SECONDS=1`):
+ * what nothing references goes from the store, what is referenced stays.
  */
-export function describeGarbageCollection(registry: () => RegistryUnderTest, stored: () => BlobStored): void {
+export function describeGarbageCollection(registry: () => RegistryUnderTest, store: () => StoreProbe): void {
+  const stored = () => (digest: string) => store().blob(digest);
   let admin: ManageClient;
   let oci: OciClient;
   const org = `gc${Date.now().toString(36)}`;
@@ -76,6 +81,18 @@ export function describeGarbageCollection(registry: () => RegistryUnderTest, sto
     expect(last.blobs_deleted + first.blobs_deleted).toBeGreaterThanOrEqual(4);
     expect(last.bytes_freed + first.bytes_freed).toBeGreaterThan(0);
     expect(typeof last.duration_ms).toBe('number');
+  });
+
+  it('ends an abandoned upload with its stored part', async () => {
+    const location = (await oci.request('POST', `/v2/${org}/abandoned/blobs/uploads/`)).header('location') as string;
+    expect((await oci.request('PATCH', location, { body: Buffer.alloc(1000, 7), headers: { 'content-range': '0-999' } })).status).toBe(202);
+    const id = location.split('/').pop() as string;
+    expect(await store().upload(id)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const run = (await admin.call('POST', '/v2/manage/gc/runs', {})).json();
+    expect((await finished(run.id)).uploads_removed).toBeGreaterThanOrEqual(1);
+    expect((await oci.request('GET', location)).status).toBe(404);
+    expect(await store().upload(id)).toBe(false);
   });
 
   it("is the operator's alone: another account's admin is refused", async () => {
