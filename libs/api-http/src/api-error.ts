@@ -3,11 +3,13 @@ import {
   isIamErrorCode,
   isMetadataErrorCode,
   isRetentionErrorCode,
+  isSyncErrorCode,
   isTriggerErrorCode,
   MessagingErrorCode,
   METADATA_ERROR_STATUS,
   RemoteError,
   RETENTION_ERROR_STATUS,
+  SYNC_ERROR_STATUS,
   TRIGGER_ERROR_STATUS,
 } from '@swr/contracts';
 
@@ -33,6 +35,7 @@ export function statusOf(error: unknown): number {
     if (isMetadataErrorCode(error.code)) return METADATA_ERROR_STATUS[error.code];
     if (isTriggerErrorCode(error.code)) return TRIGGER_ERROR_STATUS[error.code];
     if (isRetentionErrorCode(error.code)) return RETENTION_ERROR_STATUS[error.code];
+    if (isSyncErrorCode(error.code)) return SYNC_ERROR_STATUS[error.code];
     if (error.code === MessagingErrorCode.BadRequest) return 400;
     if (error.code === MessagingErrorCode.NoHandler || error.code === MessagingErrorCode.Timeout || error.code === MessagingErrorCode.Unavailable) return 503;
   }

@@ -4,3 +4,4 @@ export * from './registry-token';
 export * from './scopes';
 export * from './aksk-signature';
 export * from './secret-box';
+export * from './peer-proof';

@@ -12,3 +12,4 @@ export * from './events/domain-events';
 export * from './audit/audit.contracts';
 export * from './trigger/trigger.contracts';
 export * from './retention/retention.contracts';
+export * from './sync/sync.contracts';

@@ -47,6 +47,10 @@ const TRACE_NAMES: Record<DomainEventType, string | Namer> = {
   'retention.created': 'createRetention',
   'retention.updated': 'updateRetention',
   'retention.deleted': 'deleteRetention',
+  'sync-rule.created': 'createSyncRepo',
+  'sync-rule.deleted': 'deleteSyncRepo',
+  'sync.requested': 'createManualSyncRepo',
+  'sync.finished': 'syncImage',
   'call.answered': (event) => String(event.data.operation),
 };
 

@@ -48,6 +48,12 @@ export const DOMAIN_EVENTS = {
   'retention.created': z.object({ repository: z.string(), id: z.number().int() }),
   'retention.updated': z.object({ repository: z.string(), id: z.number().int() }),
   'retention.deleted': z.object({ repository: z.string(), id: z.number().int() }),
+  'sync-rule.created': z.object({ repository: z.string(), remoteRegionId: z.string(), remoteNamespace: z.string(), override: z.boolean() }),
+  'sync-rule.deleted': z.object({ repository: z.string(), remoteRegionId: z.string(), remoteNamespace: z.string() }),
+  /** A manual sync: the tags queued, one job each. */
+  'sync.requested': z.object({ repository: z.string(), remoteRegionId: z.string(), remoteNamespace: z.string(), tags: z.array(z.string()), override: z.boolean() }),
+  /** A job's end: copied (`success`), left alone (`existed`), `failed` or `timeout`. */
+  'sync.finished': z.object({ repository: z.string(), tag: z.string(), remoteRegionId: z.string(), remoteNamespace: z.string(), status: z.string(), jobId: z.number().int() }),
   /** A recorded delivery asked for again. */
   'trigger.redelivery-requested': z.object({ repository: z.string(), name: z.string(), deliveryId: z.string() }),
   /**
@@ -89,4 +95,6 @@ export const RESOURCE_TYPES = {
   trace: 'trace',
   trigger: 'trigger',
   retention: 'retention',
+  syncRule: 'syncrepo',
+  syncJob: 'syncjob',
 } as const;

@@ -15,3 +15,4 @@ export * from './secrets';
 export * from './shares';
 export * from './users';
 export * from './visibility';
+export * from './sync-peer-logins';

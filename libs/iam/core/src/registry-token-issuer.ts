@@ -26,7 +26,8 @@ export interface IssuedRegistryToken {
  */
 export class RegistryTokenIssuer {
   constructor(
-    private readonly authenticator: Authenticator,
+    /** Users' sign-ins, and other regions' sync workers'. */
+    private readonly authenticator: Pick<Authenticator, 'dockerLogin'>,
     private readonly graph: AccessGraph,
     private readonly organizations: Pick<Organizations, 'claimOnPush'>,
     private readonly keys: KeyRing,

@@ -14,6 +14,8 @@ export interface IamSettings {
   readonly operator: OperatorAccount;
   /** How many organizations one account may hold. */
   readonly organizationQuota: number;
+  /** SWR_SYNC_PEER_KEY: other regions' sync workers sign in with proofs made with it. */
+  readonly syncPeerKey?: Buffer;
 }
 
 export const IAM_SETTINGS = Symbol('IamSettings');

@@ -14,6 +14,7 @@ import {
   Permissions,
   RegistryTokenIssuer,
   Shares,
+  SyncPeerLogins,
   Users,
   Visibility,
 } from '@swr/iam-core';
@@ -96,7 +97,7 @@ export class IamModule {
         {
           provide: RegistryTokenIssuer,
           useFactory: (authenticator: Authenticator, db: DataSource, organizations: Organizations, keys: KeyRing) =>
-            new RegistryTokenIssuer(authenticator, new PostgresAccessGraph(db), organizations, keys, {
+            new RegistryTokenIssuer(new SyncPeerLogins(authenticator, new PostgresDirectory(db), settings.syncPeerKey), new PostgresAccessGraph(db), organizations, keys, {
               issuer: settings.issuer,
               service: settings.service,
               lifetimeSeconds: settings.registryTokenLifetimeSeconds,
