@@ -4,6 +4,7 @@ import { METADATA_ENVIRONMENT } from '@swr/metadata-feature';
 import { AUDIT_ENVIRONMENT } from '@swr/audit-feature';
 import { TRIGGER_ENVIRONMENT } from '@swr/trigger-feature';
 import { RETENTION_ENVIRONMENT } from '@swr/retention-feature';
+import { SYNC_ENVIRONMENT } from '@swr/sync-feature';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -12,6 +13,7 @@ const schema = z.object({
   ...AUDIT_ENVIRONMENT,
   ...TRIGGER_ENVIRONMENT,
   ...RETENTION_ENVIRONMENT,
+  ...SYNC_ENVIRONMENT,
   /** Generated into the data directory on first start when unset. */
   SWR_ENCRYPTION_KEY: encryptionKey.optional(),
   /** Where clients reach the registry, when a proxy in front hides it. */

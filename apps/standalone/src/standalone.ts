@@ -7,6 +7,7 @@ import { iamSettingsFrom, IamModule } from '@swr/iam-feature';
 import { accountLimitsFrom, garbageSettingsFrom, MetadataModule } from '@swr/metadata-feature';
 import { FilesystemBlobStore } from '@swr/storage';
 import { RetentionJob, RetentionModule } from '@swr/retention-feature';
+import { SyncModule, SyncQueueJob } from '@swr/sync-feature';
 import type { DeliveryJob } from '@swr/trigger-core';
 import { addressPolicyFrom, TriggerModule } from '@swr/trigger-feature';
 import { randomBytes } from 'node:crypto';
@@ -79,6 +80,19 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
           schedules: { retention: new InProcessJobScheduler(), garbage: new InProcessJobScheduler() },
           retentionEveryMs: config.SWR_RETENTION_EVERY_HOURS * 3_600_000,
           gcEveryMs: config.SWR_GC_EVERY_MINUTES * 60_000,
+        }),
+        SyncModule.forRoot({
+          databaseUrl: postgres.url,
+          rpc,
+          blobStore,
+          events: events.consumer({ durable: 'sync' }),
+          publisher: events,
+          jobs: new InProcessJobQueue<SyncQueueJob>({ attempts: config.SWR_SYNC_ATTEMPTS, backoffMs: 2_000, concurrency: 2 }),
+          regions: config.SWR_SYNC_REGIONS,
+          peerKey: config.SWR_SYNC_PEER_KEY,
+          jobTimeoutMs: config.SWR_SYNC_JOB_TIMEOUT_MINUTES * 60_000,
+          chunkBytes: config.SWR_SYNC_CHUNK_MIB * 1024 * 1024,
+          parallelBlobs: config.SWR_SYNC_PARALLEL_BLOBS,
         }),
         MetadataModule.forRoot({ databaseUrl: postgres.url, limits: accountLimitsFrom(config), events, blobStore, garbage: garbageSettingsFrom(config) }),
         IamModule.forRoot(iamSettingsFrom(config, postgres.url, encryptionKey), events),

@@ -1,14 +1,13 @@
 /**
  * SWR's feature gates, which its console and SDK read to decide what to offer: true for what this
- * registry does, false for what it does not. Image sync between regions turns on with the sync
- * worker (issue 14).
+ * registry does, false for what it does not.
  */
 export const FEATURE_GATES = {
   enable_experience: false,
   enable_hss_service: false,
   enable_image_scan: false,
   enable_sm3: false,
-  enable_image_sync: false,
+  enable_image_sync: true,
   enable_cci_service: false,
   enable_image_label: false,
   enable_pipeline: false,

@@ -4,6 +4,7 @@ import type { RpcClient } from '@swr/contracts';
 import { AccountController, VersionsController } from './account.controller';
 import { GarbageController } from './garbage.controller';
 import { RetentionsController } from './retentions.controller';
+import { SyncController } from './sync.controller';
 import { MANAGE_RPC, MANAGE_SETTINGS, ManageApiSettings } from './manage-api.settings';
 import { NamespacesController } from './namespaces.controller';
 import { RepositoriesController } from './repositories.controller';
@@ -17,7 +18,7 @@ export class ManageApiModule {
   static forRoot(options: ManageApiSettings & { rpc: RpcClient }): DynamicModule {
     return {
       module: ManageApiModule,
-      controllers: [NamespacesController, RepositoriesController, TagsController, AccountController, VersionsController, TracesController, TriggersController, GarbageController, RetentionsController],
+      controllers: [NamespacesController, RepositoriesController, TagsController, AccountController, VersionsController, TracesController, TriggersController, GarbageController, RetentionsController, SyncController],
       providers: [
         { provide: MANAGE_RPC, useValue: options.rpc },
         { provide: API_IAM_RPC, useValue: options.rpc },

@@ -7,6 +7,7 @@ import { TraceOperations } from './trace.operations';
 import { TriggerOperations } from './trigger.operations';
 import { GarbageOperations } from './garbage.operations';
 import { RetentionOperations } from './retention.operations';
+import { SyncOperations } from './sync.operations';
 
 
 export const NamespaceOperations = {
@@ -364,4 +365,5 @@ export const MANAGE_OPERATIONS: readonly ApiOperation[] = [
   ...Object.values(TriggerOperations),
   ...Object.values(GarbageOperations),
   ...Object.values(RetentionOperations),
+  ...Object.values(SyncOperations),
 ];

@@ -1,0 +1,2 @@
+export * from './sync-environment';
+export * from './sync.module';
