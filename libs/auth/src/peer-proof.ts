@@ -2,10 +2,11 @@ import { createHmac } from 'node:crypto';
 import { secretsEqual } from './login-key';
 
 /**
- * The user name a sync worker signs in with at another region's token endpoint: `sync:<account>`,
- * which no IAM user name can be (names hold no colon).
+ * The user name a sync worker signs in with at another region's token endpoint: `@sync/<account>`,
+ * which names no account's user (account names start with a letter or digit), and holds no colon
+ * (Basic credentials end the user name at the first one).
  */
-export const PEER_LOGIN_PREFIX = 'sync:';
+export const PEER_LOGIN_PREFIX = '@sync/';
 /** A proof is good this long after it was made, and refused once that has passed. */
 export const PEER_PROOF_LIFETIME_SECONDS = 300;
 

@@ -6,10 +6,12 @@ import type { Principal } from './principal';
 
 /** The user a peer's registry token names: the region's sync worker, acting for the account. */
 export const SYNC_PEER_USER = 'swr-sync';
+/** The nil UUID: user ids are UUIDs, and no user has this one, so no grant of any user applies to the peer. */
+const SYNC_PEER_USER_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
  * Sign-ins at the token endpoint, with one more form beside the users': another region's sync
- * worker, `sync:<account>` with a proof made with the shared SWR_SYNC_PEER_KEY. It acts as an admin
+ * worker, `@sync/<account>` with a proof made with the shared SWR_SYNC_PEER_KEY. It acts as an admin
  * of the account of that name here (an account is the same in every region), so its token grants
  * push only into that account's organizations, or a new one it then creates for the account.
  */
@@ -31,6 +33,6 @@ export class SyncPeerLogins {
     }
     const account = await this.directory.findAccountByName(accountName);
     if (!account || !account.enabled) throw new IamError('IAM_INVALID_CREDENTIALS', `account ${accountName.slice(0, 64)} does not exist in this region, or is disabled`);
-    return { userId: SYNC_PEER_USER, userName: SYNC_PEER_USER, accountId: account.id, accountName: account.name, isAdmin: true };
+    return { userId: SYNC_PEER_USER_ID, userName: SYNC_PEER_USER, accountId: account.id, accountName: account.name, isAdmin: true };
   }
 }

@@ -8,13 +8,13 @@ import { uniqueName } from './oci-client';
 import type { RegistryUnderTest } from '@swr/testing';
 import { WebhookReceiver } from './webhook-receiver';
 
-function ok(result: CommandResult): string {
+export function ok(result: CommandResult): string {
   if (result.code !== 0) throw new Error(`command failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
   return result.stdout + result.stderr;
 }
 
 /** Builds a local image from scratch with one layer per file: no image is pulled from anywhere. */
-async function buildImage(docker: DockerEngine, tag: string, files: Record<string, string>): Promise<void> {
+export async function buildImage(docker: DockerEngine, tag: string, files: Record<string, string>): Promise<void> {
   const context = mkdtempSync(join(tmpdir(), 'swr-build-'));
   const lines = ['FROM scratch'];
   for (const [name, content] of Object.entries(files)) {
