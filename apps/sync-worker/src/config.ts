@@ -12,6 +12,8 @@ const schema = withBlobStore({
   SWR_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
   /** Jobs one replica copies at once. */
   SWR_SYNC_CONCURRENCY: env.int(2, 1),
+  /** A job whose replica died is taken over about one to two of these later. */
+  SWR_SYNC_LOCK_MS: env.int(30_000, 1_000),
   SWR_LOG_LEVEL: logLevel(),
 });
 

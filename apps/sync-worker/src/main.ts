@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       attempts: config.SWR_SYNC_ATTEMPTS,
       backoffMs: 2_000,
       concurrency: config.SWR_SYNC_CONCURRENCY,
+      lockMs: config.SWR_SYNC_LOCK_MS,
       onError: onError('sync job'),
     }),
     regions: config.SWR_SYNC_REGIONS,

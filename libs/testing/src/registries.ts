@@ -116,6 +116,11 @@ export interface DistributedOptions {
   readonly retentionReplicas?: number;
   /** Settings added to every retention worker's (its schedules). */
   readonly retentionEnv?: Record<string, string>;
+  readonly syncReplicas?: number;
+  /** Settings added to every sync worker's (its regions and peer key). */
+  readonly syncEnv?: Record<string, string>;
+  /** Settings added to IAM's (the peer key other regions sign in with). */
+  readonly iamEnv?: Record<string, string>;
 }
 
 export interface DistributedRegistry extends RegistryUnderTest {
@@ -127,6 +132,9 @@ export interface DistributedRegistry extends RegistryUnderTest {
   /** Starts one more trigger worker replica (they share the durable consumer and the delivery queue). */
   startTriggerWorker(): ManagedProcess;
   readonly triggerWorkers: ManagedProcess[];
+  /** Starts one more sync worker replica (they share the durable consumer and the job queue). */
+  startSyncWorker(): ManagedProcess;
+  readonly syncWorkers: ManagedProcess[];
   readonly nats: NatsServerHandle;
   /** The S3 server the gateways keep blobs in (bucket `swr-e2e`); its own start-up bucket is free for others. */
   readonly s3: S3Server;
@@ -178,10 +186,18 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
     SWR_S3_SECRET_KEY: s3.secretKey,
     SWR_S3_BUCKET: 'swr-e2e',
   };
+  const syncWorkers: ManagedProcess[] = [];
+  const startSyncWorker = () => {
+    // A killed worker's job is taken over after about two to four seconds.
+    const worker = node('sync-worker', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_REDIS_URL: redis.url, SWR_SYNC_LOCK_MS: '2000', ...blobStore, ...options.syncEnv });
+    syncWorkers.push(worker);
+    return worker;
+  };
+  for (let i = 0; i < (options.syncReplicas ?? 1); i++) startSyncWorker();
   const metadata = Array.from({ length: options.metadataReplicas ?? 2 }, () =>
     node('metadata', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, ...blobStore, ...options.metadataEnv }),
   );
-  const iam = node('iam', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_ENCRYPTION_KEY: ENCRYPTION_KEY });
+  const iam = node('iam', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_ENCRYPTION_KEY: ENCRYPTION_KEY, ...options.iamEnv });
   const gateways: GatewayProcess[] = [];
   const startGateway = async (env: Record<string, string> = {}) => {
     const port = await freePort();
@@ -193,7 +209,7 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
       ...env,
     });
     const gateway = { url: `http://127.0.0.1:${port}`, process: proc };
-    await ready(gateway.url, [proc, iam, ...metadata, ...retentionWorkers]);
+    await ready(gateway.url, [proc, iam, ...metadata, ...retentionWorkers, ...syncWorkers]);
     gateways.push(gateway);
     return gateway;
   };
@@ -207,11 +223,13 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
     auditWorkers,
     startTriggerWorker,
     triggerWorkers,
+    startSyncWorker,
+    syncWorkers,
     nats,
     s3,
     restartPostgres,
     stop: async () => {
-      await Promise.all([...gateways.map((g) => g.process.stop()), ...metadata.map((m) => m.stop()), iam.stop(), ...auditWorkers.map((w) => w.stop()), ...triggerWorkers.map((w) => w.stop()), ...retentionWorkers.map((w) => w.stop())]);
+      await Promise.all([...gateways.map((g) => g.process.stop()), ...metadata.map((m) => m.stop()), iam.stop(), ...auditWorkers.map((w) => w.stop()), ...triggerWorkers.map((w) => w.stop()), ...retentionWorkers.map((w) => w.stop()), ...syncWorkers.map((w) => w.stop())]);
       await Promise.all([nats.stop(), postgres.stop(), s3.stop(), redis.stop()]);
       rmSync(dir, { recursive: true, force: true });
     },

@@ -104,10 +104,13 @@ export class ImageSync {
     return failed;
   }
 
-  /** A pushed tag: one job per auto-sync rule of its repository, once per event however often it is delivered. */
-  async onPushed(eventId: string, repository: string, tag: string | undefined): Promise<void> {
+  /**
+   * A pushed tag: one job per auto-sync rule of its repository that existed at the push (a rule
+   * copies what is pushed after it, as in SWR), once per event however often it is delivered.
+   */
+  async onPushed(eventId: string, pushedAt: Date, repository: string, tag: string | undefined): Promise<void> {
     if (tag === undefined) return;
-    const rules = (await this.store.listRules(repository)).filter((r) => r.syncAuto);
+    const rules = (await this.store.listRules(repository)).filter((r) => r.syncAuto && r.createdAt <= pushedAt);
     if (!rules.length) return;
     const jobs: NewSyncJob[] = rules.map((r) => ({ repository, tag, override: r.override, requester: r.requester, remoteRegionId: r.remoteRegionId, remoteNamespace: r.remoteNamespace }));
     for (const id of await this.store.addJobsFor(eventId, jobs)) await this.jobs.enqueue(id);

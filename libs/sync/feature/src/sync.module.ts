@@ -101,7 +101,7 @@ class SyncLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModuleDes
     await this.options.events.start({
       handle: async (batch) => {
         for (const event of batch) {
-          if (event.type === 'image.pushed') await this.sync.onPushed(event.id, String(event.data.repository), event.data.tag as string | undefined);
+          if (event.type === 'image.pushed') await this.sync.onPushed(event.id, new Date(event.time), String(event.data.repository), event.data.tag as string | undefined);
           else if (event.type === 'repository.deleted') await this.sync.forgetRepository(String(event.data.repository));
         }
       },
