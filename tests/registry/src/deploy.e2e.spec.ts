@@ -25,8 +25,8 @@ describe('deployment files', () => {
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.code).toBe(0);
     const compose = parseAllDocuments(result.stdout)[0].toJS();
-    expect(Object.keys(compose.services).sort()).toEqual(['audit-worker', 'gateway', 'iam', 'metadata', 'minio', 'nats', 'postgres', 'redis', 'retention-worker', 'trigger-worker']);
-    for (const name of ['gateway', 'metadata', 'iam', 'audit-worker', 'trigger-worker', 'retention-worker']) {
+    expect(Object.keys(compose.services).sort()).toEqual(['audit-worker', 'gateway', 'iam', 'metadata', 'minio', 'nats', 'postgres', 'redis', 'retention-worker', 'sync-worker', 'trigger-worker']);
+    for (const name of ['gateway', 'metadata', 'iam', 'audit-worker', 'trigger-worker', 'retention-worker', 'sync-worker']) {
       const variables = Object.keys(compose.services[name].environment).filter((v) => v.startsWith('SWR_'));
       expect(variables.filter((v) => !readVariables.has(v))).toEqual([]);
       expect(compose.services[name].command.join(' ')).toContain(`dist/apps/${name}/main.js`);
@@ -37,7 +37,7 @@ describe('deployment files', () => {
     const dir = join(ROOT, 'deploy/kubernetes');
     const documents = readdirSync(dir).flatMap((file) => parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((d) => d.toJS()));
     const deployments = documents.filter((d) => d.kind === 'Deployment');
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['swr-audit-worker', 'swr-gateway', 'swr-iam', 'swr-metadata', 'swr-retention-worker', 'swr-trigger-worker']);
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['swr-audit-worker', 'swr-gateway', 'swr-iam', 'swr-metadata', 'swr-retention-worker', 'swr-sync-worker', 'swr-trigger-worker']);
     for (const deployment of deployments) {
       const command: string[] = deployment.spec.template.spec.containers[0].command;
       const app = /dist\/apps\/([a-z-]+)\/main\.js/.exec(command.join(' '))?.[1];
