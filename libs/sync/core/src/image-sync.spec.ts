@@ -7,7 +7,7 @@ import { SyncRefused } from './sync-error';
 const requester = { accountId: 'a1', accountName: 'acme', userId: 'u1', userName: 'boss' };
 
 /** The jobs and rules of one repository, in memory. */
-class Store implements Pick<SyncStore, 'listRules' | 'addJobsFor' | 'addManualJobs' | 'start' | 'progress' | 'note' | 'finish'> {
+class Store implements Pick<SyncStore, 'listRules' | 'addJobsFor' | 'addManualJobs' | 'unfinishedJobs' | 'start' | 'progress' | 'note' | 'finish'> {
   readonly rules: SyncRuleRecord[] = [];
   readonly jobs = new Map<number, SyncJobRecord>();
   private readonly causes = new Set<string>();
@@ -27,6 +27,9 @@ class Store implements Pick<SyncStore, 'listRules' | 'addJobsFor' | 'addManualJo
     if (this.causes.has(cause)) return [];
     this.causes.add(cause);
     return jobs.map((j) => this.add(j));
+  }
+  async unfinishedJobs() {
+    return [...this.jobs.values()].filter((j) => j.status === 'waiting' || j.status === 'running').map((j) => j.id);
   }
   async start(id: number, now: Date) {
     const job = this.jobs.get(id);
@@ -107,6 +110,16 @@ describe('ImageSync', () => {
     expect(await sync.run(1, false)).toBe('done');
     expect(store.jobs.get(1)).toMatchObject({ status: 'timeout' });
     expect(store.jobs.get(1)?.detail).toMatch(/not finished within/);
+  });
+
+  it('queues again the jobs a stopped process left unfinished', async () => {
+    const { sync, store, queued } = setUp(async () => ({ status: 'success', detail: 'copied' }));
+    await sync.syncTags('acme/app', requester, target, ['v1', 'v2', 'v3'], false);
+    await sync.run(1, false);
+    await store.start(2, new Date());
+    queued.length = 0;
+    expect(await sync.requeueUnfinished()).toBe(2);
+    expect(queued).toEqual([2, 3]);
   });
 
   it('records an image left alone as existed', async () => {

@@ -121,6 +121,16 @@ export class ImageSync {
     return { jobs: jobs.map(jobPayload), total };
   }
 
+  /**
+   * Queues again every job not ended: a standalone registry's in-process queue does not outlive
+   * the process, and adding a job the queue still holds does nothing (the queue keys jobs by id).
+   */
+  async requeueUnfinished(): Promise<number> {
+    const ids = await this.store.unfinishedJobs();
+    for (const id of ids) await this.jobs.enqueue(id);
+    return ids.length;
+  }
+
   forgetRepository(repository: string): Promise<void> {
     return this.store.forgetRepository(repository);
   }

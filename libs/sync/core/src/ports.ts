@@ -59,6 +59,8 @@ export interface SyncStore {
   /** Adds the jobs an event causes, once: the same event seen again adds none (answers only those added). */
   addJobsFor(cause: string, jobs: readonly NewSyncJob[]): Promise<number[]>;
   findJob(id: number): Promise<SyncJobRecord | undefined>;
+  /** Jobs not ended yet (waiting, or running when their worker stopped), oldest first. */
+  unfinishedJobs(): Promise<number[]>;
   /** Marks a waiting or running job running (its start time kept from the first try); undefined when it has ended. */
   start(id: number, now: Date): Promise<SyncJobRecord | undefined>;
   progress(id: number, copiedBytes: number, totalBytes: number): Promise<void>;

@@ -112,6 +112,8 @@ class SyncLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModuleDes
         throw new Error(`sync job ${job.data.id} will be tried again`);
       }
     });
+    const requeued = await this.sync.requeueUnfinished();
+    if (requeued) this.logger.log(`${requeued} unfinished sync jobs queued again`);
   }
 
   async onApplicationShutdown(): Promise<void> {

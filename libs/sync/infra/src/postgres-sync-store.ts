@@ -154,6 +154,11 @@ export class PostgresSyncStore implements SyncStore {
     return rows.length ? jobOf(rows[0]) : undefined;
   }
 
+  async unfinishedJobs(): Promise<number[]> {
+    const rows: Array<{ id: number }> = await this.db.query(`SELECT id FROM sync.job WHERE status IN ('waiting', 'running') ORDER BY id`);
+    return rows.map((r) => r.id);
+  }
+
   async start(id: number, now: Date): Promise<SyncJobRecord | undefined> {
     const rows = await returnedRows<JobRow>(
       this.db.manager,
