@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { openDatabase } from './database';
+import { ensureDatabase, openDatabase } from './database';
 import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './embedded-postgres';
 
 class CreateThings1700000000000 implements MigrationInterface {
@@ -28,6 +28,22 @@ describe('openDatabase', () => {
   afterAll(async () => {
     await postgres?.stop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the database the URL names when it is missing, once however many replicas start together', async () => {
+    const url = postgres.url.replace(/\/postgres$/, '/fresh_swr');
+    const open = () => openDatabase({ url, schema: 'spec', migrations: [CreateThings1700000000000], poolSize: 2 });
+    const replicas = await Promise.all([open(), open()]);
+    expect(await replicas[0].query('SELECT current_database() AS name')).toEqual([{ name: 'fresh_swr' }]);
+    await Promise.all(replicas.map((r) => r.destroy()));
+  });
+
+  it('says which statement to run when the role may not create the missing database', async () => {
+    const admin = await openDatabase({ url: postgres.url, schema: 'spec', migrations: [CreateThings1700000000000], poolSize: 2 });
+    await admin.query(`CREATE ROLE limited LOGIN PASSWORD 'limited-password' NOCREATEDB`);
+    await admin.destroy();
+    const url = postgres.url.replace(/\/\/[^@]+@/, '//limited:limited-password@').replace(/\/postgres$/, '/not_created');
+    await expect(ensureDatabase(url)).rejects.toThrow('database not_created does not exist and role limited may not create it: run CREATE DATABASE "not_created" OWNER "limited";');
   });
 
   it('migrates once when several replicas start at the same time, and keeps data across reopening', async () => {

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { DataSource, MigrationInterface } from 'typeorm';
 
 export interface DatabaseOptions {
@@ -14,6 +15,7 @@ export interface DatabaseOptions {
  * together take turns through an advisory lock, so each migration runs once.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
+  await ensureDatabase(options.url);
   const dataSource = new DataSource({
     type: 'postgres',
     url: options.url,
@@ -33,6 +35,50 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     throw error;
   }
   return dataSource;
+}
+
+/** PostgreSQL's codes for a database that does not exist, one that does, and a privilege the role lacks. */
+const NO_SUCH_DATABASE = '3D000';
+const DATABASE_EXISTS = '42P04';
+const NOT_ALLOWED = '42501';
+
+/**
+ * Creates the database the URL names when it does not exist yet and the role may (CREATEDB), so that
+ * a first start needs no `CREATE DATABASE` by hand; replicas starting together may both try, and one
+ * wins. When the role may not, the error says the one statement an administrator must run.
+ */
+export async function ensureDatabase(url: string): Promise<void> {
+  const probe = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  try {
+    await probe.connect();
+    return;
+  } catch (error) {
+    if ((error as { code?: string }).code !== NO_SUCH_DATABASE) throw error;
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const role = decodeURIComponent(target.username);
+  target.pathname = '/postgres';
+  const admin = new Client({ connectionString: target.toString(), connectionTimeoutMillis: 10_000 });
+  try {
+    await admin.connect();
+    // Replicas starting together take turns; the one that comes second finds the database there.
+    await admin.query('SELECT pg_advisory_lock(hashtext($1))', ['swr.create-database']);
+    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!found.rowCount) await admin.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === DATABASE_EXISTS) return;
+    if (code === NOT_ALLOWED) {
+      throw new Error(`database ${name} does not exist and role ${role} may not create it: run CREATE DATABASE "${name}" OWNER "${role}"; as an administrator`);
+    }
+    throw error;
+  } finally {
+    // Ending the session releases its advisory lock.
+    await admin.end().catch(() => undefined);
+  }
 }
 
 async function migrate(dataSource: DataSource, schema: string): Promise<void> {
