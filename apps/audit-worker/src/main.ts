@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuditModule } from '@swr/audit-feature';
-import { ConfigError, logLevelsFrom } from '@swr/config';
+import { ConfigError, logLevelsFrom, stopOnSignals } from '@swr/config';
 import { BullJobScheduler } from '@swr/jobs';
 import { JetStreamEventConsumer, natsServer } from '@swr/messaging';
 import { loadAuditWorkerConfig } from './config';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     { module: class AuditWorkerModule {}, imports: [audit] },
     { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'audit', name: 'swr-audit-worker' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
-  app.enableShutdownHooks();
+  stopOnSignals('audit worker', () => app.close(), (message) => logger.log(message));
   await app.listen();
   logger.log('audit worker ready');
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ConfigError } from '@swr/config';
+import { ConfigError, stopOnSignals } from '@swr/config';
 import { createGatewayApp } from '@swr/gateway-shell';
 import { JetStreamEventPublisher, NatsRpcClient } from '@swr/messaging';
 import { openBlobStore } from '@swr/storage';
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     redirectBlobReads: config.SWR_BLOB_STORE === 's3' && config.SWR_S3_REDIRECT,
     logLevel: config.SWR_LOG_LEVEL,
   });
-  app.enableShutdownHooks();
+  stopOnSignals('gateway', () => app.close(), (message) => logger.log(message));
   await app.listen(config.SWR_PORT, config.SWR_HOST);
   logger.log(`gateway listening on ${config.SWR_HOST}:${config.SWR_PORT}`);
   app.getHttpServer().once('close', () => void Promise.all([rpc.close(), events.close()]));

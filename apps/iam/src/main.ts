@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, logLevelsFrom } from '@swr/config';
+import { ConfigError, logLevelsFrom, stopOnSignals } from '@swr/config';
 import { iamSettingsFrom, IamModule } from '@swr/iam-feature';
 import { JetStreamEventPublisher, natsServer } from '@swr/messaging';
 import { loadIamConfig } from './config';
 
 /** The IAM service: answers requests over NATS in the `iam` queue group. */
 async function main(): Promise<void> {
+  const logger = new Logger('IAM');
   const config = loadIamConfig();
   const events = await JetStreamEventPublisher.connect({ servers: config.SWR_NATS_URL });
   const settings = iamSettingsFrom(config, config.SWR_DATABASE_URL, config.SWR_ENCRYPTION_KEY, config.SWR_DB_POOL_SIZE);
@@ -14,9 +15,9 @@ async function main(): Promise<void> {
     { module: class IamServiceModule {}, imports: [IamModule.forRoot(settings, events)] },
     { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'iam', name: 'swr-iam' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
-  app.enableShutdownHooks();
+  stopOnSignals('iam', () => app.close(), (message) => logger.log(message));
   await app.listen();
-  new Logger('IAM').log('IAM service ready');
+  logger.log('IAM service ready');
 }
 
 main().catch((error) => {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, logLevelsFrom } from '@swr/config';
+import { ConfigError, logLevelsFrom, stopOnSignals } from '@swr/config';
 import { JetStreamEventPublisher, natsServer } from '@swr/messaging';
 import { accountLimitsFrom, garbageSettingsFrom, MetadataModule } from '@swr/metadata-feature';
 import { openBlobStore } from '@swr/storage';
@@ -8,6 +8,7 @@ import { loadMetadataConfig } from './config';
 
 /** The metadata service: answers the gateway's requests over NATS in the `metadata` queue group. */
 async function main(): Promise<void> {
+  const logger = new Logger('Metadata');
   const config = loadMetadataConfig();
   const events = await JetStreamEventPublisher.connect({ servers: config.SWR_NATS_URL });
   const metadata = MetadataModule.forRoot({
@@ -22,9 +23,9 @@ async function main(): Promise<void> {
     { module: class MetadataServiceModule {}, imports: [metadata] },
     { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'metadata', name: 'swr-metadata' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
-  app.enableShutdownHooks();
+  stopOnSignals('metadata', () => app.close(), (message) => logger.log(message));
   await app.listen();
-  new Logger('Metadata').log('metadata service ready');
+  logger.log('metadata service ready');
 }
 
 main().catch((error) => {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, logLevelsFrom } from '@swr/config';
+import { ConfigError, logLevelsFrom, stopOnSignals } from '@swr/config';
 import { BullJobQueue, BullJobScheduler } from '@swr/jobs';
 import { JetStreamEventConsumer, JetStreamEventPublisher, NatsRpcClient, natsServer } from '@swr/messaging';
 import { RetentionJob, RetentionModule } from '@swr/retention-feature';
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     { module: class RetentionWorkerModule {}, imports: [retention] },
     { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'retention', name: 'swr-retention-worker' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
-  app.enableShutdownHooks();
+  stopOnSignals('retention worker', () => app.close(), (message) => logger.log(message));
   await app.listen();
   logger.log('retention worker ready');
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, logLevelsFrom } from '@swr/config';
+import { ConfigError, logLevelsFrom, stopOnSignals } from '@swr/config';
 import { BullJobQueue } from '@swr/jobs';
 import { JetStreamEventConsumer, JetStreamEventPublisher, NatsRpcClient, natsServer } from '@swr/messaging';
 import { openBlobStore } from '@swr/storage';
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     { module: class SyncWorkerModule {}, imports: [sync] },
     { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'sync', name: 'swr-sync-worker' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
-  app.enableShutdownHooks();
+  stopOnSignals('sync worker', () => app.close(), (message) => logger.log(message));
   await app.listen();
   logger.log(`sync worker ready; regions: ${[...config.SWR_SYNC_REGIONS.keys()].join(', ') || 'none'}`);
 }

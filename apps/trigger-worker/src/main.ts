@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, logLevelsFrom } from '@swr/config';
+import { ConfigError, logLevelsFrom, stopOnSignals } from '@swr/config';
 import { BullJobQueue } from '@swr/jobs';
 import { JetStreamEventConsumer, JetStreamEventPublisher, natsServer } from '@swr/messaging';
 import type { DeliveryJob } from '@swr/trigger-core';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     { module: class TriggerWorkerModule {}, imports: [triggers] },
     { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'trigger', name: 'swr-trigger-worker' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
-  app.enableShutdownHooks();
+  stopOnSignals('trigger worker', () => app.close(), (message) => logger.log(message));
   await app.listen();
   logger.log('trigger worker ready');
 }

@@ -40,7 +40,7 @@ describe('image sync from a distributed region', () => {
       gateways: 1,
       metadataReplicas: 1,
       syncReplicas: 2,
-      syncEnv: { SWR_SYNC_PEER_KEY: peerKey, SWR_SYNC_REGIONS: `region-2=${proxy.url}`, SWR_SYNC_CHUNK_MIB: '16' },
+      syncEnv: { SWR_SYNC_PEER_KEY: peerKey, SWR_SYNC_REGIONS: `region-2=${proxy.url}`, SWR_SYNC_CHUNK_MIB: '16', SWR_LOG_LEVEL: 'log' },
     });
     manage = await ManageClient.fromLogin(region1.url, region1.admin);
     oci1 = new OciClient(region1.url, region1.admin);
@@ -77,8 +77,10 @@ describe('image sync from a distributed region', () => {
   });
 
   it('resumes a 200 MiB layer from the remote\'s offset after its worker is SIGKILLed, sending again far less than the layer', async () => {
-    // One replica left, so that the one killed is the one copying.
-    await region1.syncWorkers[1].stop();
+    // One replica left, so that the one killed is the one copying. The one stopped says so, before and after.
+    await region1.syncWorkers[1].stop('SIGTERM');
+    expect(region1.syncWorkers[1].output()).toMatch(/sync worker stopping \(SIGTERM\)[\s\S]*sync worker stopped/);
+    expect(region1.syncWorkers[1].child.exitCode).toBe(0);
     const name = `${src}/big`;
     // The small blob first: it fetches the token, so the large body is sent once, with it.
     const config = await oci1.pushBlob(name, Buffer.from('{"architecture":"amd64","os":"linux"}'));
