@@ -15,6 +15,17 @@ const configFiles = [
 ].filter((file) => existsSync(file));
 const readVariables = new Set(configFiles.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\b(SWR_[A-Z0-9_]+)\b/g)].map((m) => m[1])));
 
+/** The README's settings table: which apps read each variable (`all` for every one). */
+function readersByVariable(): Map<string, Set<string>> {
+  const readers = new Map<string, Set<string>>();
+  for (const row of readme.split('\n').filter((line) => line.startsWith('| `SWR_'))) {
+    const [variables, usedBy] = row.split(' | ');
+    const apps = new Set(usedBy.split(',').map((app) => app.replace(/\(.*\)/, '').trim()));
+    for (const [, variable] of variables.matchAll(/`(SWR_[A-Z0-9_]+)`/g)) readers.set(variable, apps);
+  }
+  return readers;
+}
+
 describe('deployment files', () => {
   it('documents in the README every variable an app reads', () => {
     expect([...readVariables].filter((v) => !documentedVariables.has(v))).toEqual([]);
@@ -30,6 +41,21 @@ describe('deployment files', () => {
       const variables = Object.keys(compose.services[name].environment).filter((v) => v.startsWith('SWR_'));
       expect(variables.filter((v) => !readVariables.has(v))).toEqual([]);
       expect(compose.services[name].command.join(' ')).toContain(`dist/apps/${name}/main.js`);
+    }
+  });
+
+  it('docker-compose.yml and the README agree on which app reads which variable, and a shared one has one value', async () => {
+    const compose = parseAllDocuments((await run('docker-compose', ['-f', join(ROOT, 'docker-compose.yml'), 'config'], process.env)).stdout)[0].toJS();
+    const apps = ['gateway', 'metadata', 'iam', 'audit-worker', 'trigger-worker', 'retention-worker', 'sync-worker'];
+    const readers = readersByVariable();
+    const settings = (app: string): Record<string, string> => compose.services[app].environment;
+    for (const app of apps) {
+      for (const variable of Object.keys(settings(app)).filter((v) => v.startsWith('SWR_'))) {
+        const readBy = readers.get(variable);
+        expect([variable, app, readBy?.has(app) || readBy?.has('all')]).toEqual([variable, app, true]);
+        // Every other app in compose that reads it is given it too, with the same value.
+        for (const other of apps.filter((a) => readBy?.has(a))) expect([variable, other, settings(other)[variable]]).toEqual([variable, other, settings(app)[variable]]);
+      }
     }
   });
 
