@@ -60,16 +60,17 @@ export const SyncRpc = {
     z.object({ id: z.number().int() }),
   ),
   ruleDelete: rpc('sync.rule.delete.v1', z.object({ repository: repositoryName, ...target }), z.object({})),
-  ruleList: rpc('sync.rule.list.v1', z.object({ repository: repositoryName }), z.object({ rules: z.array(syncRule) })),
+  ruleList: rpc('sync.rule.list.v1', z.object({ repository: repositoryName, accountId: z.string().max(64) }), z.object({ rules: z.array(syncRule) })),
   /** Copies existing tags now; answers the tags that could not be queued (not in the repository). */
   manual: rpc(
     'sync.manual.v1',
     z.object({ repository: repositoryName, requester, ...target, tags: z.array(tag).min(1).max(100), override: z.boolean() }),
     z.object({ failed: z.array(z.string()) }),
   ),
+  /** The account's jobs of the repository: a repository deleted and made again by another account shows none of the first's. */
   jobList: rpc(
     'sync.job.list.v1',
-    z.object({ repository: repositoryName, limit: z.number().int().min(1).max(1000), offset: z.number().int().min(0), order: z.enum(['asc', 'desc']) }),
+    z.object({ repository: repositoryName, accountId: z.string().max(64), limit: z.number().int().min(1).max(1000), offset: z.number().int().min(0), order: z.enum(['asc', 'desc']) }),
     z.object({ jobs: z.array(syncJob), total: z.number().int() }),
   ),
 } as const;

@@ -90,7 +90,7 @@ export class SyncController {
   async listRules(@Caller() caller: CallerPayload, @Param('namespace') namespace: string, @Param('repository') repository: string) {
     const name = repositoryName(namespace, repository);
     await this.access.repository(caller, name, READ);
-    return (await this.rpc.call(SyncRpc.ruleList, { repository: name })).rules.map(ruleView);
+    return (await this.rpc.call(SyncRpc.ruleList, { repository: name, accountId: caller.accountId })).rules.map(ruleView);
   }
 
   @Post(`${IN_REPOSITORY}/sync_images`)
@@ -99,6 +99,8 @@ export class SyncController {
     const name = repositoryName(namespace, repository);
     const request = parseBody(Op.manual.body, body);
     await this.access.repository(caller, name, MANAGE);
+    // The copy writes as the account in the other region, wherever the account's organizations are: its admins' power.
+    if (!caller.isAdmin) throw new ApiError(403, 'only the account\'s admins may sync images to another region', undefined, '0170');
     const valid = request.imageTag.filter((t) => /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(t));
     const invalid = request.imageTag.filter((t) => !valid.includes(t));
     const { failed } = valid.length
@@ -129,7 +131,7 @@ export class SyncController {
     if (raw.filter === undefined) throw new ApiError(400, 'filter is required: limit::{n}|offset::{n}[|order::desc]', undefined, '1025');
     const q = parseQuery(Op.jobs.query, raw);
     await this.access.repository(caller, name, READ);
-    const page = await this.rpc.call(SyncRpc.jobList, { repository: name, limit: q.limit, offset: q.offset, order: q.order ?? 'desc' });
+    const page = await this.rpc.call(SyncRpc.jobList, { repository: name, accountId: caller.accountId, limit: q.limit, offset: q.offset, order: q.order ?? 'desc' });
     reply.header('content-range', contentRange(q.offset, page.jobs.length, page.total));
     return page.jobs.map(jobView);
   }

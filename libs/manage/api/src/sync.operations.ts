@@ -77,7 +77,7 @@ export const SyncOperations = {
     audit: { trace: 'createManualSyncRepo', resource: 'syncjob' },
     method: 'POST',
     path: `${inRepository}/sync_images`,
-    summary: 'Copy existing tags to the organization in the remote region now, one job each; answers the tags that could not be synced (not in the repository)',
+    summary: 'Copy existing tags to the organization in the remote region now, one job each (account admins only); answers the tags that could not be synced (not in the repository)',
     tag: 'Image sync',
     status: 200,
     body: z.strictObject({ imageTag: z.array(z.string().min(1).max(128)).min(1).max(100), ...target, override: z.boolean().optional() }),

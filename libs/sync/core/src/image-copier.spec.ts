@@ -12,6 +12,8 @@ class Source implements SourceImages {
   readonly manifests = new Map<string, SourceManifest>();
   readonly tags = new Map<string, string>();
   readonly referrersOf = new Map<string, string[]>();
+  /** Blobs the store holds that this repository does not link (another tenant's). */
+  readonly unlinked = new Set<string>();
 
   blob(data: string) {
     const bytes = Buffer.from(data);
@@ -34,6 +36,10 @@ class Source implements SourceImages {
 
   referrers(_repository: string, digest: string) {
     return Promise.resolve((this.referrersOf.get(digest) ?? []).map((d) => ({ digest: d, mediaType: this.manifests.get(d)!.mediaType })));
+  }
+
+  async linkedBlobSize(_repository: string, digest: string) {
+    return this.unlinked.has(digest) ? undefined : this.blobs.get(digest)?.length;
   }
 
   openBlob(digest: string, range?: ByteRange): Promise<OpenBlob> {
@@ -78,8 +84,8 @@ class Remote implements RemoteRepository {
     this.sentBytes += data.length;
     return data;
   }
-  async sendChunk(upload: RemoteUpload, blob: OpenBlob, range: ByteRange) {
-    const data = await this.receive(blob);
+  async sendChunk(upload: RemoteUpload, open: () => Promise<OpenBlob>, range: ByteRange) {
+    const data = await this.receive(await open());
     if (this.failChunkAt === range.start) {
       this.failChunkAt = undefined;
       throw new Error('connection reset');
@@ -87,8 +93,8 @@ class Remote implements RemoteRepository {
     this.uploads.set(upload.location, Buffer.concat([this.uploads.get(upload.location)!, data]));
     return upload;
   }
-  async sendWhole(_upload: RemoteUpload, blob: OpenBlob, _size: number, digest: string) {
-    this.blobs.set(digest, await this.receive(blob));
+  async sendWhole(_upload: RemoteUpload, open: () => Promise<OpenBlob>, _size: number, digest: string) {
+    this.blobs.set(digest, await this.receive(await open()));
   }
   async finishUpload(upload: RemoteUpload, digest: string) {
     const data = this.uploads.get(upload.location)!;
@@ -116,7 +122,7 @@ function memoryStore() {
   return { store, uploads, holders };
 }
 
-const request = { repository: 'acme/app', tag: 'v1', override: false, accountName: 'acme', regionId: 'region-2', baseUrl: 'http://r2', targetRepository: 'acme2/app' };
+const request = { jobId: 7, repository: 'acme/app', tag: 'v1', override: false, accountName: 'acme', regionId: 'region-2', baseUrl: 'http://r2', targetRepository: 'acme2/app' };
 
 function setUp() {
   const source = new Source();
@@ -201,6 +207,27 @@ describe('ImageCopier', () => {
     expect(remote.sentBytes - sentBefore).toBe(45 - 30);
     expect(remote.blobs.get(layer.digest)?.toString()).toBe(layerBytes);
     expect(memory.uploads.size).toBe(0);
+  });
+
+  it('refuses a manifest that names a blob its repository does not link, sending none of it', async () => {
+    const { source, remote, copier } = setUp();
+    const { layer } = image(source, 'v1', "another account's private layer");
+    source.unlinked.add(layer.digest);
+    await expect(copier.copy(request, never, () => undefined)).rejects.toThrow(`blob ${layer.digest} named by manifest`);
+    expect(remote.blobs.has(layer.digest)).toBe(false);
+  });
+
+  it('pushes an index inside an index after its children', async () => {
+    const { source, remote, copier } = setUp();
+    const amd = image(source, 'amd', 'amd64');
+    const inner = source.add({ schemaVersion: 2, manifests: [{ digest: amd.digest, size: 1 }] }, 'application/vnd.oci.image.index.v1+json');
+    const outer = source.add({ schemaVersion: 2, manifests: [{ digest: inner, size: 1 }] }, 'application/vnd.oci.image.index.v1+json', 'v1');
+    const order: string[] = [];
+    const put = remote.putManifest.bind(remote);
+    remote.putManifest = async (reference, mediaType, content) => void (order.push(reference), await put(reference, mediaType, content));
+    expect((await copier.copy(request, never, () => undefined)).status).toBe('success');
+    expect(order).toEqual([amd.digest, inner, 'v1']);
+    expect(await remote.manifestDigest('v1')).toBe(outer);
   });
 
   it('refuses a tag that is no longer in the repository', async () => {

@@ -11,6 +11,8 @@ export interface CopySettings {
 }
 
 export interface CopyRequest {
+  /** Keys the uploads it leaves at the remote: its own tries resume them, other jobs never share them. */
+  readonly jobId: number;
   readonly repository: string;
   readonly tag: string;
   readonly override: boolean;
@@ -85,7 +87,7 @@ export class ImageCopier {
     let copied = 0;
     onProgress(0, total);
     await inParallel(missing, this.settings.parallelBlobs, (blob) =>
-      this.sendBlob(remote, `${request.regionId}/${request.targetRepository}@${blob.digest}`, blob, (bytes) => onProgress((copied += bytes), total)),
+      this.sendBlob(remote, `${request.jobId}/${request.regionId}/${request.targetRepository}@${blob.digest}`, blob, (bytes) => onProgress((copied += bytes), total)),
     );
     await this.store.rememberBlobs(request.regionId, request.accountName, request.targetRepository, tree.blobs.map((b) => b.digest));
 
@@ -99,7 +101,7 @@ export class ImageCopier {
   /** A small blob in one request; a large one in chunks, continuing an upload an earlier try left at the remote from the offset the remote holds. */
   private async sendBlob(remote: RemoteRepository, key: string, blob: BlobRef, onBytes: (bytes: number) => void): Promise<void> {
     if (blob.size <= this.settings.chunkBytes) {
-      await remote.sendWhole(await remote.startUpload(), await this.source.openBlob(blob.digest), blob.size, blob.digest);
+      await remote.sendWhole(await remote.startUpload(), () => this.source.openBlob(blob.digest), blob.size, blob.digest);
       onBytes(blob.size);
       return;
     }
@@ -111,7 +113,7 @@ export class ImageCopier {
     else await this.store.saveUpload(key, upload);
     while (offset < blob.size) {
       const range: ByteRange = { start: offset, end: Math.min(offset + this.settings.chunkBytes, blob.size) - 1 };
-      upload = await remote.sendChunk(upload, await this.source.openBlob(blob.digest, range), range);
+      upload = await remote.sendChunk(upload, () => this.source.openBlob(blob.digest, range), range);
       await this.store.saveUpload(key, upload);
       onBytes(range.end - range.start + 1);
       offset = range.end + 1;

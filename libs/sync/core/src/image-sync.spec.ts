@@ -122,6 +122,16 @@ describe('ImageSync', () => {
     expect(queued).toEqual([2, 3]);
   });
 
+  it('leaves a copy cut short by the process stopping to a later try, even its last', async () => {
+    const { sync, store } = setUp((signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason))));
+    await sync.syncTags('acme/app', requester, target, ['v1'], false);
+    const running = sync.run(1, true);
+    await new Promise((r) => setTimeout(r, 10));
+    sync.stop();
+    expect(await running).toBe('retry');
+    expect(store.jobs.get(1)?.status).toBe('running');
+  });
+
   it('records an image left alone as existed', async () => {
     const { sync, store } = setUp(async () => ({ status: 'existed', detail: 'holds another image' }));
     await sync.syncTags('acme/app', requester, target, ['v1'], false);

@@ -61,6 +61,9 @@ function jobPayload(job: SyncJobRecord): SyncJobPayload {
  * tags, and the jobs that copy one tag each, with their records. Deletes are not propagated.
  */
 export class ImageSync {
+  /** Aborts the copies under way when the process stops. */
+  private readonly stopping = new AbortController();
+
   constructor(
     private readonly store: SyncStore,
     private readonly source: Pick<SourceImages, 'manifest'>,
@@ -87,8 +90,8 @@ export class ImageSync {
     }
   }
 
-  async listRules(repository: string): Promise<SyncRulePayload[]> {
-    return (await this.store.listRules(repository)).map(rulePayload);
+  async listRules(repository: string, accountId: string): Promise<SyncRulePayload[]> {
+    return (await this.store.listRules(repository)).filter((r) => r.requester.accountId === accountId).map(rulePayload);
   }
 
   /** Queues one job per tag that exists; answers the tags that do not. */
@@ -116,8 +119,8 @@ export class ImageSync {
     for (const id of await this.store.addJobsFor(eventId, jobs)) await this.jobs.enqueue(id);
   }
 
-  async listJobs(repository: string, page: { limit: number; offset: number; order: 'asc' | 'desc' }): Promise<{ jobs: SyncJobPayload[]; total: number }> {
-    const { jobs, total } = await this.store.listJobs(repository, page);
+  async listJobs(repository: string, accountId: string, page: { limit: number; offset: number; order: 'asc' | 'desc' }): Promise<{ jobs: SyncJobPayload[]; total: number }> {
+    const { jobs, total } = await this.store.listJobs(repository, accountId, page);
     return { jobs: jobs.map(jobPayload), total };
   }
 
@@ -129,6 +132,11 @@ export class ImageSync {
     const ids = await this.store.unfinishedJobs();
     for (const id of ids) await this.jobs.enqueue(id);
     return ids.length;
+  }
+
+  /** Ends the copies under way (they fail this try and are resumed by a later one); called when the process stops. */
+  stop(): void {
+    this.stopping.abort(new Error('the sync worker is stopping'));
   }
 
   forgetRepository(repository: string): Promise<void> {
@@ -156,6 +164,7 @@ export class ImageSync {
       const baseUrl = this.regionUrl(job.remoteRegionId);
       const outcome = await this.copier.copy(
         {
+          jobId: job.id,
           repository: job.repository,
           tag: job.tag,
           override: job.override,
@@ -164,12 +173,13 @@ export class ImageSync {
           baseUrl,
           targetRepository: targetRepository(job.repository, job.remoteNamespace),
         },
-        deadline,
+        AbortSignal.any([deadline, this.stopping.signal]),
         onProgress,
       );
       return this.end(job, outcome.status, outcome.detail);
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
+      if (this.stopping.signal.aborted) return 'retry';
       if (deadline.aborted) return this.end(job, 'timeout', `not finished within ${Math.round(this.settings.jobTimeoutMs / 1000)} s: ${detail}`);
       if (error instanceof SyncRefused || error instanceof SyncError || lastTry) return this.end(job, 'failed', detail);
       await this.store.note(job.id, `will try again: ${detail}`);

@@ -68,7 +68,7 @@ export interface SyncStore {
   note(id: number, detail: string): Promise<void>;
   /** Ends a job; a job that has ended already stays as it was. */
   finish(id: number, status: Exclude<SyncJobStatus, 'waiting' | 'running'>, detail: string): Promise<void>;
-  listJobs(repository: string, page: { limit: number; offset: number; order: 'asc' | 'desc' }): Promise<{ jobs: SyncJobRecord[]; total: number }>;
+  listJobs(repository: string, accountId: string, page: { limit: number; offset: number; order: 'asc' | 'desc' }): Promise<{ jobs: SyncJobRecord[]; total: number }>;
   /** Drops a deleted repository's rules (its job records stay, as history). */
   forgetRepository(repository: string): Promise<void>;
   /** A blob upload in progress at the remote, for `key` (region, repository, digest). */
@@ -96,6 +96,8 @@ export interface ReferrerDescriptor {
 export interface SourceImages {
   manifest(repository: string, reference: string): Promise<SourceManifest | undefined>;
   referrers(repository: string, digest: string): Promise<ReferrerDescriptor[]>;
+  /** The size of a blob the repository links, or undefined when it does not link it (whatever the blob store holds). */
+  linkedBlobSize(repository: string, digest: string): Promise<number | undefined>;
   openBlob(digest: string, range?: ByteRange): Promise<OpenBlob>;
 }
 
@@ -109,10 +111,10 @@ export interface RemoteRepository {
   startUpload(): Promise<RemoteUpload>;
   /** Bytes the remote holds of the upload, or undefined when it has forgotten the upload. */
   uploadOffset(upload: RemoteUpload): Promise<number | undefined>;
-  /** Sends `range` of the blob as the next chunk; answers the upload to continue. */
-  sendChunk(upload: RemoteUpload, blob: OpenBlob, range: ByteRange): Promise<RemoteUpload>;
+  /** Sends `range` of the blob as the next chunk; answers the upload to continue. The blob is opened only once the request can be sent. */
+  sendChunk(upload: RemoteUpload, open: () => Promise<OpenBlob>, range: ByteRange): Promise<RemoteUpload>;
   /** Sends the whole blob in one request and commits it. */
-  sendWhole(upload: RemoteUpload, blob: OpenBlob, size: number, digest: string): Promise<void>;
+  sendWhole(upload: RemoteUpload, open: () => Promise<OpenBlob>, size: number, digest: string): Promise<void>;
   finishUpload(upload: RemoteUpload, digest: string): Promise<void>;
   putManifest(reference: string, mediaType: string, content: Buffer): Promise<void>;
 }

@@ -62,7 +62,7 @@ class SyncRpcController {
 
   @Handles(SyncRpc.ruleList)
   async ruleList(req: Req<'ruleList'>) {
-    return { rules: await this.sync.listRules(req.repository) };
+    return { rules: await this.sync.listRules(req.repository, req.accountId) };
   }
 
   @Handles(SyncRpc.manual)
@@ -73,7 +73,7 @@ class SyncRpcController {
 
   @Handles(SyncRpc.jobList)
   jobList(req: Req<'jobList'>) {
-    return this.sync.listJobs(req.repository, { limit: req.limit, offset: req.offset, order: req.order });
+    return this.sync.listJobs(req.repository, req.accountId, { limit: req.limit, offset: req.offset, order: req.order });
   }
 }
 
@@ -118,6 +118,8 @@ class SyncLifecycle implements OnModuleInit, OnApplicationBootstrap, OnModuleDes
 
   async onApplicationShutdown(): Promise<void> {
     await this.options.events.stop();
+    // Copies under way end now; their jobs go back to the queue and resume from the remote's offsets.
+    this.sync.stop();
     await this.options.jobs.close();
     await this.options.rpc.close();
     if (this.db.isInitialized) await this.db.destroy();

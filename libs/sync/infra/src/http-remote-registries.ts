@@ -2,6 +2,7 @@ import { peerProof, PEER_LOGIN_PREFIX } from '@swr/auth';
 import type { ByteRange, OpenBlob } from '@swr/blob-store';
 import type { RemoteRegistries, RemoteRepository, RemoteUpload } from '@swr/sync-core';
 import { SyncRefused } from '@swr/sync-core';
+import { createHash } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
 
@@ -11,8 +12,10 @@ interface Answer {
   readonly body: Buffer;
 }
 
-/** Writes a request's body: a buffer, or a blob streamed from the store. */
+/** A request's body: a buffer, or a blob streamed from the store. */
 type Body = Buffer | OpenBlob;
+/** A body to send: a buffer, or a blob opened only when the request goes (and again if it must go twice). */
+type Content = Buffer | (() => Promise<OpenBlob>);
 
 interface Token {
   readonly value: string;
@@ -108,7 +111,11 @@ class HttpRemoteRepository implements RemoteRepository {
     if (answer.status === 404) return undefined;
     this.expect(answer, [200], `HEAD manifest ${reference}`);
     const digest = answer.headers['docker-content-digest'];
-    return typeof digest === 'string' ? digest : undefined;
+    if (typeof digest === 'string') return digest;
+    // A registry that does not name the digest: the manifest's own bytes do.
+    const manifest = await this.call('GET', `/v2/${this.repository}/manifests/${reference}`, { accept: MANIFEST_ACCEPT });
+    this.expect(manifest, [200], `GET manifest ${reference}`);
+    return `sha256:${createHash('sha256').update(manifest.body).digest('hex')}`;
   }
 
   async hasBlob(digest: string): Promise<boolean> {
@@ -142,7 +149,7 @@ class HttpRemoteRepository implements RemoteRepository {
     return end && Number(end[1]) > 0 ? Number(end[1]) + 1 : 0;
   }
 
-  async sendChunk(upload: RemoteUpload, blob: OpenBlob, range: ByteRange): Promise<RemoteUpload> {
+  async sendChunk(upload: RemoteUpload, blob: () => Promise<OpenBlob>, range: ByteRange): Promise<RemoteUpload> {
     const url = new URL(upload.location);
     const answer = await this.call('PATCH', url.pathname + url.search, {
       'content-type': 'application/octet-stream',
@@ -153,7 +160,7 @@ class HttpRemoteRepository implements RemoteRepository {
     return { location: this.location(answer).toString() };
   }
 
-  async sendWhole(upload: RemoteUpload, blob: OpenBlob, size: number, digest: string): Promise<void> {
+  async sendWhole(upload: RemoteUpload, blob: () => Promise<OpenBlob>, size: number, digest: string): Promise<void> {
     const answer = await this.call('PUT', this.withDigest(upload, digest), { 'content-type': 'application/octet-stream', 'content-length': size }, blob);
     this.expect(answer, [201], `upload of ${digest}`);
   }
@@ -182,16 +189,18 @@ class HttpRemoteRepository implements RemoteRepository {
     return url;
   }
 
-  /** A request with the account's token; a body is sent only once a token is held, since a stream cannot be sent twice. */
-  private async call(method: string, pathAndQuery: string, headers: OutgoingHttpHeaders = {}, body?: Body): Promise<Answer> {
+  /** A request with the account's token, signed in again and sent once more on a 401; a blob is opened only when its request goes. */
+  private async call(method: string, pathAndQuery: string, headers: OutgoingHttpHeaders = {}, content?: Content): Promise<Answer> {
     const url = new URL(pathAndQuery, this.base);
+    const send = async () => {
+      const body = typeof content === 'function' ? await content() : content;
+      return this.client.exchange(url, method, { ...headers, authorization: `Bearer ${this.token?.value}` }, body, this.signal);
+    };
     if (!this.token || Date.now() >= this.token.renewAt) await this.signIn();
-    let answer = await this.client.exchange(url, method, { ...headers, authorization: `Bearer ${this.token?.value}` }, body, this.signal);
-    if (answer.status === 401 && !(body && !Buffer.isBuffer(body))) {
-      await this.signIn();
-      answer = await this.client.exchange(url, method, { ...headers, authorization: `Bearer ${this.token?.value}` }, body, this.signal);
-    }
-    return answer;
+    const answer = await send();
+    if (answer.status !== 401) return answer;
+    await this.signIn();
+    return send();
   }
 
   private async signIn(): Promise<void> {

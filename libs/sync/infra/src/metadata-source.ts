@@ -27,6 +27,10 @@ export class MetadataSource implements SourceImages {
     return manifests.map((m) => ({ digest: m.digest, mediaType: m.mediaType }));
   }
 
+  async linkedBlobSize(repository: string, digest: string): Promise<number | undefined> {
+    return (await this.rpc.call(MetadataRpc.blobStat, { repository, digest }))?.size;
+  }
+
   openBlob(digest: string, range?: ByteRange): Promise<OpenBlob> {
     return this.blobs.open(digest, range);
   }

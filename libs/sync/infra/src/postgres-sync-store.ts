@@ -193,13 +193,15 @@ export class PostgresSyncStore implements SyncStore {
     });
   }
 
-  async listJobs(repository: string, page: { limit: number; offset: number; order: 'asc' | 'desc' }): Promise<{ jobs: SyncJobRecord[]; total: number }> {
+  async listJobs(repository: string, accountId: string, page: { limit: number; offset: number; order: 'asc' | 'desc' }): Promise<{ jobs: SyncJobRecord[]; total: number }> {
     const direction = page.order === 'asc' ? 'ASC' : 'DESC';
     const rows: Array<JobRow & { total: string }> = await this.db.query(
-      `SELECT *, count(*) OVER () AS total FROM sync.job WHERE repository = $1 ORDER BY id ${direction} LIMIT $2 OFFSET $3`,
-      [repository, page.limit, page.offset],
+      `SELECT *, count(*) OVER () AS total FROM sync.job WHERE repository = $1 AND account_id = $2 ORDER BY id ${direction} LIMIT $3 OFFSET $4`,
+      [repository, accountId, page.limit, page.offset],
     );
-    const total = rows.length ? Number(rows[0].total) : Number((await this.db.query('SELECT count(*) AS n FROM sync.job WHERE repository = $1', [repository]))[0].n);
+    const total = rows.length
+      ? Number(rows[0].total)
+      : Number((await this.db.query('SELECT count(*) AS n FROM sync.job WHERE repository = $1 AND account_id = $2', [repository, accountId]))[0].n);
     return { jobs: rows.map(jobOf), total };
   }
 
