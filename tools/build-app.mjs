@@ -4,8 +4,8 @@
 // Usage: build-app.mjs apps/<app>            → dist/apps/<app>/main.js
 //        build-app.mjs bench/<name>.bench.ts → dist/bench/<name>.bench.js (a benchmark program)
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const target = process.argv[2];
@@ -31,8 +31,10 @@ const externalPackagesWithoutSideEffects = {
   },
 };
 
-await build({
+const { outputFiles } = await build({
   entryPoints: [entry],
+  // Written below, each file replaced in one rename: a process starting meanwhile loads the old bundle or the new, never half of one.
+  write: false,
   outfile,
   bundle: true,
   platform: 'node',
@@ -45,3 +47,9 @@ await build({
   logLevel: 'warning',
   plugins: [externalPackagesWithoutSideEffects],
 });
+for (const file of outputFiles) {
+  mkdirSync(dirname(file.path), { recursive: true });
+  const temporary = `${file.path}.${process.pid}.tmp`;
+  writeFileSync(temporary, file.contents);
+  renameSync(temporary, file.path);
+}

@@ -11,6 +11,8 @@ const common = {
   SWR_REGION: env.string('local-1'),
   /** Where clients reach the registry, when a proxy in front hides it. */
   SWR_PUBLIC_URL: z.url().optional(),
+  /** On SIGTERM, requests under way get this long to finish before their connections are closed. */
+  SWR_SHUTDOWN_GRACE_MS: env.int(5_000, 0),
 };
 
 const schema = withBlobStore(common);

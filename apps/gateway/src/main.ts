@@ -23,7 +23,16 @@ async function main(): Promise<void> {
     redirectBlobReads: config.SWR_BLOB_STORE === 's3' && config.SWR_S3_REDIRECT,
     logLevel: config.SWR_LOG_LEVEL,
   });
-  stopOnSignals('gateway', () => app.close(), (message) => logger.log(message));
+  stopOnSignals(
+    'gateway',
+    async () => {
+      // Connections a client keeps open (a docker daemon's) would hold the close forever: past the grace, they are closed.
+      const deadline = setTimeout(() => app.getHttpServer().closeAllConnections(), config.SWR_SHUTDOWN_GRACE_MS);
+      await app.close();
+      clearTimeout(deadline);
+    },
+    (message) => logger.log(message),
+  );
   await app.listen(config.SWR_PORT, config.SWR_HOST);
   logger.log(`gateway listening on ${config.SWR_HOST}:${config.SWR_PORT}`);
   app.getHttpServer().once('close', () => void Promise.all([rpc.close(), events.close()]));

@@ -6,6 +6,8 @@ import { Client } from 'pg';
 
 export interface EmbeddedPostgresHandle {
   readonly url: string;
+  /** The postmaster's PID. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -68,7 +70,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const passwordFile = join(options.dataDir, 'password');
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const owner = runAsUser(options.dataDir);
-  const spawnOptions = { uid: owner?.uid, gid: owner?.gid, stdio: ['ignore', 'pipe', 'pipe'] as ('ignore' | 'pipe')[] };
+  // Its own process group: a Ctrl-C meant for the registry leaves the database up until the registry has stopped with it.
+  const spawnOptions = { uid: owner?.uid, gid: owner?.gid, stdio: ['ignore', 'pipe', 'pipe'] as ('ignore' | 'pipe')[], detached: true };
 
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
     const password = require('node:crypto').randomBytes(24).toString('hex') as string;
@@ -95,6 +98,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await waitUntilReady(url, exited);
   return {
     url,
+    pid: server.pid ?? -1,
     stop: async () => {
       process.off('exit', killOnExit);
       if (server.exitCode === null) server.kill('SIGINT');

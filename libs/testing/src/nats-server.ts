@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitFor } from './ports';
@@ -15,16 +15,27 @@ export interface NatsServerHandle {
   stop(): Promise<void>;
 }
 
-/** Debian's nats-server with JetStream on loopback, storing under a temp dir. */
-export async function startNatsServer(): Promise<NatsServerHandle> {
+/**
+ * Where a server keeps its data (kept at stop; a temp dir removed at stop when not given) and appends
+ * its log. Servers run in process groups of their own: a Ctrl-C to the terminal reaches the apps,
+ * which stop while the servers still answer, and the servers are stopped after them, by PID.
+ */
+export interface ServerPlace {
+  readonly dir?: string;
+  readonly logFile?: string;
+}
+
+/** Debian's nats-server with JetStream on loopback. */
+export async function startNatsServer(place: ServerPlace = {}): Promise<NatsServerHandle> {
   const port = await freePort();
   const monitor = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'swr-nats-'));
+  const dir = place.dir ?? mkdtempSync(join(tmpdir(), 'swr-nats-'));
+  mkdirSync(dir, { recursive: true });
   const config = join(dir, 'nats.conf');
   // Manifests travel in requests: allow up to 8 MiB (a 4 MiB manifest is ~5.4 MiB as base64).
   writeFileSync(config, `listen: 127.0.0.1:${port}\nhttp: 127.0.0.1:${monitor}\nmax_payload: 8388608\njetstream { store_dir: "${dir}" }\n`);
   const launch = async () => {
-    const server = startProcess('nats-server', ['-c', config]);
+    const server = startProcess('nats-server', ['-c', config], { logFile: place.logFile, detached: true });
     await waitFor('nats-server', async () => {
       if (server.child.exitCode !== null) throw new Error(`nats-server exited: ${server.output()}`);
       return (await fetch(`http://127.0.0.1:${monitor}/healthz?js-enabled-only=true`)).ok;
@@ -43,7 +54,7 @@ export async function startNatsServer(): Promise<NatsServerHandle> {
     },
     stop: async () => {
       await server.stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (!place.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

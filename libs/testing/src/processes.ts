@@ -1,4 +1,5 @@
 import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 
 export interface ManagedProcess {
   readonly child: ChildProcess;
@@ -16,13 +17,19 @@ process.once('exit', () => {
   for (const p of running) p.child.kill('SIGKILL');
 });
 
-export function startProcess(command: string, args: string[], options: SpawnOptions = {}): ManagedProcess {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+/** `logFile`: where the process's output is also appended, for an operator to read. */
+export function startProcess(command: string, args: string[], options: SpawnOptions & { logFile?: string } = {}): ManagedProcess {
+  const { logFile, ...spawnOptions } = options;
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOptions });
+  const file = logFile ? createWriteStream(logFile, { flags: 'a' }) : undefined;
   let log = '';
   const append = (chunk: Buffer) => {
+    file?.write(chunk);
     log += chunk.toString();
     if (log.length > 200_000) log = log.slice(-100_000);
   };
+  // After 'exit', output may still be on its way: the log file ends once both streams have.
+  child.once('close', () => file?.end());
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
   const exited = new Promise<number | null>((resolve) => {

@@ -1,6 +1,6 @@
 import { startEmbeddedPostgres } from '@swr/db';
 import type { EmbeddedPostgresHandle } from '@swr/db';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startNatsServer, type NatsServerHandle } from './nats-server';
@@ -52,7 +52,7 @@ export interface GatewayProcess {
  * IAM has finished its start-up (operator account included), and polling with the admin's
  * password before then would count as failed logins and lock the admin out.
  */
-async function ready(url: string, processes: ManagedProcess[]): Promise<void> {
+async function ready(url: string, processes: ManagedProcess[], admin: Login = ADMIN): Promise<void> {
   const alive = () => {
     const dead = processes.find((p) => p.child.exitCode !== null);
     if (dead) throw new Error(`a service exited early:\n${dead.output()}`);
@@ -61,7 +61,7 @@ async function ready(url: string, processes: ManagedProcess[]): Promise<void> {
     alive();
     return (await fetch(`${url}/auth/token?service=swr-registry`)).ok;
   });
-  const basic = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
+  const basic = `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString('base64')}`;
   const token = await fetch(`${url}/auth/token?service=swr-registry&scope=registry:catalog:*`, { headers: { authorization: basic } });
   if (!token.ok) throw new Error(`the admin cannot sign in: ${token.status} ${await token.text()}`);
   const { token: bearer } = (await token.json()) as { token: string };
@@ -71,8 +71,9 @@ async function ready(url: string, processes: ManagedProcess[]): Promise<void> {
   });
 }
 
-function node(app: string, env: Record<string, string>): ManagedProcess {
+function node(app: string, env: Record<string, string>, logFile?: string): ManagedProcess {
   return startProcess(process.execPath, ['--enable-source-maps', dist(app)], {
+    logFile,
     env: {
       ...process.env,
       SWR_LOG_LEVEL: 'warn',
@@ -121,6 +122,19 @@ export interface DistributedOptions {
   readonly syncEnv?: Record<string, string>;
   /** Settings added to IAM's (the peer key other regions sign in with). */
   readonly iamEnv?: Record<string, string>;
+  /**
+   * Where everything is kept, kept at stop (a temp dir removed at stop when not given): PostgreSQL,
+   * NATS, Redis and the S3 server under it, and each process's log under `logs/`.
+   */
+  readonly dataDir?: string;
+  /** The gateways' ports (free ones when not given). */
+  readonly gatewayPorts?: readonly number[];
+  /** Settings added to every app's (after the harness's own). */
+  readonly appEnv?: Record<string, string>;
+  /** The operator's admin (the harness's when not given). */
+  readonly admin?: Login;
+  /** SWR_ENCRYPTION_KEY of IAM and the trigger worker (a fixed test key when not given). */
+  readonly encryptionKey?: string;
 }
 
 export interface DistributedRegistry extends RegistryUnderTest {
@@ -140,23 +154,41 @@ export interface DistributedRegistry extends RegistryUnderTest {
   readonly s3: S3Server;
   /** Stops PostgreSQL and starts it again on the same port and data: the services must reconnect. */
   restartPostgres(downMs: number): Promise<void>;
+  /** Every process started, by name (`metadata-1`, `nats-server`, …), for an operator to see. */
+  processes(): Array<{ name: string; pid: number }>;
 }
 
 /** Real nats-server, PostgreSQL and S3 server; metadata replicas in a queue group; gateways with no shared memory. */
 export async function startDistributedRegistry(options: DistributedOptions = {}): Promise<DistributedRegistry> {
-  const dir = tempDir('swr-distributed-');
-  const nats = await startNatsServer();
-  let postgres: EmbeddedPostgresHandle = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres') });
+  const dir = options.dataDir ?? tempDir('swr-distributed-');
+  const admin = options.admin ?? ADMIN;
+  const logDir = options.dataDir ? join(dir, 'logs') : undefined;
+  if (logDir) mkdirSync(logDir, { recursive: true });
+  const kept = (name: string) => (options.dataDir ? { dir: join(dir, name), logFile: logDir && join(logDir, `${name}.log`) } : {});
+  const named: Array<{ name: string; process: ManagedProcess }> = [];
+  const counts = new Map<string, number>();
+  /** An app's process, numbered per app, its log in the log dir. */
+  const app = (name: string, env: Record<string, string>) => {
+    const n = (counts.get(name) ?? 0) + 1;
+    counts.set(name, n);
+    const proc = node(name, { SWR_ADMIN_PASSWORD: admin.password, ...env, ...options.appEnv }, logDir && join(logDir, `${name}-${n}.log`));
+    named.push({ name: `${name}-${n}`, process: proc });
+    return proc;
+  };
+  const nats = await startNatsServer(kept('nats'));
+  // An operator's data directory is kept safe on disk; a test's throwaway one trades that for speed.
+  const postgresLog = logDir ? (line: string) => appendFileSync(join(logDir, 'postgres.log'), `${line}\n`) : undefined;
+  let postgres: EmbeddedPostgresHandle = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), durable: options.dataDir !== undefined, log: postgresLog });
   const restartPostgres = async (downMs: number) => {
     await postgres.stop();
     await new Promise((r) => setTimeout(r, downMs));
-    postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port: Number(new URL(postgres.url).port) });
+    postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port: Number(new URL(postgres.url).port), durable: options.dataDir !== undefined, log: postgresLog });
   };
-  const s3 = await startS3Server();
-  const redis = await startRedisServer();
+  const s3 = await startS3Server(options.dataDir ? { dir: join(dir, 's3') } : {});
+  const redis = await startRedisServer(kept('redis'));
   const auditWorkers: ManagedProcess[] = [];
   const startAuditWorker = () => {
-    const worker = node('audit-worker', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_REDIS_URL: redis.url });
+    const worker = app('audit-worker', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_REDIS_URL: redis.url });
     auditWorkers.push(worker);
     return worker;
   };
@@ -164,11 +196,11 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
   const triggerWorkers: ManagedProcess[] = [];
   const startTriggerWorker = () => {
     // A killed worker's delivery is taken over after about two seconds.
-    const worker = node('trigger-worker', {
+    const worker = app('trigger-worker', {
       SWR_DATABASE_URL: postgres.url,
       SWR_NATS_URL: nats.url,
       SWR_REDIS_URL: redis.url,
-      SWR_ENCRYPTION_KEY: ENCRYPTION_KEY,
+      SWR_ENCRYPTION_KEY: options.encryptionKey ?? ENCRYPTION_KEY,
       SWR_WEBHOOK_LOCK_MS: '2000',
     });
     triggerWorkers.push(worker);
@@ -176,7 +208,7 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
   };
   for (let i = 0; i < (options.triggerReplicas ?? 1); i++) startTriggerWorker();
   const retentionWorkers = Array.from({ length: options.retentionReplicas ?? 1 }, () =>
-    node('retention-worker', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_REDIS_URL: redis.url, ...options.retentionEnv }),
+    app('retention-worker', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_REDIS_URL: redis.url, ...options.retentionEnv }),
   );
   const blobStore = {
     SWR_BLOB_STORE: 's3',
@@ -189,19 +221,19 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
   const syncWorkers: ManagedProcess[] = [];
   const startSyncWorker = () => {
     // A killed worker's job is taken over after about two to four seconds.
-    const worker = node('sync-worker', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_REDIS_URL: redis.url, SWR_SYNC_LOCK_MS: '2000', ...blobStore, ...options.syncEnv });
+    const worker = app('sync-worker', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_REDIS_URL: redis.url, SWR_SYNC_LOCK_MS: '2000', ...blobStore, ...options.syncEnv });
     syncWorkers.push(worker);
     return worker;
   };
   for (let i = 0; i < (options.syncReplicas ?? 1); i++) startSyncWorker();
   const metadata = Array.from({ length: options.metadataReplicas ?? 2 }, () =>
-    node('metadata', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, ...blobStore, ...options.metadataEnv }),
+    app('metadata', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, ...blobStore, ...options.metadataEnv }),
   );
-  const iam = node('iam', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_ENCRYPTION_KEY: ENCRYPTION_KEY, ...options.iamEnv });
+  const iam = app('iam', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_ENCRYPTION_KEY: options.encryptionKey ?? ENCRYPTION_KEY, ...options.iamEnv });
   const gateways: GatewayProcess[] = [];
   const startGateway = async (env: Record<string, string> = {}) => {
-    const port = await freePort();
-    const proc = node('gateway', {
+    const port = options.gatewayPorts?.[gateways.length] ?? (await freePort());
+    const proc = app('gateway', {
       SWR_PORT: String(port),
       SWR_HOST: '127.0.0.1',
       SWR_NATS_URL: nats.url,
@@ -209,14 +241,14 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
       ...env,
     });
     const gateway = { url: `http://127.0.0.1:${port}`, process: proc };
-    await ready(gateway.url, [proc, iam, ...metadata, ...retentionWorkers, ...syncWorkers]);
+    await ready(gateway.url, [proc, iam, ...metadata, ...retentionWorkers, ...syncWorkers], admin);
     gateways.push(gateway);
     return gateway;
   };
   for (let i = 0; i < (options.gateways ?? 2); i++) await startGateway();
   return {
     url: gateways[0].url,
-    admin: ADMIN,
+    admin,
     gateways,
     startGateway,
     startAuditWorker,
@@ -228,10 +260,16 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
     nats,
     s3,
     restartPostgres,
+    processes: () => [
+      { name: 'nats-server', pid: nats.process.pid },
+      { name: 'redis-server', pid: redis.pid },
+      { name: 'postgres', pid: postgres.pid },
+      ...named.map((n) => ({ name: n.name, pid: n.process.pid })),
+    ],
     stop: async () => {
       await Promise.all([...gateways.map((g) => g.process.stop()), ...metadata.map((m) => m.stop()), iam.stop(), ...auditWorkers.map((w) => w.stop()), ...triggerWorkers.map((w) => w.stop()), ...retentionWorkers.map((w) => w.stop()), ...syncWorkers.map((w) => w.stop())]);
       await Promise.all([nats.stop(), postgres.stop(), s3.stop(), redis.stop()]);
-      rmSync(dir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

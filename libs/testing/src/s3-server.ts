@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -98,8 +98,11 @@ function oneAtATime<A extends unknown[], R>(run: (...args: A) => Promise<R>): (.
   };
 }
 
-export async function startS3Server(): Promise<S3Server> {
-  const directory = await mkdtemp(join(tmpdir(), 'swr-s3-'));
+/** `dir`: where objects are kept (kept at stop; a temp dir removed at stop when not given). */
+export async function startS3Server(place: { dir?: string } = {}): Promise<S3Server> {
+  const directory = place.dir ?? (await mkdtemp(join(tmpdir(), 'swr-s3-')));
+  await mkdir(directory, { recursive: true });
+  const removeUnlessKept = () => (place.dir ? Promise.resolve() : rm(directory, { recursive: true, force: true }));
   const bucket = 'swr-test';
   const server = new S3rver({
     address: '127.0.0.1',
@@ -125,11 +128,11 @@ export async function startS3Server(): Promise<S3Server> {
       bucket,
       async stop() {
         await server.close();
-        await rm(directory, { recursive: true, force: true });
+        await removeUnlessKept();
       },
     };
   } catch (error) {
-    await rm(directory, { recursive: true, force: true });
+    await removeUnlessKept();
     throw error;
   }
 }

@@ -58,4 +58,15 @@ describe('DownloadCounter', () => {
     expect(calls[1].batchId).toBe(calls[0].batchId);
     expect(calls[2].batchId).not.toBe(calls[0].batchId);
   });
+
+  it('does not hold a stopping process up when metadata no longer answers, and says what it could not send', async () => {
+    const silent: RpcClient = { call: () => new Promise(() => undefined), close: async () => undefined };
+    const errors: string[] = [];
+    const counter = new DownloadCounter(silent, 2_000, (error) => errors.push((error as Error).message));
+    counter.count('a/app', 500);
+    const started = Date.now();
+    await counter.stop(100);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(errors).toEqual(['pull counts of 1 repositories not recorded: metadata did not answer within 100 ms']);
+  });
 });

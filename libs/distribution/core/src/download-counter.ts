@@ -50,10 +50,19 @@ export class DownloadCounter {
     this.timer.unref();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Sends what is counted, waiting at most `waitMs`: a metadata service stopping at the same time
+   * (a whole deployment shut down at once) must not hold this process up; counts it did not take are
+   * reported, not waited for.
+   */
+  async stop(waitMs = 3_000): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    await this.flush();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), waitMs)));
+    const late = await Promise.race([this.flush().then(() => false), timedOut]);
+    clearTimeout(timer);
+    if (late) this.onError(new Error(`pull counts of ${this.unsent.reduce((n, b) => n + b.counts.length, 0)} repositories not recorded: metadata did not answer within ${waitMs} ms`));
   }
 
   flush(): Promise<void> {
