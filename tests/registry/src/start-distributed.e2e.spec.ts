@@ -60,6 +60,8 @@ describe('npm run start:distributed', () => {
       ok(await docker.docker('pull', `${second}/operator/app:v1`));
       const id = async (ref: string) => JSON.parse(ok(await docker.docker('image', 'inspect', ref)))[0].Id;
       expect(await id(`${second}/operator/app:v1`)).toBe(await id(`${first}/operator/app:v1`));
+      // The S3 server starts with a bucket of its own only: the apps created theirs (SWR_S3_BUCKET) when they found it missing.
+      expect(readdirSync(join(dataDir, 's3'))).toEqual(expect.arrayContaining(['swr-e2e']));
     } finally {
       process.kill(-(child.pid as number), 'SIGINT');
       await exited;
