@@ -1,6 +1,7 @@
 import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core';
 import * as swr from '@huaweicloud/huaweicloud-sdk-swr';
 import { DockerEngine, RegistryUnderTest, startDockerEngine, startStandaloneRegistry, tempDir, waitFor } from '@swr/testing';
+import { peerProof } from '@swr/auth';
 import { randomBytes } from 'node:crypto';
 import { ManageClient, swrCode } from './support/manage-client';
 import { OCI_INDEX, OCI_MANIFEST, OciClient, sha256 } from './support/oci-client';
@@ -211,6 +212,19 @@ describe('image sync between two standalone regions', () => {
     expect(job.status).toBe('failed');
     expect(job.detail).toMatch(/denied account swr/);
     expect((await other.call('GET', `/v2/manage/namespaces/${theirs}/repos/intrude`)).status).toBe(404);
+  });
+
+  it("gives the peer a token to pull and push in the account's organization of region 2, never to delete or list the catalog", async () => {
+    const proof = peerProof(Buffer.from(peerKey, 'base64'), 'swr');
+    const query = new URLSearchParams({ service: 'swr-registry' });
+    query.append('scope', `repository:${dst}/app:pull,push,delete`);
+    query.append('scope', 'registry:catalog:*');
+    const res = await fetch(`${region2.url}/auth/token?${query}`, { headers: { authorization: `Basic ${Buffer.from(`@sync/swr:${proof}`).toString('base64')}` } });
+    expect(res.status).toBe(200);
+    const { token } = (await res.json()) as { token: string };
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+    expect(claims.access).toEqual([{ type: 'repository', name: `${dst}/app`, actions: ['pull', 'push'] }]);
+    expect(claims.name).toBe('swr-sync');
   });
 
   it('deletes a rule with a body, and answers SWR\'s 400 for a rule that is not there; copies stay, deletes are not propagated', async () => {

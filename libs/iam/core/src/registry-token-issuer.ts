@@ -7,6 +7,7 @@ import type { KeyRing } from './key-ring';
 import type { Organizations } from './organizations';
 import type { AccessGraph } from './ports';
 import type { Principal } from './principal';
+import { isSyncPeer } from './sync-peer-logins';
 
 export interface RegistryTokenSettings {
   readonly issuer: string;
@@ -41,7 +42,7 @@ export class RegistryTokenIssuer {
     const access: ResourceAccess[] = [];
     for (const scope of parseScopes(request.scopes)) {
       if (scope.type === 'registry') {
-        if (caller) access.push({ type: 'registry', name: scope.name, actions: ['*'] });
+        if (caller && !isSyncPeer(caller)) access.push({ type: 'registry', name: scope.name, actions: ['*'] });
         continue;
       }
       const actions = await this.grant(caller, scope.name, scope.actions);
@@ -73,6 +74,7 @@ export class RegistryTokenIssuer {
       facts = await this.graph.facts(repository, who);
     }
     const allowed = allowedActions(caller, facts);
+    if (caller && isSyncPeer(caller)) allowed.delete('delete');
     return requested.filter((action) => allowed.has(action as never));
   }
 }

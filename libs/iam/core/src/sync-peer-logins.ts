@@ -9,6 +9,9 @@ export const SYNC_PEER_USER = 'swr-sync';
 /** The nil UUID: user ids are UUIDs, and no user has this one, so no grant of any user applies to the peer. */
 const SYNC_PEER_USER_ID = '00000000-0000-0000-0000-000000000000';
 
+/** Whether the caller is another region's sync worker: it copies images in, so it may pull and push, never delete or list. */
+export const isSyncPeer = (caller: Pick<Principal, 'userId'>) => caller.userId === SYNC_PEER_USER_ID;
+
 /**
  * Sign-ins at the token endpoint, with one more form beside the users': another region's sync
  * worker, `@sync/<account>` with a proof made with the shared SWR_SYNC_PEER_KEY. It acts as an admin
