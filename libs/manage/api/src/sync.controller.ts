@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiError, Caller, CallerGuard, parseBody, parseQuery, repositoryName, SwrErrorFilter, withSwrCodes } from '@swr/api-http';
 import { CallerPayload, RpcClient, SyncJobPayload, SyncRpc, SyncRulePayload } from '@swr/contracts';
+import { isValidTag } from '@swr/oci';
 import type { FastifyReply } from 'fastify';
 import { ManageAccess, MANAGE, READ } from './access';
 import { MANAGE_RPC } from './manage-api.settings';
@@ -101,7 +102,7 @@ export class SyncController {
     await this.access.repository(caller, name, MANAGE);
     // The copy writes as the account in the other region, wherever the account's organizations are: its admins' power.
     if (!caller.isAdmin) throw new ApiError(403, 'only the account\'s admins may sync images to another region', undefined, '0170');
-    const valid = request.imageTag.filter((t) => /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(t));
+    const valid = request.imageTag.filter(isValidTag);
     const invalid = request.imageTag.filter((t) => !valid.includes(t));
     const { failed } = valid.length
       ? await withSwrCodes(
