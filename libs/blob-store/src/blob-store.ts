@@ -20,7 +20,10 @@ export interface OpenBlob {
   sendTo(destination: Writable): Promise<void>;
 }
 
-/** A stored piece of an upload. Ids are unique per write, so a retried or racing write never replaces another's bytes. */
+/**
+ * A stored piece of an upload, as the store named it. Ids are unique per write, so a retried or
+ * racing write never replaces another's bytes; an id may also tell the store where the bytes lie.
+ */
 export interface UploadPart {
   readonly id: string;
   readonly size: number;
@@ -36,8 +39,11 @@ export interface UploadPart {
  * committing (it hashes while streaming); the store does not read the data back.
  */
 export interface BlobStore {
-  /** Streams `body` into a new part of an upload (part ids are never reused); a body that fails leaves no part behind. Returns the bytes written. */
-  writePart(uploadId: string, partId: string, body: Readable): Promise<number>;
+  /**
+   * Streams `body` into a new part of an upload and returns it as the caller must record it (its
+   * id, never reused, and the bytes written). A body that fails leaves no part behind.
+   */
+  writePart(uploadId: string, body: Readable): Promise<UploadPart>;
   /** Streams a part back (to rebuild a running digest on another replica). */
   readPart(uploadId: string, partId: string): Promise<Readable>;
   /** Assembles the parts, in the order given, into the blob `digest`. A blob already stored is kept as it is. Removes the parts. */

@@ -46,6 +46,9 @@ export class PostgresOutbox {
    * reports published, in one transaction. Entries it did not publish stay for the next round.
    */
   async drain(limit: number, publish: (entries: OutboxEntry[]) => Promise<string[]>): Promise<number> {
+    // Most looks find it empty: one statement instead of a transaction's three round trips.
+    const waiting: unknown[] = await this.db.query(`SELECT 1 FROM ${table(this.schema)} LIMIT 1`);
+    if (!waiting.length) return 0;
     return this.db.transaction(async (tx) => {
       const entries: OutboxEntry[] = await tx.query(
         `SELECT id, subject, payload FROM ${table(this.schema)} ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,

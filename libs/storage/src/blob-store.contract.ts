@@ -19,10 +19,7 @@ export function describeBlobStoreContract(name: string, createStore: () => Promi
     /** Writes each buffer as one part and returns the parts as a caller would record them. */
     async function writeParts(uploadId: string, contents: readonly Buffer[]): Promise<UploadPart[]> {
       const parts: UploadPart[] = [];
-      for (const content of contents) {
-        const id = randomUUID();
-        parts.push({ id, size: await store.writePart(uploadId, id, Readable.from([content])) });
-      }
+      for (const content of contents) parts.push(await store.writePart(uploadId, Readable.from([content])));
       return parts;
     }
 
@@ -43,8 +40,9 @@ export function describeBlobStoreContract(name: string, createStore: () => Promi
       const uploadId = randomUUID();
       const digest = digestOf(content);
 
-      expect(await store.writePart(uploadId, 'p0', Readable.from([content]))).toBe(1000);
-      await store.commitUpload(uploadId, [{ id: 'p0', size: 1000 }], digest);
+      const part = await store.writePart(uploadId, Readable.from([content]));
+      expect(part.size).toBe(1000);
+      await store.commitUpload(uploadId, [part], digest);
 
       expect(await store.stat(digest)).toEqual({ size: 1000 });
       expect((await readBlob(digest)).equals(content)).toBe(true);
@@ -54,7 +52,7 @@ export function describeBlobStoreContract(name: string, createStore: () => Promi
       const chunks = [randomBytes(10), randomBytes(70_000), randomBytes(1)];
       const uploadId = randomUUID();
 
-      expect(await store.writePart(uploadId, 'p0', Readable.from(chunks))).toBe(70_011);
+      expect((await store.writePart(uploadId, Readable.from(chunks))).size).toBe(70_011);
       await store.deleteUpload(uploadId);
     });
 
@@ -83,10 +81,10 @@ export function describeBlobStoreContract(name: string, createStore: () => Promi
     it('reads a part back before the upload is committed', async () => {
       const uploadId = randomUUID();
       const content = randomBytes(70_000);
-      await store.writePart(uploadId, 'p0', Readable.from([content]));
+      const part = await store.writePart(uploadId, Readable.from([content]));
 
       const chunks: Buffer[] = [];
-      for await (const chunk of await store.readPart(uploadId, 'p0')) chunks.push(chunk as Buffer);
+      for await (const chunk of await store.readPart(uploadId, part.id)) chunks.push(chunk as Buffer);
 
       expect(Buffer.concat(chunks).equals(content)).toBe(true);
       await store.deleteUpload(uploadId);
@@ -169,32 +167,52 @@ export function describeBlobStoreContract(name: string, createStore: () => Promi
       await expect(store.open(digest)).rejects.toThrow();
     });
 
-    it('rejects a body that fails midway and keeps nothing of it', async () => {
+    it('rejects a body that fails midway and keeps nothing of it: the next part follows the last good one', async () => {
       const uploadId = randomUUID();
       const first = randomBytes(100);
       const second = randomBytes(200);
-      await store.writePart(uploadId, 'first', Readable.from([first]));
+      const firstPart = await store.writePart(uploadId, Readable.from([first]));
       // Past one S3 request's worth (8 MiB by default), so a multipart upload is under way when it fails.
       const failing = Readable.from(failAfter(9 * MiB, new Error('client went away')));
 
-      await expect(store.writePart(uploadId, 'second', failing)).rejects.toThrow('client went away');
+      await expect(store.writePart(uploadId, failing)).rejects.toThrow('client went away');
 
+      const secondPart = await store.writePart(uploadId, Readable.from([second]));
       const digest = digestOf(Buffer.concat([first, second]));
-      const withFailedPart = [{ id: 'first', size: 100 }, { id: 'second', size: 9 * MiB }];
-      await expect(store.commitUpload(uploadId, withFailedPart, digest)).rejects.toThrow();
-      expect(await store.stat(digest)).toBeUndefined();
-      await store.writePart(uploadId, 'second', Readable.from([second]));
-      await store.commitUpload(uploadId, [{ id: 'first', size: 100 }, { id: 'second', size: 200 }], digest);
+      await store.commitUpload(uploadId, [firstPart, secondPart], digest);
       expect((await readBlob(digest)).equals(Buffer.concat([first, second]))).toBe(true);
+    });
+
+    it('commits the parts a session recorded, leaving out one written but never recorded', async () => {
+      const uploadId = randomUUID();
+      const [kept, lost, last] = [randomBytes(300), randomBytes(400), randomBytes(500)];
+      const keptPart = await store.writePart(uploadId, Readable.from([kept]));
+      await store.writePart(uploadId, Readable.from([lost]));
+      const lastPart = await store.writePart(uploadId, Readable.from([last]));
+      const digest = digestOf(Buffer.concat([kept, last]));
+
+      await store.commitUpload(uploadId, [keptPart, lastPart], digest);
+
+      expect((await readBlob(digest)).equals(Buffer.concat([kept, last]))).toBe(true);
+    });
+
+    it('keeps the parts of racing writes of one upload apart', async () => {
+      const uploadId = randomUUID();
+      const contents = Array.from({ length: 6 }, (_, i) => randomBytes(MiB + i));
+      const parts = await Promise.all(contents.map((content) => store.writePart(uploadId, Readable.from(generateFrom(content)))));
+      const digest = digestOf(Buffer.concat(contents));
+
+      await store.commitUpload(uploadId, parts, digest);
+
+      expect((await readBlob(digest)).equals(Buffer.concat(contents))).toBe(true);
     });
 
     it('streams a 64 MiB blob in and out with its bytes intact', async () => {
       const uploadId = randomUUID();
       const hash = createHash('sha256');
       const halves: UploadPart[] = [];
-      for (const id of ['first-half', 'second-half']) {
-        const body = Readable.from(generate(32 * MiB, (chunk) => hash.update(chunk)));
-        halves.push({ id, size: await store.writePart(uploadId, id, body) });
+      for (let half = 0; half < 2; half++) {
+        halves.push(await store.writePart(uploadId, Readable.from(generate(32 * MiB, (chunk) => hash.update(chunk)))));
       }
       const digest = `sha256:${hash.digest('hex')}`;
 
@@ -247,6 +265,14 @@ async function* generate(size: number, observe: (chunk: Buffer) => void): AsyncG
     const chunk = randomBytes(Math.min(MiB, size - offset));
     observe(chunk);
     yield chunk;
+  }
+}
+
+/** `content` in 64 KiB chunks with a pause between them, as a socket delivers a body. */
+async function* generateFrom(content: Buffer): AsyncGenerator<Buffer> {
+  for (let offset = 0; offset < content.length; offset += 64 * 1024) {
+    await new Promise((resolve) => setImmediate(resolve));
+    yield content.subarray(offset, offset + 64 * 1024);
   }
 }
 

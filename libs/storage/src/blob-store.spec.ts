@@ -1,10 +1,11 @@
 // Test code only: the S3 adapter is tested against a real S3 server, which @swr/testing starts.
 import { startS3Server, type S3Server } from '@swr/testing';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
+import { blobKey } from '@swr/blob-store';
 import { describeBlobStoreContract } from './blob-store.contract';
 import { FilesystemBlobStore } from './filesystem-blob-store';
 import { S3BlobStore } from './s3-blob-store';
@@ -21,6 +22,39 @@ describe('FilesystemBlobStore', () => {
   afterAll(() => rm(rootDir, { recursive: true, force: true }));
 
   describeBlobStoreContract('filesystem', async () => new FilesystemBlobStore(rootDir));
+
+  it('commits a blob uploaded in chunks by renaming its upload file, not by copying its bytes', async () => {
+    const store = new FilesystemBlobStore(rootDir);
+    const uploadId = randomUUID();
+    const chunks = Array.from({ length: 5 }, () => randomBytes(100_000));
+    const parts = [];
+    for (const chunk of chunks) parts.push(await store.writePart(uploadId, Readable.from([chunk])));
+    const uploaded = await stat(join(rootDir, 'uploads', uploadId, 'data'));
+    const digest = `sha256:${createHash('sha256').update(Buffer.concat(chunks)).digest('hex')}`;
+
+    await store.commitUpload(uploadId, parts, digest);
+
+    const blob = await stat(join(rootDir, blobKey(digest)));
+    expect(blob.ino).toBe(uploaded.ino);
+    expect(blob.size).toBe(500_000);
+  });
+
+  it('takes parts in a file of their own while a lock left by a crash stands, and still commits them in order', async () => {
+    const store = new FilesystemBlobStore(rootDir);
+    const uploadId = randomUUID();
+    await mkdir(join(rootDir, 'uploads', uploadId), { recursive: true });
+    await writeFile(join(rootDir, 'uploads', uploadId, 'append.lock'), '');
+    const chunks = [randomBytes(1000), randomBytes(2000)];
+    const parts = [];
+    for (const chunk of chunks) parts.push(await store.writePart(uploadId, Readable.from([chunk])));
+    const digest = `sha256:${createHash('sha256').update(Buffer.concat(chunks)).digest('hex')}`;
+
+    await store.commitUpload(uploadId, parts, digest);
+
+    const chunksRead: Buffer[] = [];
+    await (await store.open(digest)).sendTo(new Writable({ write: (chunk: Buffer, _encoding, done) => (chunksRead.push(Buffer.from(chunk)), done()) }));
+    expect(Buffer.concat(chunksRead).equals(Buffer.concat(chunks))).toBe(true);
+  });
 });
 
 describe('S3BlobStore', () => {
@@ -56,8 +90,7 @@ describe('S3BlobStore', () => {
     const content = randomBytes(300);
     const uploadId = randomUUID();
     const digest = `sha256:${createHash('sha256').update(content).digest('hex')}`;
-    await store.writePart(uploadId, 'p0', Readable.from([content]));
-    await store.commitUpload(uploadId, [{ id: 'p0', size: 300 }], digest);
+    await store.commitUpload(uploadId, [await store.writePart(uploadId, Readable.from([content]))], digest);
 
     const response = await fetch(await store.presignedReadUrl(digest, 60));
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { FileHandle, mkdir, open, rename, rm, stat, truncate } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { PassThrough, Transform, type Readable } from 'node:stream';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { blobKey, partName, uploadPrefix, type BlobStat, type BlobStore, type ByteRange, type OpenBlob, type UploadPart } from '@swr/blob-store';
 import { sendFileRange } from './pooled-file-sender';
@@ -11,6 +11,11 @@ import { sendFileRange } from './pooled-file-sender';
 const WRITE_BUFFER = 4 * 1024 * 1024;
 /** How much written data may wait in the page cache before a background flush starts. */
 const FLUSH_EVERY = 16 * 1024 * 1024;
+/** Reads of stored parts in large pieces: few system calls and event-loop turns per byte. */
+const READ_CHUNK = 2 * 1024 * 1024;
+/** The upload's parts, appended end to end by the holder of the append lock. */
+const DATA_FILE = 'data';
+const APPEND_LOCK = 'append.lock';
 
 export interface FilesystemBlobStoreOptions {
   /** Flush each file and its directory to disk before reporting it written. Default true. */
@@ -18,11 +23,20 @@ export interface FilesystemBlobStoreOptions {
 }
 
 /**
- * Blobs and upload parts as files under one root: parts at `uploads/<uploadId>/<partId>`, blobs at
- * their `blobKey`. A blob only ever appears under its digest complete and flushed, renamed there
- * from a name in its upload's directory on the same filesystem, so readers never see a partial
- * blob. A part is written in place under its fresh id: until the session records it, it is
- * ignored, and it goes with its upload's directory.
+ * Blobs and uploads as files under one root: blobs at their `blobKey`, uploads under
+ * `uploads/<uploadId>/`. A blob only ever appears under its digest complete and flushed, renamed
+ * there from a name in its upload's directory on the same filesystem, so readers never see a
+ * partial blob.
+ *
+ * An upload's parts are appended to one file, `data`, so that a blob uploaded in any number of
+ * chunks becomes a blob by a rename, as one uploaded whole does, without copying its bytes. Only
+ * the holder of the upload's append lock (a file created exclusively, so it also holds between
+ * processes on a shared volume) appends, and only at the end, so the bytes of a part, once written,
+ * are never touched again; the part's id records where they lie. A part that cannot take the
+ * lock (a racing write of the same upload, a lock left by a crash) goes to a file of its own,
+ * and a commit that finds its parts anywhere but end to end from the start of `data` copies them
+ * into place instead. Until the session records a part, it is ignored, and it goes with its
+ * upload's directory.
  */
 export class FilesystemBlobStore implements BlobStore {
   private readonly rootDir: string;
@@ -39,21 +53,30 @@ export class FilesystemBlobStore implements BlobStore {
    * starts early on large ones), and the commit makes the blob durable. A crash that loses a part
    * cannot commit corrupt data either: the gateway re-hashes stored parts it has no state for.
    */
-  async writePart(uploadId: string, partId: string, body: Readable): Promise<number> {
+  async writePart(uploadId: string, body: Readable): Promise<UploadPart> {
     const uploadDir = this.uploadDir(uploadId);
     await mkdir(uploadDir, { recursive: true });
-    return this.writeNewFile(join(uploadDir, partName(partId)), body, false);
+    const appended = await this.withAppendLock(uploadDir, () => this.appendToData(uploadDir, body));
+    if (appended) return appended;
+    const id = randomUUID();
+    return { id, size: await this.writeNewFile(join(uploadDir, partName(id)), body, false) };
   }
 
   async readPart(uploadId: string, partId: string): Promise<Readable> {
-    const file = await open(join(this.uploadDir(uploadId), partName(partId)), 'r');
-    return file.createReadStream();
+    const uploadDir = this.uploadDir(uploadId);
+    const inData = dataPosition(partId);
+    if (inData === undefined) return (await open(join(uploadDir, partName(partId)), 'r')).createReadStream({ highWaterMark: READ_CHUNK });
+    if (inData.size === 0) return Readable.from([]);
+    const file = await open(join(uploadDir, DATA_FILE), 'r');
+    return file.createReadStream({ start: inData.start, end: inData.start + inData.size - 1, highWaterMark: READ_CHUNK });
   }
 
   async commitUpload(uploadId: string, parts: readonly UploadPart[], digest: string): Promise<void> {
     const blobPath = this.blobPath(digest);
     if ((await this.stat(digest)) === undefined) {
-      const assembled = await this.assemble(uploadId, parts);
+      const uploadDir = this.uploadDir(uploadId);
+      const inPlace = parts.length > 0 ? await this.withAppendLock(uploadDir, () => this.dataAsBlob(uploadDir, parts)) : undefined;
+      const assembled = inPlace ?? (await this.assemble(uploadDir, parts));
       await this.makeDirectory(dirname(blobPath));
       await this.moveIntoPlace(assembled, blobPath);
     }
@@ -90,18 +113,80 @@ export class FilesystemBlobStore implements BlobStore {
     await rm(this.blobPath(digest), { force: true });
   }
 
-  /** Path of a complete, flushed file holding the parts in order, ready to be renamed into place. */
-  private async assemble(uploadId: string, parts: readonly UploadPart[]): Promise<string> {
-    const uploadDir = this.uploadDir(uploadId);
-    const partPaths = parts.map((part) => join(uploadDir, partName(part.id)));
-    // A lone part becomes the blob as it is: renaming copies nothing, flushing finishes its write.
-    if (partPaths.length === 1) {
-      if (this.fsync) await syncFile(partPaths[0]);
-      return partPaths[0];
+  /**
+   * Runs `work` holding the upload's append lock; undefined, without running it, when another
+   * writer holds it. Rejects when the upload's directory is gone.
+   */
+  private async withAppendLock<T>(uploadDir: string, work: () => Promise<T | undefined>): Promise<T | undefined> {
+    const lockPath = join(uploadDir, APPEND_LOCK);
+    try {
+      await (await open(lockPath, 'wx')).close();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
+      throw error;
+    }
+    try {
+      return await work();
+    } finally {
+      await rm(lockPath, { force: true });
+    }
+  }
+
+  /** Appends `body` to the upload's data file (the caller holds the lock); a body that fails is cut off again. */
+  private async appendToData(uploadDir: string, body: Readable): Promise<UploadPart> {
+    const file = await open(join(uploadDir, DATA_FILE), 'a');
+    let start: number;
+    try {
+      start = (await file.stat()).size;
+    } catch (error) {
+      await file.close();
+      throw error;
+    }
+    const output = file.createWriteStream({ highWaterMark: WRITE_BUFFER });
+    try {
+      await pipeline(body, this.fsync ? flushingAsItGoes(file) : new PassThrough({ highWaterMark: WRITE_BUFFER }), output);
+    } catch (error) {
+      await truncate(join(uploadDir, DATA_FILE), start);
+      throw error;
+    }
+    // Unique: the bytes of a part returned are never cut off or written over, so no later part starts there.
+    return { id: `at-${start}-${output.bytesWritten}`, size: output.bytesWritten };
+  }
+
+  /**
+   * The data file, ready to be renamed into place, when it holds exactly `parts` end to end from
+   * its start (the caller holds the lock, so nothing is appended meanwhile); otherwise undefined.
+   */
+  private async dataAsBlob(uploadDir: string, parts: readonly UploadPart[]): Promise<string | undefined> {
+    let expected = 0;
+    for (const part of parts) {
+      const inData = dataPosition(part.id);
+      if (inData?.start !== expected || inData.size !== part.size) return undefined;
+      expected += part.size;
+    }
+    const dataPath = join(uploadDir, DATA_FILE);
+    const file = await open(dataPath, 'r+');
+    try {
+      // More bytes are a write that was never recorded (its part lost a race): those parts are copied out instead.
+      if ((await file.stat()).size !== expected) return undefined;
+      if (this.fsync) await file.sync();
+    } finally {
+      await file.close();
+    }
+    return dataPath;
+  }
+
+  /** Path of a complete, flushed file holding the parts in order, copied from wherever they lie. */
+  private async assemble(uploadDir: string, parts: readonly UploadPart[]): Promise<string> {
+    // A lone part file becomes the blob as it is: renaming copies nothing, flushing finishes its write.
+    if (parts.length === 1 && dataPosition(parts[0].id) === undefined) {
+      const partPath = join(uploadDir, partName(parts[0].id));
+      if (this.fsync) await syncFile(partPath);
+      return partPath;
     }
     await mkdir(uploadDir, { recursive: true });
     const tempPath = temporaryPath(uploadDir);
-    await this.writeNewFile(tempPath, concatenateFiles(partPaths), this.fsync);
+    await this.writeNewFile(tempPath, concatenateParts(uploadDir, parts), this.fsync);
     return tempPath;
   }
 
@@ -176,8 +261,29 @@ function flushingAsItGoes(file: FileHandle): Transform {
   });
 }
 
-async function* concatenateFiles(paths: readonly string[]): AsyncGenerator<Uint8Array> {
-  for (const path of paths) yield* createReadStream(path);
+/** Where a part appended to the data file starts, and its length, from its id `at-<start>-<size>`; undefined for a part in a file of its own. */
+function dataPosition(partId: string): { start: number; size: number } | undefined {
+  const match = /^at-(\d{1,15})-(\d{1,15})$/.exec(partId);
+  if (!match) return undefined;
+  return { start: Number(match[1]), size: Number(match[2]) };
+}
+
+/** The parts' bytes in order, each read with the size the session recorded (a short part fails the read). */
+async function* concatenateParts(uploadDir: string, parts: readonly UploadPart[]): AsyncGenerator<Uint8Array> {
+  for (const part of parts) {
+    const inData = dataPosition(part.id);
+    if (inData && inData.size !== part.size) throw new Error(`part ${part.id} is not ${part.size} bytes long`);
+    const start = inData?.start;
+    const path = start === undefined ? join(uploadDir, partName(part.id)) : join(uploadDir, DATA_FILE);
+    let read = 0;
+    if (part.size > 0) {
+      for await (const chunk of createReadStream(path, { start: start ?? 0, end: (start ?? 0) + part.size - 1, highWaterMark: READ_CHUNK })) {
+        read += (chunk as Buffer).length;
+        yield chunk as Buffer;
+      }
+    }
+    if (read !== part.size) throw new Error(`part ${part.id} holds ${read} of its ${part.size} bytes`);
+  }
 }
 
 async function syncFile(path: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Client, CopyDestinationOptions, CopySourceOptions, S3Error } from 'minio';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -61,8 +62,9 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  writePart(uploadId: string, partId: string, body: Readable): Promise<number> {
-    return this.upload(partKey(uploadId, partId), body);
+  async writePart(uploadId: string, body: Readable): Promise<UploadPart> {
+    const id = randomUUID();
+    return { id, size: await this.upload(partKey(uploadId, id), body) };
   }
 
   readPart(uploadId: string, partId: string): Promise<Readable> {

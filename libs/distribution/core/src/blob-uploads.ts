@@ -1,7 +1,7 @@
 import { MetadataRpc, UploadSession } from '@swr/contracts';
 import { DigestAlgorithm, OciError, parseDigest } from '@swr/oci';
 import type { BlobStore } from '@swr/blob-store';
-import { randomUUID, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { Readable, pipeline } from 'node:stream';
 import { HashingStream, HashStates } from './hash-states';
 import type { MetadataClient } from './metadata-client';
@@ -125,8 +125,7 @@ export class BlobUploads {
     const hash = await this.hashes.resume(session);
     const hashing = new HashingStream(hash);
     pipeline(body, hashing, () => undefined);
-    const partId = randomUUID();
-    const size = await this.store.writePart(session.id, partId, hashing);
-    return { partId, size, hash };
+    const { id, size } = await this.store.writePart(session.id, hashing);
+    return { partId: id, size, hash };
   }
 }

@@ -56,9 +56,9 @@ describe('online garbage collection against PostgreSQL and the filesystem store'
   async function pushBlob(repository: string, content: Buffer = randomBytes(100 + Math.floor(Math.random() * 100))): Promise<string> {
     const digest = digestOf(content);
     const session = await sessions.create(parseRepositoryName(repository), randomUUID(), 'sha256', ACCOUNT);
-    await store.writePart(session.id, 'p0', Readable.from([content]));
+    const part = await store.writePart(session.id, Readable.from([content]));
     await sessions.hold(repository, session.id, digest);
-    await store.commitUpload(session.id, [{ id: 'p0', size: content.length }], digest);
+    await store.commitUpload(session.id, [part], digest);
     await sessions.complete(repository, session.id, digest, content.length);
     return digest;
   }
@@ -130,7 +130,7 @@ describe('online garbage collection against PostgreSQL and the filesystem store'
 
   it('ends abandoned uploads with their parts, and leaves a blob alone while a session holds it', async () => {
     const abandoned = await sessions.create(parseRepositoryName('gc/uploads'), randomUUID(), 'sha256', ACCOUNT);
-    await store.writePart(abandoned.id, 'p0', Readable.from([randomBytes(50)]));
+    const abandonedPart = await store.writePart(abandoned.id, Readable.from([randomBytes(50)]));
     const digest = await pushBlob('gc/uploads');
     await catalog.delete('gc/uploads');
     // Another push of the same bytes is about to commit them: its session holds the digest.
@@ -140,7 +140,7 @@ describe('online garbage collection against PostgreSQL and the filesystem store'
     later(1_000);
     const counts = await collector().collect({ ...settings, graceMs: 0 });
     expect(counts.uploadsRemoved).toBeGreaterThanOrEqual(1);
-    await expect(store.readPart(abandoned.id, 'p0')).rejects.toThrow();
+    await expect(store.readPart(abandoned.id, abandonedPart.id)).rejects.toThrow();
     expect(await stored(digest)).toBe(true);
 
     await sessions.remove('gc/uploads-again', pushing.id);
@@ -154,9 +154,9 @@ describe('online garbage collection against PostgreSQL and the filesystem store'
     const content = randomBytes(500);
     const digest = digestOf(content);
     const session = await limited.create(parseRepositoryName('gc/quota'), randomUUID(), 'sha256', 'acct-small');
-    await store.writePart(session.id, 'p0', Readable.from([content]));
+    const part = await store.writePart(session.id, Readable.from([content]));
     await limited.hold('gc/quota', session.id, digest);
-    await store.commitUpload(session.id, [{ id: 'p0', size: content.length }], digest);
+    await store.commitUpload(session.id, [part], digest);
     await expect(limited.complete('gc/quota', session.id, digest, content.length)).rejects.toBeInstanceOf(MetadataError);
     await limited.remove('gc/quota', session.id);
 
