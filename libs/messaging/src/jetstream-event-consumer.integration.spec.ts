@@ -142,7 +142,8 @@ describe('JetStream event consumer (real nats-server and PostgreSQL)', () => {
     const handler: EventHandler = {
       async handle(batch) {
         if (batch.some((e) => e.id === poison.id)) {
-          attempts.push(Date.now());
+          // Once per delivery, the poison is offered alone (in a batch, after that batch failed): the time between those is the backoff.
+          if (batch.length === 1) attempts.push(Date.now());
           throw new Error(`no handler for\r\nthis one`);
         }
         batch.forEach((e) => handled.add(e.id));
@@ -163,7 +164,8 @@ describe('JetStream event consumer (real nats-server and PostgreSQL)', () => {
 
     expect([...handled].sort()).toEqual(events.filter((e) => e !== poison).map((e) => e.id).sort());
     // Deliveries 2 and 3 came after the backoff for attempts 1 and 2.
-    const last = attempts.slice(-3);
+    expect(attempts).toHaveLength(3);
+    const last = attempts;
     expect(last[1] - last[0]).toBeGreaterThanOrEqual(40);
     expect(last[2] - last[1]).toBeGreaterThanOrEqual(90);
 
