@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigError, stopOnSignals } from '@swr/config';
 import { createGatewayApp } from '@swr/gateway-shell';
 import { JetStreamEventPublisher, NatsRpcClient } from '@swr/messaging';
+import { blobStoreCheck, Metrics, natsCheck, OpsEndpoints, Readiness } from '@swr/ops';
 import { openBlobStore } from '@swr/storage';
 import { loadGatewayConfig } from './config';
 
@@ -13,8 +14,11 @@ async function main(): Promise<void> {
   const rpc = new NatsRpcClient({ servers: config.SWR_NATS_URL, name: 'swr-gateway' });
   await rpc.connect();
   const events = await JetStreamEventPublisher.connect({ servers: config.SWR_NATS_URL });
+  const blobStore = await openBlobStore(config);
+  const readiness = new Readiness({ nats: natsCheck(config.SWR_NATS_URL), blobStore: blobStoreCheck(blobStore) });
   const app = await createGatewayApp({
-    blobStore: await openBlobStore(config),
+    blobStore,
+    ops: new OpsEndpoints(readiness, new Metrics('gateway')),
     rpc,
     events,
     service: config.SWR_REGISTRY_SERVICE,
@@ -32,6 +36,7 @@ async function main(): Promise<void> {
       clearTimeout(deadline);
     },
     (message) => logger.log(message),
+    () => readiness.drain(),
   );
   await app.listen(config.SWR_PORT, config.SWR_HOST);
   logger.log(`gateway listening on ${config.SWR_HOST}:${config.SWR_PORT}`);

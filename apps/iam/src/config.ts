@@ -1,3 +1,4 @@
+import { OPS_ENVIRONMENT } from '@swr/ops';
 import { encryptionKey, env, loadConfig, logLevel } from '@swr/config';
 import { IAM_ENVIRONMENT } from '@swr/iam-feature';
 import { z } from 'zod';
@@ -9,6 +10,7 @@ const schema = z.object({
   SWR_ENCRYPTION_KEY: encryptionKey,
   SWR_NATS_URL: env.list('nats://127.0.0.1:4222'),
   SWR_LOG_LEVEL: logLevel(),
+  ...OPS_ENVIRONMENT,
 });
 
 export const loadIamConfig = (vars?: Record<string, string | undefined>) => loadConfig(schema, vars);

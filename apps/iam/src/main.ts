@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { natsCheck, postgresCheck, startProcessOps } from '@swr/ops';
 import { ConfigError, logLevelsFrom, stopOnSignals } from '@swr/config';
 import { iamSettingsFrom, IamModule } from '@swr/iam-feature';
 import { JetStreamEventPublisher, natsServer } from '@swr/messaging';
@@ -15,9 +16,18 @@ async function main(): Promise<void> {
     { module: class IamServiceModule {}, imports: [IamModule.forRoot(settings, events)] },
     { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'iam', name: 'swr-iam' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
-  stopOnSignals('iam', () => app.close(), (message) => logger.log(message));
+  const ops = await startProcessOps('iam', config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL) });
+  stopOnSignals(
+    'iam',
+    async () => {
+      await app.close();
+      await ops.close();
+    },
+    (message) => logger.log(message),
+    () => ops.readiness.drain(),
+  );
   await app.listen();
-  logger.log('IAM service ready');
+  logger.log(`IAM service ready${ops.describe}`);
 }
 
 main().catch((error) => {

@@ -1,3 +1,4 @@
+import { OPS_ENVIRONMENT } from '@swr/ops';
 import { env, loadConfig, logLevel } from '@swr/config';
 import { METADATA_ENVIRONMENT } from '@swr/metadata-feature';
 import { withBlobStore } from '@swr/storage';
@@ -10,6 +11,7 @@ const schema = withBlobStore({
   SWR_DB_POOL_SIZE: env.int(10, 1),
   SWR_NATS_URL: env.list('nats://127.0.0.1:4222'),
   SWR_LOG_LEVEL: logLevel(),
+  ...OPS_ENVIRONMENT,
 });
 
 export const loadMetadataConfig = (vars: Record<string, string | undefined> = process.env) => loadConfig(schema, { SWR_BLOB_STORE: 's3', ...vars });

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { blobStoreCheck, natsCheck, postgresCheck, startProcessOps } from '@swr/ops';
 import { ConfigError, logLevelsFrom, stopOnSignals } from '@swr/config';
 import { JetStreamEventPublisher, natsServer } from '@swr/messaging';
 import { accountLimitsFrom, garbageSettingsFrom, MetadataModule } from '@swr/metadata-feature';
@@ -10,22 +11,32 @@ import { loadMetadataConfig } from './config';
 async function main(): Promise<void> {
   const logger = new Logger('Metadata');
   const config = loadMetadataConfig();
+  const blobStore = await openBlobStore(config);
   const events = await JetStreamEventPublisher.connect({ servers: config.SWR_NATS_URL });
   const metadata = MetadataModule.forRoot({
     databaseUrl: config.SWR_DATABASE_URL,
     poolSize: config.SWR_DB_POOL_SIZE,
     limits: accountLimitsFrom(config),
     events,
-    blobStore: await openBlobStore(config),
+    blobStore,
     garbage: garbageSettingsFrom(config),
   });
   const app = await NestFactory.createMicroservice(
     { module: class MetadataServiceModule {}, imports: [metadata] },
     { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'metadata', name: 'swr-metadata' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
-  stopOnSignals('metadata', () => app.close(), (message) => logger.log(message));
+  const ops = await startProcessOps('metadata', config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), blobStore: blobStoreCheck(blobStore) });
+  stopOnSignals(
+    'metadata',
+    async () => {
+      await app.close();
+      await ops.close();
+    },
+    (message) => logger.log(message),
+    () => ops.readiness.drain(),
+  );
   await app.listen();
-  logger.log('metadata service ready');
+  logger.log(`metadata service ready${ops.describe}`);
 }
 
 main().catch((error) => {

@@ -1,3 +1,4 @@
+import { OPS_ENVIRONMENT } from '@swr/ops';
 import { env, loadConfig, logLevel } from '@swr/config';
 import { RETENTION_ENVIRONMENT } from '@swr/retention-feature';
 import { z } from 'zod';
@@ -9,6 +10,7 @@ const schema = z.object({
   SWR_NATS_URL: env.list('nats://127.0.0.1:4222'),
   SWR_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
   SWR_LOG_LEVEL: logLevel(),
+  ...OPS_ENVIRONMENT,
 });
 
 export const loadRetentionWorkerConfig = (vars?: Record<string, string | undefined>) => loadConfig(schema, vars);

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { natsCheck, postgresCheck, redisCheck, startProcessOps } from '@swr/ops';
 import { ConfigError, logLevelsFrom, stopOnSignals } from '@swr/config';
 import { BullJobQueue, BullJobScheduler } from '@swr/jobs';
 import { JetStreamEventConsumer, JetStreamEventPublisher, NatsRpcClient, natsServer } from '@swr/messaging';
@@ -38,9 +39,18 @@ async function main(): Promise<void> {
     { module: class RetentionWorkerModule {}, imports: [retention] },
     { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'retention', name: 'swr-retention-worker' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
-  stopOnSignals('retention worker', () => app.close(), (message) => logger.log(message));
+  const ops = await startProcessOps('retention-worker', config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), redis: redisCheck(config.SWR_REDIS_URL) });
+  stopOnSignals(
+    'retention worker',
+    async () => {
+      await app.close();
+      await ops.close();
+    },
+    (message) => logger.log(message),
+    () => ops.readiness.drain(),
+  );
   await app.listen();
-  logger.log('retention worker ready');
+  logger.log(`retention worker ready${ops.describe}`);
 }
 
 main().catch((error) => {

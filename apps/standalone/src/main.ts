@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const logger = new Logger('Standalone');
   const registry = await startStandalone(loadStandaloneConfig());
   logger.log(`SWR registry listening on ${registry.url}`);
-  stopOnSignals('SWR registry', () => registry.stop(), (message) => logger.log(message));
+  stopOnSignals('SWR registry', () => registry.stop(), (message) => logger.log(message), () => registry.drain());
 }
 
 main().catch((error) => {

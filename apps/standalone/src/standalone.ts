@@ -5,6 +5,7 @@ import { InProcessJobQueue, InProcessJobScheduler } from '@swr/jobs';
 import { InProcessBus, InProcessEventBus, InProcessRpcClient, InProcessServer } from '@swr/messaging';
 import { iamSettingsFrom, IamModule } from '@swr/iam-feature';
 import { accountLimitsFrom, garbageSettingsFrom, MetadataModule } from '@swr/metadata-feature';
+import { blobStoreCheck, Metrics, OpsEndpoints, postgresCheck, Readiness } from '@swr/ops';
 import { FilesystemBlobStore } from '@swr/storage';
 import { RetentionJob, RetentionModule } from '@swr/retention-feature';
 import { SyncModule, SyncQueueJob } from '@swr/sync-feature';
@@ -18,6 +19,8 @@ import type { StandaloneConfig } from './config';
 export interface RunningRegistry {
   readonly url: string;
   readonly port: number;
+  /** Says not ready from now on (the first step of stopping). */
+  drain(): void;
   stop(): Promise<void>;
 }
 
@@ -47,8 +50,10 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
   const encryptionKey = config.SWR_ENCRYPTION_KEY ?? localEncryptionKey(dataDir);
   try {
     const blobStore = new FilesystemBlobStore(resolve(dataDir, 'blobs'), { fsync: config.SWR_FS_FSYNC });
+    const readiness = new Readiness({ postgres: postgresCheck(postgres.url), blobStore: blobStoreCheck(blobStore) });
     const app = await createGatewayApp({
       blobStore,
+      ops: new OpsEndpoints(readiness, new Metrics('standalone')),
       rpc,
       events,
       service: config.SWR_REGISTRY_SERVICE,
@@ -105,6 +110,7 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
     return {
       url: `http://${config.SWR_HOST}:${port}`,
       port,
+      drain: () => readiness.drain(),
       stop: async () => {
         await app.close();
         await postgres.stop();

@@ -1,3 +1,4 @@
+import { OPS_ENVIRONMENT } from '@swr/ops';
 import { env, loadConfig, logLevel } from '@swr/config';
 import { withBlobStore } from '@swr/storage';
 import { SYNC_ENVIRONMENT } from '@swr/sync-feature';
@@ -15,6 +16,7 @@ const schema = withBlobStore({
   /** A job whose replica died is taken over about one to two of these later. */
   SWR_SYNC_LOCK_MS: env.int(30_000, 1_000),
   SWR_LOG_LEVEL: logLevel(),
+  ...OPS_ENVIRONMENT,
 });
 
 export const loadSyncWorkerConfig = (vars: Record<string, string | undefined> = process.env) => loadConfig(schema, { SWR_BLOB_STORE: 's3', ...vars });

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { blobStoreCheck, natsCheck, postgresCheck, redisCheck, startProcessOps } from '@swr/ops';
 import { ConfigError, logLevelsFrom, stopOnSignals } from '@swr/config';
 import { BullJobQueue } from '@swr/jobs';
 import { JetStreamEventConsumer, JetStreamEventPublisher, NatsRpcClient, natsServer } from '@swr/messaging';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   const config = loadSyncWorkerConfig();
   const logger = new Logger('Sync');
   const onError = (what: string) => (error: unknown) => logger.warn(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  const blobStore = await openBlobStore(config);
   const events = await JetStreamEventConsumer.connect({ servers: config.SWR_NATS_URL, durable: 'sync', onError: onError('event handling') });
   const rpc = new NatsRpcClient({ servers: config.SWR_NATS_URL, name: 'swr-sync-worker' });
   await rpc.connect();
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
     databaseUrl: config.SWR_DATABASE_URL,
     poolSize: config.SWR_DB_POOL_SIZE,
     rpc,
-    blobStore: await openBlobStore(config),
+    blobStore,
     events,
     publisher: await JetStreamEventPublisher.connect({ servers: config.SWR_NATS_URL }),
     jobs: new BullJobQueue<SyncQueueJob>({
@@ -45,9 +47,18 @@ async function main(): Promise<void> {
     { module: class SyncWorkerModule {}, imports: [sync] },
     { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'sync', name: 'swr-sync-worker' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
-  stopOnSignals('sync worker', () => app.close(), (message) => logger.log(message));
+  const ops = await startProcessOps('sync-worker', config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), redis: redisCheck(config.SWR_REDIS_URL), blobStore: blobStoreCheck(blobStore) });
+  stopOnSignals(
+    'sync worker',
+    async () => {
+      await app.close();
+      await ops.close();
+    },
+    (message) => logger.log(message),
+    () => ops.readiness.drain(),
+  );
   await app.listen();
-  logger.log(`sync worker ready; regions: ${[...config.SWR_SYNC_REGIONS.keys()].join(', ') || 'none'}`);
+  logger.log(`sync worker ready; regions: ${[...config.SWR_SYNC_REGIONS.keys()].join(', ') || 'none'}${ops.describe}`);
 }
 
 main().catch((error) => {

@@ -1,3 +1,4 @@
+import { OPS_ENVIRONMENT } from '@swr/ops';
 import { encryptionKey, env, loadConfig, logLevel } from '@swr/config';
 import { TRIGGER_ENVIRONMENT } from '@swr/trigger-feature';
 import { z } from 'zod';
@@ -15,6 +16,7 @@ const schema = z.object({
   /** How long a delivery stays with a worker that stopped answering (killed) before another takes it. */
   SWR_WEBHOOK_LOCK_MS: env.int(30_000, 1_000),
   SWR_LOG_LEVEL: logLevel(),
+  ...OPS_ENVIRONMENT,
 });
 
 export const loadTriggerWorkerConfig = (vars?: Record<string, string | undefined>) => loadConfig(schema, vars);

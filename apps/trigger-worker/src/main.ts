@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { natsCheck, postgresCheck, redisCheck, startProcessOps } from '@swr/ops';
 import { ConfigError, logLevelsFrom, stopOnSignals } from '@swr/config';
 import { BullJobQueue } from '@swr/jobs';
 import { JetStreamEventConsumer, JetStreamEventPublisher, natsServer } from '@swr/messaging';
@@ -43,9 +44,18 @@ async function main(): Promise<void> {
     { module: class TriggerWorkerModule {}, imports: [triggers] },
     { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'trigger', name: 'swr-trigger-worker' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
-  stopOnSignals('trigger worker', () => app.close(), (message) => logger.log(message));
+  const ops = await startProcessOps('trigger-worker', config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), redis: redisCheck(config.SWR_REDIS_URL) });
+  stopOnSignals(
+    'trigger worker',
+    async () => {
+      await app.close();
+      await ops.close();
+    },
+    (message) => logger.log(message),
+    () => ops.readiness.drain(),
+  );
   await app.listen();
-  logger.log('trigger worker ready');
+  logger.log(`trigger worker ready${ops.describe}`);
 }
 
 main().catch((error) => {

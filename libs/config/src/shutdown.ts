@@ -1,14 +1,16 @@
 /**
- * Stops the process cleanly on SIGTERM or SIGINT, saying so before and after: `stop` closes what the
+ * Stops the process cleanly on SIGTERM or SIGINT, saying so before and after: `drain` first (the
+ * process reports itself not ready, so that no new work is sent), then `stop` closes what the
  * process runs (its servers, consumers and pools), then the process exits 0, or 1 when stopping
  * failed. A second signal while stopping is ignored.
  */
-export function stopOnSignals(name: string, stop: () => Promise<void>, log: (message: string) => void): void {
+export function stopOnSignals(name: string, stop: () => Promise<void>, log: (message: string) => void, drain?: () => void): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     log(`${name} stopping (${signal})`);
+    drain?.();
     stop().then(
       () => {
         log(`${name} stopped`);

@@ -11,6 +11,8 @@ import { ManageApiModule } from '@swr/manage-api';
 import { EventPublisher, MemoryOutbox, OutboxRelay } from '@swr/messaging';
 import { ALL_MANAGE_OPERATIONS, ApiDocsController, buildOpenApiDocument, OPENAPI_DOCUMENT } from './api-docs';
 import { auditCalls } from './call-audit';
+import { serveOps } from './ops-routes';
+import type { OpsEndpoints } from '@swr/ops';
 
 export interface GatewayAppOptions {
   readonly blobStore: BlobStore;
@@ -24,6 +26,8 @@ export interface GatewayAppOptions {
   /** Blob GETs answered with a redirect to the blob store's presigned URL (S3 only). */
   readonly redirectBlobReads?: boolean;
   readonly logLevel: LogLevelName;
+  /** `/healthz`, `/readyz` and `/metrics`, served on the gateway's port, and where its HTTP metrics go. */
+  readonly ops?: OpsEndpoints;
   /** Modules that run in the same process (standalone mode runs every service here). */
   readonly alongside?: DynamicModule[];
 }
@@ -56,6 +60,7 @@ export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastif
     acceptEmptyJsonBodies(fastify);
     answerFrameworkErrorsInApiEnvelopes(fastify);
     answerUnknownManagementRoutes(fastify);
+    if (options.ops) serveOps(fastify, options.ops);
     const logger = new Logger('Audit');
     const outbox = new MemoryOutbox(100_000, (dropped) => logger.warn(`audit events dropped while the event stream is unreachable: ${dropped}`));
     const relay = new OutboxRelay(outbox, options.events, { onError: (error) => logger.warn(`audit relay: ${String(error)}`) });

@@ -4,7 +4,7 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync }
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startNatsServer, type NatsServerHandle } from './nats-server';
-import { freePort, waitFor } from './ports';
+import { freePort, freePorts, waitFor } from './ports';
 import { startProcess, type ManagedProcess } from './processes';
 import { startRedisServer } from './redis-server';
 import { startS3Server, type S3Server } from './s3-server';
@@ -154,6 +154,8 @@ export interface DistributedRegistry extends RegistryUnderTest {
   readonly s3: S3Server;
   /** Stops PostgreSQL and starts it again on the same port and data: the services must reconnect. */
   restartPostgres(downMs: number): Promise<void>;
+  /** Every app process started, by name (`metadata-1`, `gateway-2`, …), with where it serves health and metrics unless it is a gateway (they serve them on their own port). */
+  readonly apps: ReadonlyArray<{ readonly name: string; readonly process: ManagedProcess; readonly opsUrl?: string }>;
   /** Every process started, by name (`metadata-1`, `nats-server`, …), for an operator to see. */
   processes(): Array<{ name: string; pid: number }>;
 }
@@ -165,14 +167,19 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
   const logDir = options.dataDir ? join(dir, 'logs') : undefined;
   if (logDir) mkdirSync(logDir, { recursive: true });
   const kept = (name: string) => (options.dataDir ? { dir: join(dir, name), logFile: logDir && join(logDir, `${name}.log`) } : {});
-  const named: Array<{ name: string; process: ManagedProcess }> = [];
+  const named: Array<{ name: string; process: ManagedProcess; opsUrl?: string }> = [];
+  const opsPorts = await freePorts(32);
   const counts = new Map<string, number>();
   /** An app's process, numbered per app, its log in the log dir. */
   const app = (name: string, env: Record<string, string>) => {
     const n = (counts.get(name) ?? 0) + 1;
     counts.set(name, n);
-    const proc = node(name, { SWR_ADMIN_PASSWORD: admin.password, ...env, ...options.appEnv }, logDir && join(logDir, `${name}-${n}.log`));
-    named.push({ name: `${name}-${n}`, process: proc });
+    // Each app's health and metrics on a port of its own (the gateways serve them on theirs).
+    const opsPort = name === 'gateway' ? undefined : opsPorts.shift();
+    if (name !== 'gateway' && opsPort === undefined) throw new Error('the harness ran out of ports for health and metrics');
+    const ops: Record<string, string> = opsPort === undefined ? {} : { SWR_METRICS_PORT: String(opsPort), SWR_METRICS_HOST: '127.0.0.1' };
+    const proc = node(name, { SWR_ADMIN_PASSWORD: admin.password, ...ops, ...env, ...options.appEnv }, logDir && join(logDir, `${name}-${n}.log`));
+    named.push({ name: `${name}-${n}`, process: proc, opsUrl: opsPort === undefined ? undefined : `http://127.0.0.1:${opsPort}` });
     return proc;
   };
   const nats = await startNatsServer(kept('nats'));
@@ -260,6 +267,7 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
     nats,
     s3,
     restartPostgres,
+    apps: named,
     processes: () => [
       { name: 'nats-server', pid: nats.process.pid },
       { name: 'redis-server', pid: redis.pid },

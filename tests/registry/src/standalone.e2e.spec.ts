@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parsePrometheusText, total } from './support/prometheus-text';
 import { Client } from 'pg';
 import { raw } from './support/http';
 import { ManageClient } from './support/manage-client';
@@ -46,6 +47,16 @@ describe('standalone registry', () => {
   describe('fidelity to SWR', () => describeSwrFidelity(() => registry));
 
   describe('retention policies', () => describeRetention(() => registry));
+
+  it('answers /healthz, /readyz (its database and blob store checked) and /metrics on its own port', async () => {
+    expect((await fetch(`${registry.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${registry.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: 'ok', blobStore: 'ok' } });
+    const samples = parsePrometheusText(await (await fetch(`${registry.url}/metrics`)).text());
+    expect(total(samples, 'swr_http_request_duration_seconds_count', { route: '/v2/{name}/manifests/{reference}' })).toBeGreaterThan(0);
+    expect(samples.every((s) => s.labels.app === 'standalone')).toBe(true);
+  });
 });
 
 describe('standalone registry collecting garbage', () => {

@@ -1,0 +1,60 @@
+import { parseRegistryPath } from '@swr/distribution-core';
+import type { OpsEndpoints } from '@swr/ops';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+const STARTED = Symbol('swr.requestStarted');
+
+/**
+ * `/healthz`, `/readyz` and `/metrics` on the gateway's own port, and the HTTP metrics: requests
+ * by method, route template and status, their duration, and the bytes moved each way.
+ */
+export function serveOps(fastify: FastifyInstance, ops: OpsEndpoints): void {
+  for (const path of ['/healthz', '/readyz', '/metrics']) {
+    fastify.get(path, async (_request, reply) => {
+      const answer = await ops.answer(path);
+      if (!answer) return reply.code(404).send();
+      return reply.code(answer.status).header('content-type', answer.contentType).header('cache-control', 'no-store').send(answer.body);
+    });
+  }
+  const duration = ops.metrics.histogram('swr_http_request_duration_seconds', 'HTTP requests by method, route template and status, until the answer was sent', ['method', 'route', 'status']);
+  const received = ops.metrics.counter('swr_http_request_bytes_total', 'Request body bytes, as announced by Content-Length, by route template', ['route']);
+  const sent = ops.metrics.counter('swr_http_response_bytes_total', 'Response body bytes, as announced by Content-Length, by route template', ['route']);
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    (request as unknown as Record<symbol, bigint>)[STARTED] = process.hrtime.bigint();
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const started = (request as unknown as Record<symbol, bigint | undefined>)[STARTED];
+    const route = routeLabel(request);
+    if (started !== undefined) duration.observe({ method: request.method, route, status: String(reply.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
+    const inBytes = Number(request.headers['content-length'] ?? 0);
+    if (inBytes > 0) received.inc({ route }, inBytes);
+    const outBytes = Number(reply.getHeader('content-length') ?? 0);
+    if (outBytes > 0 && request.method !== 'HEAD') sent.inc({ route }, outBytes);
+    done();
+  });
+}
+
+/** The route's template; for the registry's one wildcard route, the OCI endpoint it reached (never a name or digest). */
+function routeLabel(request: FastifyRequest): string {
+  const template = request.routeOptions.url;
+  if (template === undefined) return 'unmatched';
+  if (template !== '/v2/*') return template;
+  try {
+    const route = parseRegistryPath(request.url.split('?')[0].slice('/v2/'.length));
+    return route ? ENDPOINTS[route.kind] : '/v2/*';
+  } catch {
+    return '/v2/*';
+  }
+}
+
+const ENDPOINTS = {
+  base: '/v2/',
+  catalog: '/v2/_catalog',
+  tags: '/v2/{name}/tags/list',
+  manifest: '/v2/{name}/manifests/{reference}',
+  uploads: '/v2/{name}/blobs/uploads/',
+  upload: '/v2/{name}/blobs/uploads/{id}',
+  blob: '/v2/{name}/blobs/{digest}',
+  referrers: '/v2/{name}/referrers/{digest}',
+} as const;

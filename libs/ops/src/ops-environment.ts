@@ -1,0 +1,8 @@
+import { z } from 'zod';
+
+/** The settings of a process without an HTTP surface of its own: where its health and metrics are served. */
+export const OPS_ENVIRONMENT = {
+  /** `/healthz`, `/readyz` and `/metrics` on this port; none when unset. */
+  SWR_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  SWR_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+};

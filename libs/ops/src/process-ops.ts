@@ -1,0 +1,27 @@
+import { Metrics } from './metrics';
+import { OpsEndpoints, startOpsServer, type OpsServer } from './ops-server';
+import { Readiness, type DependencyCheck } from './readiness';
+
+export interface ProcessOps {
+  readonly readiness: Readiness;
+  readonly metrics: Metrics;
+  /** Where the endpoints are served (undefined without SWR_METRICS_PORT). */
+  readonly port?: number;
+  /** For the start-up line: `; health and metrics on <host>:<port>`, or nothing. */
+  readonly describe: string;
+  close(): Promise<void>;
+}
+
+/** Readiness over `checks`, the process's metrics, and the server of both when a port is set. */
+export async function startProcessOps(
+  app: string,
+  settings: { readonly SWR_METRICS_PORT?: number; readonly SWR_METRICS_HOST: string },
+  checks: Readonly<Record<string, DependencyCheck>>,
+): Promise<ProcessOps> {
+  const readiness = new Readiness(checks);
+  const metrics = new Metrics(app);
+  let server: OpsServer | undefined;
+  if (settings.SWR_METRICS_PORT !== undefined) server = await startOpsServer(new OpsEndpoints(readiness, metrics), settings.SWR_METRICS_PORT, settings.SWR_METRICS_HOST);
+  const describe = server ? `; health and metrics on ${settings.SWR_METRICS_HOST}:${server.port}` : '';
+  return { readiness, metrics, port: server?.port, describe, close: async () => server?.close() };
+}

@@ -1,0 +1,49 @@
+/** A dependency the process needs to serve: resolves when it answers, rejects (or hangs) when it does not. */
+export type DependencyCheck = () => Promise<void>;
+
+export interface ReadinessReport {
+  readonly ready: boolean;
+  /** Each dependency's state: `ok`, or why it is not. `draining` while the process stops. */
+  readonly checks: Readonly<Record<string, string>>;
+}
+
+/**
+ * Whether the process should be sent work: every dependency answered within the timeout, and the
+ * process is not stopping. Once `drain` is called it reports not ready for good, so that load
+ * balancers stop sending requests before the process stops taking them.
+ */
+export class Readiness {
+  private draining = false;
+
+  constructor(
+    private readonly checks: Readonly<Record<string, DependencyCheck>>,
+    private readonly timeoutMs = 2_000,
+  ) {}
+
+  drain(): void {
+    this.draining = true;
+  }
+
+  async report(): Promise<ReadinessReport> {
+    const names = Object.keys(this.checks);
+    const results = await Promise.all(names.map((name) => this.run(name)));
+    const checks: Record<string, string> = Object.fromEntries(names.map((name, i) => [name, results[i]]));
+    if (this.draining) checks['shutdown'] = 'draining';
+    return { ready: !this.draining && results.every((result) => result === 'ok'), checks };
+  }
+
+  private async run(name: string): Promise<string> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    try {
+      await Promise.race([this.checks[name](), timeout]);
+      return 'ok';
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
