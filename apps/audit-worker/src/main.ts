@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuditModule } from '@swr/audit-feature';
 import { natsCheck, postgresCheck, redisCheck, startProcessOps } from '@swr/ops';
-import { ConfigError, logLevelsFrom, stopOnSignals } from '@swr/config';
+import { ConfigError, logLevelsFrom } from '@swr/config';
 import { BullJobScheduler } from '@swr/jobs';
 import { JetStreamEventConsumer, natsServer } from '@swr/messaging';
 import { loadAuditWorkerConfig } from './config';
@@ -26,15 +26,7 @@ async function main(): Promise<void> {
     { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'audit', name: 'swr-audit-worker' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
   const ops = await startProcessOps('audit-worker', config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), redis: redisCheck(config.SWR_REDIS_URL) });
-  stopOnSignals(
-    'audit worker',
-    async () => {
-      await app.close();
-      await ops.close();
-    },
-    (message) => logger.log(message),
-    () => ops.readiness.drain(),
-  );
+  ops.stopOnSignals('audit worker', app, (message) => logger.log(message));
   await app.listen();
   logger.log(`audit worker ready${ops.describe}`);
 }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { natsCheck, postgresCheck, startProcessOps } from '@swr/ops';
-import { ConfigError, logLevelsFrom, stopOnSignals } from '@swr/config';
+import { ConfigError, logLevelsFrom } from '@swr/config';
 import { iamSettingsFrom, IamModule } from '@swr/iam-feature';
 import { JetStreamEventPublisher, natsServer } from '@swr/messaging';
 import { loadIamConfig } from './config';
@@ -17,15 +17,7 @@ async function main(): Promise<void> {
     { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'iam', name: 'swr-iam' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
   const ops = await startProcessOps('iam', config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL) });
-  stopOnSignals(
-    'iam',
-    async () => {
-      await app.close();
-      await ops.close();
-    },
-    (message) => logger.log(message),
-    () => ops.readiness.drain(),
-  );
+  ops.stopOnSignals('iam', app, (message) => logger.log(message));
   await app.listen();
   logger.log(`IAM service ready${ops.describe}`);
 }

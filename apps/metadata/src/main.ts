@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { blobStoreCheck, natsCheck, postgresCheck, startProcessOps } from '@swr/ops';
-import { ConfigError, logLevelsFrom, stopOnSignals } from '@swr/config';
+import { ConfigError, logLevelsFrom } from '@swr/config';
 import { JetStreamEventPublisher, natsServer } from '@swr/messaging';
 import { accountLimitsFrom, garbageSettingsFrom, MetadataModule } from '@swr/metadata-feature';
 import { openBlobStore } from '@swr/storage';
@@ -26,15 +26,7 @@ async function main(): Promise<void> {
     { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'metadata', name: 'swr-metadata' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
   const ops = await startProcessOps('metadata', config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), blobStore: blobStoreCheck(blobStore) });
-  stopOnSignals(
-    'metadata',
-    async () => {
-      await app.close();
-      await ops.close();
-    },
-    (message) => logger.log(message),
-    () => ops.readiness.drain(),
-  );
+  ops.stopOnSignals('metadata', app, (message) => logger.log(message));
   await app.listen();
   logger.log(`metadata service ready${ops.describe}`);
 }

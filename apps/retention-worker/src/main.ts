@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { natsCheck, postgresCheck, redisCheck, startProcessOps } from '@swr/ops';
-import { ConfigError, logLevelsFrom, stopOnSignals } from '@swr/config';
+import { ConfigError, logLevelsFrom } from '@swr/config';
 import { BullJobQueue, BullJobScheduler } from '@swr/jobs';
 import { JetStreamEventConsumer, JetStreamEventPublisher, NatsRpcClient, natsServer } from '@swr/messaging';
 import { RetentionJob, RetentionModule } from '@swr/retention-feature';
@@ -40,15 +40,7 @@ async function main(): Promise<void> {
     { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'retention', name: 'swr-retention-worker' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
   const ops = await startProcessOps('retention-worker', config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), redis: redisCheck(config.SWR_REDIS_URL) });
-  stopOnSignals(
-    'retention worker',
-    async () => {
-      await app.close();
-      await ops.close();
-    },
-    (message) => logger.log(message),
-    () => ops.readiness.drain(),
-  );
+  ops.stopOnSignals('retention worker', app, (message) => logger.log(message));
   await app.listen();
   logger.log(`retention worker ready${ops.describe}`);
 }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { blobStoreCheck, natsCheck, postgresCheck, redisCheck, startProcessOps } from '@swr/ops';
-import { ConfigError, logLevelsFrom, stopOnSignals } from '@swr/config';
+import { ConfigError, logLevelsFrom } from '@swr/config';
 import { BullJobQueue } from '@swr/jobs';
 import { JetStreamEventConsumer, JetStreamEventPublisher, NatsRpcClient, natsServer } from '@swr/messaging';
 import { openBlobStore } from '@swr/storage';
@@ -48,15 +48,7 @@ async function main(): Promise<void> {
     { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'sync', name: 'swr-sync-worker' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
   const ops = await startProcessOps('sync-worker', config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), redis: redisCheck(config.SWR_REDIS_URL), blobStore: blobStoreCheck(blobStore) });
-  stopOnSignals(
-    'sync worker',
-    async () => {
-      await app.close();
-      await ops.close();
-    },
-    (message) => logger.log(message),
-    () => ops.readiness.drain(),
-  );
+  ops.stopOnSignals('sync worker', app, (message) => logger.log(message));
   await app.listen();
   logger.log(`sync worker ready; regions: ${[...config.SWR_SYNC_REGIONS.keys()].join(', ') || 'none'}${ops.describe}`);
 }

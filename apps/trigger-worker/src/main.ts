@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { natsCheck, postgresCheck, redisCheck, startProcessOps } from '@swr/ops';
-import { ConfigError, logLevelsFrom, stopOnSignals } from '@swr/config';
+import { ConfigError, logLevelsFrom } from '@swr/config';
 import { BullJobQueue } from '@swr/jobs';
 import { JetStreamEventConsumer, JetStreamEventPublisher, natsServer } from '@swr/messaging';
 import type { DeliveryJob } from '@swr/trigger-core';
@@ -45,15 +45,7 @@ async function main(): Promise<void> {
     { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'trigger', name: 'swr-trigger-worker' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
   );
   const ops = await startProcessOps('trigger-worker', config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), redis: redisCheck(config.SWR_REDIS_URL) });
-  stopOnSignals(
-    'trigger worker',
-    async () => {
-      await app.close();
-      await ops.close();
-    },
-    (message) => logger.log(message),
-    () => ops.readiness.drain(),
-  );
+  ops.stopOnSignals('trigger worker', app, (message) => logger.log(message));
   await app.listen();
   logger.log(`trigger worker ready${ops.describe}`);
 }

@@ -1,3 +1,4 @@
+import { stopOnSignals } from '@swr/config';
 import { Metrics } from './metrics';
 import { OpsEndpoints, startOpsServer, type OpsServer } from './ops-server';
 import { Readiness, type DependencyCheck } from './readiness';
@@ -10,6 +11,8 @@ export interface ProcessOps {
   /** For the start-up line: `; health and metrics on <host>:<port>`, or nothing. */
   readonly describe: string;
   close(): Promise<void>;
+  /** On SIGTERM or SIGINT: unready first, then `app` closed, then these endpoints (so probes see the drain), then exit. */
+  stopOnSignals(name: string, app: { close(): Promise<void> }, log: (message: string) => void): void;
 }
 
 /** Readiness over `checks`, the process's metrics, and the server of both when a port is set. */
@@ -23,5 +26,22 @@ export async function startProcessOps(
   let server: OpsServer | undefined;
   if (settings.SWR_METRICS_PORT !== undefined) server = await startOpsServer(new OpsEndpoints(readiness, metrics), settings.SWR_METRICS_PORT, settings.SWR_METRICS_HOST);
   const describe = server ? `; health and metrics on ${settings.SWR_METRICS_HOST}:${server.port}` : '';
-  return { readiness, metrics, port: server?.port, describe, close: async () => server?.close() };
+  const close = async () => server?.close();
+  return {
+    readiness,
+    metrics,
+    port: server?.port,
+    describe,
+    close,
+    stopOnSignals: (name, app, log) =>
+      stopOnSignals(
+        name,
+        async () => {
+          await app.close();
+          await close();
+        },
+        log,
+        () => readiness.drain(),
+      ),
+  };
 }
