@@ -50,7 +50,7 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
   const encryptionKey = config.SWR_ENCRYPTION_KEY ?? localEncryptionKey(dataDir);
   try {
     const blobStore = new FilesystemBlobStore(resolve(dataDir, 'blobs'), { fsync: config.SWR_FS_FSYNC });
-    const readiness = new Readiness({ postgres: postgresCheck(postgres.url), blobStore: blobStoreCheck(blobStore) });
+    const readiness = new Readiness({ postgres: postgresCheck(postgres.localUrl), blobStore: blobStoreCheck(blobStore) });
     const app = await createGatewayApp({
       blobStore,
       ops: new OpsEndpoints(readiness, new Metrics('standalone')),
@@ -62,13 +62,13 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
       logLevel: config.SWR_LOG_LEVEL,
       alongside: [
         AuditModule.forRoot({
-          databaseUrl: postgres.url,
+          databaseUrl: postgres.localUrl,
           events: events.consumer({ durable: 'audit' }),
           jobs: new InProcessJobScheduler(),
           retentionDays: config.SWR_AUDIT_RETENTION_DAYS,
         }),
         TriggerModule.forRoot({
-          databaseUrl: postgres.url,
+          databaseUrl: postgres.localUrl,
           events: events.consumer({ durable: 'trigger' }),
           publisher: events,
           deliveries: new InProcessJobQueue<DeliveryJob>({ attempts: config.SWR_WEBHOOK_ATTEMPTS, backoffMs: config.SWR_WEBHOOK_BACKOFF_MS }),
@@ -77,7 +77,7 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
           encryptionKey,
         }),
         RetentionModule.forRoot({
-          databaseUrl: postgres.url,
+          databaseUrl: postgres.localUrl,
           rpc,
           events: events.consumer({ durable: 'retention' }),
           publisher: events,
@@ -87,7 +87,7 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
           gcEveryMs: config.SWR_GC_EVERY_MINUTES * 60_000,
         }),
         SyncModule.forRoot({
-          databaseUrl: postgres.url,
+          databaseUrl: postgres.localUrl,
           rpc,
           blobStore,
           events: events.consumer({ durable: 'sync' }),
@@ -99,8 +99,8 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
           chunkBytes: config.SWR_SYNC_CHUNK_MIB * 1024 * 1024,
           parallelBlobs: config.SWR_SYNC_PARALLEL_BLOBS,
         }),
-        MetadataModule.forRoot({ databaseUrl: postgres.url, limits: accountLimitsFrom(config), events, blobStore, garbage: garbageSettingsFrom(config) }),
-        IamModule.forRoot(iamSettingsFrom(config, postgres.url, encryptionKey), events),
+        MetadataModule.forRoot({ databaseUrl: postgres.localUrl, limits: accountLimitsFrom(config), events, blobStore, garbage: garbageSettingsFrom(config) }),
+        IamModule.forRoot(iamSettingsFrom(config, postgres.localUrl, encryptionKey), events),
       ],
     });
     app.connectMicroservice({ strategy: new InProcessServer(bus) });

@@ -59,3 +59,48 @@ describe('openDatabase', () => {
     await reopened.destroy();
   });
 });
+
+describe('startEmbeddedPostgres', () => {
+  const started: Array<{ postgres: EmbeddedPostgresHandle; dir: string }> = [];
+  const parents: string[] = [];
+  afterAll(async () => {
+    for (const { postgres, dir } of started) {
+      await postgres.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    for (const parent of parents) rmSync(parent, { recursive: true, force: true });
+  });
+
+  async function start(parent: string): Promise<EmbeddedPostgresHandle> {
+    const dir = mkdtempSync(join(parent, 'swr-pg-'));
+    chmodSync(dir, 0o755);
+    const postgres = await startEmbeddedPostgres({ dataDir: dir });
+    started.push({ postgres, dir });
+    return postgres;
+  }
+
+  /** inet_server_addr() is null over a Unix socket and the server's address over TCP. */
+  async function serverAddress(url: string): Promise<string | null> {
+    const db = await openDatabase({ url, schema: 'spec', migrations: [] });
+    try {
+      return (await db.query('SELECT inet_server_addr()::text AS address'))[0].address;
+    } finally {
+      await db.destroy();
+    }
+  }
+
+  it('serves local clients over its Unix socket and everyone over TCP', async () => {
+    const postgres = await start(tmpdir());
+    expect(await serverAddress(postgres.localUrl)).toBeNull();
+    expect(await serverAddress(postgres.url)).toBe('127.0.0.1/32');
+  }, 60_000);
+
+  it('falls back to TCP for local clients when the socket path would be too long', async () => {
+    const deep = mkdtempSync(join(tmpdir(), `swr-${'d'.repeat(90)}-`));
+    chmodSync(deep, 0o755);
+    const postgres = await start(deep);
+    parents.push(deep);
+    expect(postgres.localUrl).toBe(postgres.url);
+    expect(await serverAddress(postgres.localUrl)).toBe('127.0.0.1/32');
+  }, 60_000);
+});

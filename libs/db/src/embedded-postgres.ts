@@ -5,7 +5,14 @@ import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 
 export interface EmbeddedPostgresHandle {
+  /** Over TCP on 127.0.0.1, for any client. */
   readonly url: string;
+  /**
+   * Over the server's Unix socket in the data directory, for clients on this machine: a statement
+   * costs the client about half the CPU of one over loopback TCP. The TCP URL when the socket's path
+   * would be too long for the kernel or cannot be passed to the server as it is.
+   */
+  readonly localUrl: string;
   /** The postmaster's PID. */
   readonly pid: number;
   stop(): Promise<void>;
@@ -59,6 +66,16 @@ function assertReachable(dir: string, owner: { uid: number; gid: number }): void
   }
 }
 
+/** Longest socket path the kernel takes (sun_path is 108 bytes with its terminator). */
+const MAX_SOCKET_PATH = 107;
+
+/** Where the server's Unix socket goes, when its path fits and needs no quoting in a setting. */
+function socketDirectory(dataDir: string, port: number): string | undefined {
+  const dir = resolve(dataDir);
+  if (!/^[\w/.-]+$/.test(dir) || `${dir}/.s.PGSQL.${port}`.length > MAX_SOCKET_PATH) return undefined;
+  return dir;
+}
+
 /**
  * Runs the real PostgreSQL server shipped in an npm package, on loopback with password
  * authentication: the database of standalone mode and of the test suites. The cluster is
@@ -84,7 +101,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const password = readFileSync(passwordFile, 'utf8').trim();
 
   const port = options.port || (await freePort());
-  const settings = ['listen_addresses=127.0.0.1', `port=${port}`, 'unix_socket_directories=', 'max_connections=300'];
+  const socketDir = socketDirectory(options.dataDir, port);
+  const settings = ['listen_addresses=127.0.0.1', `port=${port}`, `unix_socket_directories=${socketDir ?? ''}`, 'max_connections=300'];
   if (!options.durable) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off');
   const server = spawn(binary('postgres'), ['-D', clusterDir, ...settings.flatMap((s) => ['-c', s])], spawnOptions);
   server.stdout?.on('data', (chunk: Buffer) => log(chunk.toString().trimEnd()));
@@ -98,6 +116,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await waitUntilReady(url, exited);
   return {
     url,
+    localUrl: socketDir ? `${url}?host=${encodeURIComponent(socketDir)}` : url,
     pid: server.pid ?? -1,
     stop: async () => {
       process.off('exit', killOnExit);

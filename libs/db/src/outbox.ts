@@ -8,14 +8,15 @@ interface Queryable {
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
 
-function table(schema: string): string {
+/** A service's outbox table, for statements that write an event alongside their change in one round trip. */
+export function outboxTable(schema: string): string {
   if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name ${schema}`);
   return `${schema}.outbox`;
 }
 
 /** The DDL of a service's outbox, for its own migration. */
 export function outboxTableSql(schema: string): string {
-  return `CREATE TABLE ${table(schema)} (
+  return `CREATE TABLE ${outboxTable(schema)} (
     seq bigserial PRIMARY KEY,
     id uuid NOT NULL UNIQUE,
     subject text NOT NULL,
@@ -29,7 +30,7 @@ export function outboxTableSql(schema: string): string {
  * the state change it describes was committed.
  */
 export async function appendToOutbox(tx: Queryable, schema: string, entry: OutboxEntry): Promise<void> {
-  await tx.query(`INSERT INTO ${table(schema)} (id, subject, payload) VALUES ($1, $2, $3)`, [entry.id, entry.subject, entry.payload]);
+  await tx.query(`INSERT INTO ${outboxTable(schema)} (id, subject, payload) VALUES ($1, $2, $3)`, [entry.id, entry.subject, entry.payload]);
 }
 
 /** A service's outbox as the relay drains it: oldest first, batches locked so that relays never share one. */
@@ -38,7 +39,7 @@ export class PostgresOutbox {
     private readonly db: DataSource,
     private readonly schema: string,
   ) {
-    table(schema);
+    outboxTable(schema);
   }
 
   /**
@@ -47,22 +48,22 @@ export class PostgresOutbox {
    */
   async drain(limit: number, publish: (entries: OutboxEntry[]) => Promise<string[]>): Promise<number> {
     // Most looks find it empty: one statement instead of a transaction's three round trips.
-    const waiting: unknown[] = await this.db.query(`SELECT 1 FROM ${table(this.schema)} LIMIT 1`);
+    const waiting: unknown[] = await this.db.query(`SELECT 1 FROM ${outboxTable(this.schema)} LIMIT 1`);
     if (!waiting.length) return 0;
     return this.db.transaction(async (tx) => {
       const entries: OutboxEntry[] = await tx.query(
-        `SELECT id, subject, payload FROM ${table(this.schema)} ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `SELECT id, subject, payload FROM ${outboxTable(this.schema)} ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [limit],
       );
       if (!entries.length) return 0;
       const published = await publish(entries);
-      if (published.length) await tx.query(`DELETE FROM ${table(this.schema)} WHERE id = ANY($1::uuid[])`, [published]);
+      if (published.length) await tx.query(`DELETE FROM ${outboxTable(this.schema)} WHERE id = ANY($1::uuid[])`, [published]);
       return published.length;
     });
   }
 
   async pending(): Promise<number> {
-    const rows: Array<{ n: number }> = await this.db.query(`SELECT count(*)::int AS n FROM ${table(this.schema)}`);
+    const rows: Array<{ n: number }> = await this.db.query(`SELECT count(*)::int AS n FROM ${outboxTable(this.schema)}`);
     return rows[0].n;
   }
 }

@@ -1,5 +1,5 @@
 import { DomainEventData, DomainEventType, RESOURCE_TYPES } from '@swr/contracts';
-import { appendToOutbox } from '@swr/db';
+import { appendToOutbox, outboxTable } from '@swr/db';
 import { domainEvent, EventResource } from '@swr/messaging';
 import type { EntityManager } from 'typeorm';
 import { METADATA_SCHEMA } from './migrations';
@@ -7,6 +7,15 @@ import { METADATA_SCHEMA } from './migrations';
 /** Records a domain event in the metadata outbox, in the transaction of the change it describes. */
 export function recordEvent<T extends DomainEventType>(tx: EntityManager, type: T, resource: EventResource, data: DomainEventData<T>): Promise<void> {
   return appendToOutbox(tx, METADATA_SCHEMA, domainEvent(type, resource, data));
+}
+
+/** The metadata outbox, for statements that record their event in the same round trip as their change. */
+export const METADATA_OUTBOX = outboxTable(METADATA_SCHEMA);
+
+/** The outbox entry of an event, as such statements pass it (id, subject, payload). */
+export function eventEntry<T extends DomainEventType>(type: T, resource: EventResource, data: DomainEventData<T>): [string, string, string] {
+  const entry = domainEvent(type, resource, data);
+  return [entry.id, entry.subject, entry.payload];
 }
 
 /** `organization/path` split as events carry it. */

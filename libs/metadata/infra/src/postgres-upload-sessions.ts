@@ -1,10 +1,10 @@
 import type { UploadPartPayload } from '@swr/contracts';
 import { MetadataError, type AccountLimits, type AppendResult, type UploadRecord, type UploadSessions } from '@swr/metadata-core';
 import type { DigestAlgorithm, RepositoryName } from '@swr/oci';
-import { returnedRows, touchedRows } from '@swr/db';
+import { touchedRows } from '@swr/db';
 import type { DataSource } from 'typeorm';
-import { blobResource, recordEvent, repositoryParts } from './events';
-import { ensureRepository, linkBlob, toNumber } from './sql';
+import { blobResource, eventEntry, METADATA_OUTBOX, repositoryParts } from './events';
+import { ensureRepository, LINK_OUTCOME, linkSteps, settleCharge, toNumber, type LinkOutcome } from './sql';
 
 interface UploadRow {
   id: string;
@@ -53,17 +53,18 @@ export class PostgresUploadSessions implements UploadSessions {
    * gone: the PUT then finds it missing from the store and stores it again.
    */
   async hold(repository: string, id: string, digest: string): Promise<UploadRecord | undefined> {
-    return this.db.transaction(async (tx) => {
-      const rows = await returnedRows<UploadRow>(
-        tx,
-        `UPDATE metadata.upload u SET holds = $3, updated_at = now() FROM metadata.repository r
-          WHERE r.id = u.repository_id AND r.name = $1 AND u.id = $2 RETURNING ${COLUMNS}`,
-        [repository, id, digest],
-      );
-      if (!rows.length) return undefined;
-      await tx.query('SELECT 1 FROM metadata.blob WHERE digest = $1 FOR SHARE', [digest]);
-      return toRecord(repository, rows[0]);
-    });
+    // One statement: the hold is written first, then the blob's row is locked (or waited for)
+    // until the statement commits.
+    const rows: UploadRow[] = await this.db.query(
+      `WITH held AS (
+         UPDATE metadata.upload u SET holds = $3, updated_at = now() FROM metadata.repository r
+          WHERE r.id = u.repository_id AND r.name = $1 AND u.id = $2 RETURNING ${COLUMNS}
+       ),
+       guarded AS (SELECT 1 FROM metadata.blob WHERE digest = $3 AND EXISTS (SELECT 1 FROM held) FOR SHARE)
+       SELECT held.*, (SELECT count(*) FROM guarded) AS guarded FROM held`,
+      [repository, id, digest],
+    );
+    return rows.length ? toRecord(repository, rows[0]) : undefined;
   }
 
   /** The quota check is an early refusal: the bytes are charged, atomically, when the blob is linked. */
@@ -99,19 +100,23 @@ export class PostgresUploadSessions implements UploadSessions {
     }
   }
 
+  /** Ends the session, records the blob, links and charges it and records its event: one statement in a transaction that a refused charge rolls back. */
   private linkCompleted(repository: string, id: string, digest: string, size: number): Promise<boolean> {
+    const event = eventEntry('blob.uploaded', blobResource(repository, digest), { ...repositoryParts(repository), digest, size });
     return this.db.transaction(async (tx) => {
-      const ended: Array<{ repository_id: string }> = await tx.query(
+      const outcomes: Array<LinkOutcome & { ended: boolean }> = await tx.query(
         `WITH ended AS (
            DELETE FROM metadata.upload u USING metadata.repository r
-           WHERE u.repository_id = r.id AND r.name = $1 AND u.id = $2 RETURNING u.repository_id
-         ) SELECT repository_id FROM ended`,
-        [repository, id],
+            WHERE u.repository_id = r.id AND r.name = $4 AND u.id = $5 RETURNING u.repository_id
+         ),
+         stored AS (INSERT INTO metadata.blob (digest, size) SELECT $1::text, $2::bigint FROM ended ON CONFLICT DO NOTHING),
+         announced AS (INSERT INTO ${METADATA_OUTBOX} (id, subject, payload) SELECT $6::uuid, $7::text, $8::text FROM ended),
+         ${linkSteps('ended')}
+         SELECT EXISTS (SELECT 1 FROM ended) AS ended, ${LINK_OUTCOME}`,
+        [digest, size, this.limits.bytes, repository, id, ...event],
       );
-      if (!ended.length) return false;
-      await tx.query('INSERT INTO metadata.blob (digest, size) VALUES ($1, $2) ON CONFLICT DO NOTHING', [digest, size]);
-      await linkBlob(tx, ended[0].repository_id, digest, size, this.limits);
-      await recordEvent(tx, 'blob.uploaded', blobResource(repository, digest), { ...repositoryParts(repository), digest, size });
+      if (!outcomes[0].ended) return false;
+      await settleCharge(tx, outcomes[0], size, this.limits);
       return true;
     });
   }

@@ -52,6 +52,21 @@ describe('account quotas against PostgreSQL', () => {
     expect(await repositories.usage('acct-bytes')).toMatchObject({ bytes: 0, repositories: 0 });
   });
 
+  it('charges an account that has no usage row yet, and refuses the blob that would pass its quota', async () => {
+    const sessions = new PostgresUploadSessions(db, limits);
+    const repositories = new RepositoryService(new PostgresRepositoryCatalog(new CachedAccess(db, new RepositoryReadCache()), limits), limits);
+    const first = await sessions.create(parseRepositoryName('rowless/app'), crypto.randomUUID(), 'sha256', 'acct-rowless');
+    // An organization whose owner was set after its repositories were counted has no usage row.
+    await db.query("DELETE FROM metadata.account_usage WHERE account_id = 'acct-rowless'");
+    await sessions.complete('rowless/app', first.id, digest(101), 700);
+    expect(await repositories.usage('acct-rowless')).toMatchObject({ bytes: 700 });
+
+    const second = await sessions.create(parseRepositoryName('rowless/app'), crypto.randomUUID(), 'sha256');
+    await expect(sessions.complete('rowless/app', second.id, digest(102), 400)).rejects.toMatchObject({ code: 'META_QUOTA_EXCEEDED' });
+    expect(await repositories.usage('acct-rowless')).toMatchObject({ bytes: 700 });
+    expect((await repositories.get('rowless/app')).size).toBe(700);
+  });
+
   it('lets concurrent creations fill the repository quota but never pass it', async () => {
     const repositories = new RepositoryService(new PostgresRepositoryCatalog(new CachedAccess(db, new RepositoryReadCache()), limits), limits);
     const outcomes = await Promise.all(

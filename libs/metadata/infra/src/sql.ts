@@ -84,22 +84,52 @@ async function charge(db: EntityManager, account: string, counter: 'repositories
   if (!charged.length) throw new MetadataError('META_QUOTA_EXCEEDED', refusal);
 }
 
+/**
+ * The steps of linking blob $1 (of $2 bytes) into the repository that `source` (a CTE with a
+ * repository_id column) names, as CTEs of one statement: `linked` (a link that did not exist),
+ * `sized` (its repository grown, returning the owning account) and `charged` (the account's bytes,
+ * within the storage limit $3, negative for none). Select LINK_OUTCOME and settle it with
+ * settleCharge. One statement rather than four round trips: a small-layer push pays per statement.
+ */
+export const linkSteps = (source: string): string => `
+  linked AS (
+    INSERT INTO metadata.repository_blob (repository_id, digest) SELECT repository_id, $1::text FROM ${source} ON CONFLICT DO NOTHING RETURNING repository_id
+  ),
+  sized AS (
+    UPDATE metadata.repository r SET size = r.size + $2::bigint FROM linked, metadata.organization o
+     WHERE r.id = linked.repository_id AND o.id = r.organization_id RETURNING o.account_id
+  ),
+  charged AS (
+    UPDATE metadata.account_usage a SET bytes = a.bytes + $2::bigint FROM sized
+     WHERE a.account_id = sized.account_id AND ($3::bigint < 0 OR a.bytes + $2::bigint <= $3::bigint) RETURNING 1
+  )`;
+
+export const LINK_OUTCOME = '(SELECT account_id FROM sized) AS owner, EXISTS (SELECT 1 FROM charged) AS charged';
+
+export interface LinkOutcome {
+  /** The account charged for a new link; null when the link existed or the organization has no owner. */
+  readonly owner: string | null;
+  readonly charged: boolean;
+}
+
+/**
+ * Finishes a link's charge inside the same transaction: an owner not charged has either no usage
+ * row yet or no room left, which the conditional charge tells apart (and refuses the second).
+ */
+export async function settleCharge(db: EntityManager, outcome: LinkOutcome, size: number, limits: AccountLimits): Promise<void> {
+  if (outcome.owner === null || outcome.charged) return;
+  await charge(db, outcome.owner, 'bytes', size, limits.bytes, `the account's storage quota (${limits.bytes} bytes) would be exceeded`);
+}
+
 /** Links a blob into a repository and charges its bytes to the owning account, refusing what would go over the storage quota. */
 export async function linkBlob(db: EntityManager, repositoryId: string, digest: string, size: number, limits: AccountLimits): Promise<void> {
-  const linked: unknown[] = await db.query(
-    'INSERT INTO metadata.repository_blob (repository_id, digest) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1',
-    [repositoryId, digest],
-  );
-  if (!linked.length) return;
-  const owners = await returnedRows<{ account_id: string | null }>(
-    db,
-    `UPDATE metadata.repository r SET size = r.size + $2 FROM metadata.organization o
-      WHERE r.id = $1 AND o.id = r.organization_id RETURNING o.account_id`,
-    [repositoryId, size],
-  );
-  const account = owners[0]?.account_id;
-  if (!account) return;
-  await charge(db, account, 'bytes', size, limits.bytes, `the account's storage quota (${limits.bytes} bytes) would be exceeded`);
+  const outcomes: LinkOutcome[] = await db.query(`WITH target AS (SELECT $4::bigint AS repository_id), ${linkSteps('target')} SELECT ${LINK_OUTCOME}`, [
+    digest,
+    size,
+    limits.bytes,
+    repositoryId,
+  ]);
+  await settleCharge(db, outcomes[0], size, limits);
 }
 
 /** Returns a removed link's bytes to the owning account. */
