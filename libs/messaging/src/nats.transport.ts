@@ -2,6 +2,7 @@ import { ClientNats, NatsOptions, ServerNats } from '@nestjs/microservices';
 import { MessagingErrorCode, RemoteError, RpcClient, RpcContract } from '@swr/contracts';
 import { lastValueFrom, timeout } from 'rxjs';
 import { withCallContext } from './call-context';
+import { DrainingNatsServer } from './draining-nats-server';
 import { toRemoteError } from './rpc-client';
 
 export interface NatsConnectionOptions {
@@ -9,6 +10,11 @@ export interface NatsConnectionOptions {
   /** Services of one kind share a queue group, so each request reaches one replica. */
   readonly queue?: string;
   readonly name?: string;
+}
+
+export interface NatsServerOptions extends NatsConnectionOptions {
+  /** On close, requests already taken get this long to be answered (default 10 s). */
+  readonly shutdownGraceMs?: number;
 }
 
 function natsOptions(options: NatsConnectionOptions): Required<NatsOptions>['options'] {
@@ -21,9 +27,9 @@ function natsOptions(options: NatsConnectionOptions): Required<NatsOptions>['opt
   };
 }
 
-/** The NestJS NATS transport strategy for a service that answers requests. */
-export function natsServer(options: NatsConnectionOptions): ServerNats {
-  return new ServerNats(natsOptions(options));
+/** The NestJS NATS transport strategy for a service that answers requests, and stops without dropping one. */
+export function natsServer(options: NatsServerOptions): ServerNats {
+  return new DrainingNatsServer(natsOptions(options), options.shutdownGraceMs ?? 10_000);
 }
 
 export class NatsRpcClient implements RpcClient {
