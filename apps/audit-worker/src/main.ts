@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuditModule } from '@swr/audit-feature';
-import { natsCheck, postgresCheck, redisCheck, startProcessOps } from '@swr/ops';
-import { ConfigError, logLevelsFrom } from '@swr/config';
+import { EventConsumerMetrics, JobMetrics, Metrics, natsCheck, postgresCheck, redisCheck, startProcessOps, useStructuredLogs } from '@swr/ops';
+import { ConfigError } from '@swr/config';
 import { BullJobScheduler } from '@swr/jobs';
 import { JetStreamEventConsumer, natsServer } from '@swr/messaging';
 import { loadAuditWorkerConfig } from './config';
@@ -13,19 +13,26 @@ import { loadAuditWorkerConfig } from './config';
  */
 async function main(): Promise<void> {
   const config = loadAuditWorkerConfig();
+  const logs = useStructuredLogs('audit-worker', config);
   const logger = new Logger('Audit');
+  const metrics = new Metrics('audit-worker');
+  const consumed = new EventConsumerMetrics(metrics, 'audit');
   const events = await JetStreamEventConsumer.connect({
     servers: config.SWR_NATS_URL,
     durable: 'audit',
     onError: (error) => logger.warn(`event handling: ${error instanceof Error ? error.message : String(error)}`),
+    observer: consumed,
   });
-  const jobs = new BullJobScheduler({ redisUrl: config.SWR_REDIS_URL, queue: 'swr-audit', onError: (error) => logger.warn(`retention job: ${String(error)}`) });
+  consumed.readPendingFrom(events);
+  const jobs = new JobMetrics(metrics).scheduler(
+    new BullJobScheduler({ redisUrl: config.SWR_REDIS_URL, queue: 'swr-audit', onError: (error) => logger.warn(`retention job: ${String(error)}`) }),
+  );
   const audit = AuditModule.forRoot({ databaseUrl: config.SWR_DATABASE_URL, poolSize: config.SWR_DB_POOL_SIZE, events, jobs, retentionDays: config.SWR_AUDIT_RETENTION_DAYS });
   const app = await NestFactory.createMicroservice(
     { module: class AuditWorkerModule {}, imports: [audit] },
-    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'audit', name: 'swr-audit-worker' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
+    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'audit', name: 'swr-audit-worker' }), logger: logs },
   );
-  const ops = await startProcessOps('audit-worker', config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), redis: redisCheck(config.SWR_REDIS_URL) });
+  const ops = await startProcessOps(metrics, config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), redis: redisCheck(config.SWR_REDIS_URL) });
   ops.stopOnSignals('audit worker', app, (message) => logger.log(message));
   await app.listen();
   logger.log(`audit worker ready${ops.describe}`);

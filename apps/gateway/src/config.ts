@@ -1,4 +1,4 @@
-import { env, loadConfig, logLevel } from '@swr/config';
+import { env, loadConfig, logFormat, logLevel } from '@swr/config';
 import { withBlobStore } from '@swr/storage';
 import { z } from 'zod';
 
@@ -7,6 +7,7 @@ const common = {
   SWR_HOST: env.string('0.0.0.0'),
   SWR_NATS_URL: env.list('nats://127.0.0.1:4222'),
   SWR_LOG_LEVEL: logLevel(),
+  SWR_LOG_FORMAT: logFormat(),
   SWR_REGISTRY_SERVICE: env.string('swr-registry'),
   SWR_REGION: env.string('local-1'),
   /** Where clients reach the registry, when a proxy in front hides it. */

@@ -1,5 +1,5 @@
 import { OPS_ENVIRONMENT } from '@swr/ops';
-import { encryptionKey, env, loadConfig, logLevel } from '@swr/config';
+import { encryptionKey, env, loadConfig, logFormat, logLevel } from '@swr/config';
 import { IAM_ENVIRONMENT } from '@swr/iam-feature';
 import { z } from 'zod';
 
@@ -10,6 +10,7 @@ const schema = z.object({
   SWR_ENCRYPTION_KEY: encryptionKey,
   SWR_NATS_URL: env.list('nats://127.0.0.1:4222'),
   SWR_LOG_LEVEL: logLevel(),
+  SWR_LOG_FORMAT: logFormat(),
   ...OPS_ENVIRONMENT,
 });
 

@@ -1,5 +1,5 @@
 import { OPS_ENVIRONMENT } from '@swr/ops';
-import { env, loadConfig, logLevel } from '@swr/config';
+import { env, loadConfig, logFormat, logLevel } from '@swr/config';
 import { METADATA_ENVIRONMENT } from '@swr/metadata-feature';
 import { withBlobStore } from '@swr/storage';
 import { z } from 'zod';
@@ -11,6 +11,7 @@ const schema = withBlobStore({
   SWR_DB_POOL_SIZE: env.int(10, 1),
   SWR_NATS_URL: env.list('nats://127.0.0.1:4222'),
   SWR_LOG_LEVEL: logLevel(),
+  SWR_LOG_FORMAT: logFormat(),
   ...OPS_ENVIRONMENT,
 });
 

@@ -1,17 +1,21 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { blobStoreCheck, natsCheck, postgresCheck, startProcessOps } from '@swr/ops';
-import { ConfigError, logLevelsFrom } from '@swr/config';
+import { blobStoreCheck, MeasuredBlobStore, Metrics, natsCheck, postgresCheck, startProcessOps, useStructuredLogs, watchOutboxes } from '@swr/ops';
+import { ConfigError } from '@swr/config';
 import { JetStreamEventPublisher, natsServer } from '@swr/messaging';
 import { accountLimitsFrom, garbageSettingsFrom, MetadataModule } from '@swr/metadata-feature';
+import { METADATA_SCHEMA } from '@swr/metadata-infra';
 import { openBlobStore } from '@swr/storage';
 import { loadMetadataConfig } from './config';
 
 /** The metadata service: answers the gateway's requests over NATS in the `metadata` queue group. */
 async function main(): Promise<void> {
-  const logger = new Logger('Metadata');
   const config = loadMetadataConfig();
-  const blobStore = await openBlobStore(config);
+  const logs = useStructuredLogs('metadata', config);
+  const logger = new Logger('Metadata');
+  const metrics = new Metrics('metadata');
+  const blobStore = new MeasuredBlobStore(await openBlobStore(config), metrics);
+  watchOutboxes(metrics, config.SWR_DATABASE_URL, { metadata: METADATA_SCHEMA });
   const events = await JetStreamEventPublisher.connect({ servers: config.SWR_NATS_URL });
   const metadata = MetadataModule.forRoot({
     databaseUrl: config.SWR_DATABASE_URL,
@@ -23,9 +27,9 @@ async function main(): Promise<void> {
   });
   const app = await NestFactory.createMicroservice(
     { module: class MetadataServiceModule {}, imports: [metadata] },
-    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'metadata', name: 'swr-metadata' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
+    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'metadata', name: 'swr-metadata' }), logger: logs },
   );
-  const ops = await startProcessOps('metadata', config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), blobStore: blobStoreCheck(blobStore) });
+  const ops = await startProcessOps(metrics, config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), blobStore: blobStoreCheck(blobStore) });
   ops.stopOnSignals('metadata', app, (message) => logger.log(message));
   await app.listen();
   logger.log(`metadata service ready${ops.describe}`);

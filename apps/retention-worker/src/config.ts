@@ -1,5 +1,5 @@
 import { OPS_ENVIRONMENT } from '@swr/ops';
-import { env, loadConfig, logLevel } from '@swr/config';
+import { env, loadConfig, logFormat, logLevel } from '@swr/config';
 import { RETENTION_ENVIRONMENT } from '@swr/retention-feature';
 import { z } from 'zod';
 
@@ -10,6 +10,7 @@ const schema = z.object({
   SWR_NATS_URL: env.list('nats://127.0.0.1:4222'),
   SWR_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
   SWR_LOG_LEVEL: logLevel(),
+  SWR_LOG_FORMAT: logFormat(),
   ...OPS_ENVIRONMENT,
 });
 

@@ -1,4 +1,4 @@
-import { encryptionKey, env, loadConfig, logLevel } from '@swr/config';
+import { encryptionKey, env, loadConfig, logFormat, logLevel } from '@swr/config';
 import { IAM_ENVIRONMENT } from '@swr/iam-feature';
 import { METADATA_ENVIRONMENT } from '@swr/metadata-feature';
 import { AUDIT_ENVIRONMENT } from '@swr/audit-feature';
@@ -26,6 +26,7 @@ const schema = z.object({
   SWR_DB_PORT: env.port(0),
   SWR_FS_FSYNC: env.boolean(true),
   SWR_LOG_LEVEL: logLevel(),
+  SWR_LOG_FORMAT: logFormat(),
 });
 
 export type StandaloneConfig = z.infer<typeof schema>;

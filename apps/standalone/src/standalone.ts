@@ -1,16 +1,22 @@
+import type { LoggerService } from '@nestjs/common';
 import { AuditModule } from '@swr/audit-feature';
 import { startEmbeddedPostgres } from '@swr/db';
 import { createGatewayApp } from '@swr/gateway-shell';
 import { InProcessJobQueue, InProcessJobScheduler } from '@swr/jobs';
 import { InProcessBus, InProcessEventBus, InProcessRpcClient, InProcessServer } from '@swr/messaging';
 import { iamSettingsFrom, IamModule } from '@swr/iam-feature';
+import { IAM_SCHEMA } from '@swr/iam-infra';
 import { accountLimitsFrom, garbageSettingsFrom, MetadataModule } from '@swr/metadata-feature';
-import { blobStoreCheck, Metrics, OpsEndpoints, postgresCheck, Readiness } from '@swr/ops';
+import { METADATA_SCHEMA } from '@swr/metadata-infra';
+import { blobStoreCheck, describeDependencies, MeasuredBlobStore, MeasuredRpcClient, Metrics, OpsEndpoints, postgresCheck, Readiness, watchOutboxes } from '@swr/ops';
 import { FilesystemBlobStore } from '@swr/storage';
 import { RetentionJob, RetentionModule } from '@swr/retention-feature';
+import { RETENTION_SCHEMA } from '@swr/retention-infra';
 import { SyncModule, SyncQueueJob } from '@swr/sync-feature';
+import { SYNC_SCHEMA } from '@swr/sync-infra';
 import type { DeliveryJob } from '@swr/trigger-core';
 import { addressPolicyFrom, TriggerModule } from '@swr/trigger-feature';
+import { TRIGGER_SCHEMA } from '@swr/trigger-infra';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -19,6 +25,8 @@ import type { StandaloneConfig } from './config';
 export interface RunningRegistry {
   readonly url: string;
   readonly port: number;
+  /** For the start-up line: each dependency and whether it answered (`postgres ok, blobStore ok`). */
+  readonly dependencies: string;
   /** Says not ready from now on (the first step of stopping). */
   drain(): void;
   stop(): Promise<void>;
@@ -36,7 +44,7 @@ function localEncryptionKey(dataDir: string): Buffer {
  * in-process transport and event bus in place of NATS, in-process jobs in place of BullMQ. Same
  * modules and contracts as the distributed services.
  */
-export async function startStandalone(config: StandaloneConfig): Promise<RunningRegistry> {
+export async function startStandalone(config: StandaloneConfig, logger: LoggerService): Promise<RunningRegistry> {
   const dataDir = resolve(config.SWR_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const postgres = await startEmbeddedPostgres({
@@ -45,21 +53,23 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
     durable: true,
   });
   const bus = new InProcessBus();
-  const rpc = new InProcessRpcClient(bus);
+  const metrics = new Metrics('standalone');
+  const rpc = new MeasuredRpcClient(new InProcessRpcClient(bus), metrics);
   const events = new InProcessEventBus();
   const encryptionKey = config.SWR_ENCRYPTION_KEY ?? localEncryptionKey(dataDir);
   try {
-    const blobStore = new FilesystemBlobStore(resolve(dataDir, 'blobs'), { fsync: config.SWR_FS_FSYNC });
+    const blobStore = new MeasuredBlobStore(new FilesystemBlobStore(resolve(dataDir, 'blobs'), { fsync: config.SWR_FS_FSYNC }), metrics);
+    watchOutboxes(metrics, postgres.localUrl, { metadata: METADATA_SCHEMA, iam: IAM_SCHEMA, trigger: TRIGGER_SCHEMA, retention: RETENTION_SCHEMA, sync: SYNC_SCHEMA });
     const readiness = new Readiness({ postgres: postgresCheck(postgres.localUrl), blobStore: blobStoreCheck(blobStore) });
     const app = await createGatewayApp({
       blobStore,
-      ops: new OpsEndpoints(readiness, new Metrics('standalone')),
+      ops: new OpsEndpoints(readiness, metrics),
       rpc,
       events,
       service: config.SWR_REGISTRY_SERVICE,
       region: config.SWR_REGION,
       publicUrl: config.SWR_PUBLIC_URL,
-      logLevel: config.SWR_LOG_LEVEL,
+      logger,
       alongside: [
         AuditModule.forRoot({
           databaseUrl: postgres.localUrl,
@@ -110,6 +120,7 @@ export async function startStandalone(config: StandaloneConfig): Promise<Running
     return {
       url: `http://${config.SWR_HOST}:${port}`,
       port,
+      dependencies: await describeDependencies(readiness),
       drain: () => readiness.drain(),
       stop: async () => {
         await app.close();

@@ -1,5 +1,5 @@
 import { OPS_ENVIRONMENT } from '@swr/ops';
-import { env, loadConfig, logLevel } from '@swr/config';
+import { env, loadConfig, logFormat, logLevel } from '@swr/config';
 import { withBlobStore } from '@swr/storage';
 import { SYNC_ENVIRONMENT } from '@swr/sync-feature';
 import { z } from 'zod';
@@ -16,6 +16,7 @@ const schema = withBlobStore({
   /** A job whose replica died is taken over about one to two of these later. */
   SWR_SYNC_LOCK_MS: env.int(30_000, 1_000),
   SWR_LOG_LEVEL: logLevel(),
+  SWR_LOG_FORMAT: logFormat(),
   ...OPS_ENVIRONMENT,
 });
 

@@ -1,11 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { blobStoreCheck, natsCheck, postgresCheck, redisCheck, startProcessOps } from '@swr/ops';
-import { ConfigError, logLevelsFrom } from '@swr/config';
+import { blobStoreCheck, EventConsumerMetrics, JobMetrics, MeasuredBlobStore, MeasuredRpcClient, Metrics, natsCheck, postgresCheck, redisCheck, startProcessOps, useStructuredLogs, watchOutboxes } from '@swr/ops';
+import { ConfigError } from '@swr/config';
 import { BullJobQueue } from '@swr/jobs';
 import { JetStreamEventConsumer, JetStreamEventPublisher, NatsRpcClient, natsServer } from '@swr/messaging';
 import { openBlobStore } from '@swr/storage';
 import { SyncModule, SyncQueueJob } from '@swr/sync-feature';
+import { SYNC_SCHEMA } from '@swr/sync-infra';
 import { loadSyncWorkerConfig } from './config';
 
 /**
@@ -15,20 +16,25 @@ import { loadSyncWorkerConfig } from './config';
  */
 async function main(): Promise<void> {
   const config = loadSyncWorkerConfig();
+  const logs = useStructuredLogs('sync-worker', config);
   const logger = new Logger('Sync');
+  const metrics = new Metrics('sync-worker');
   const onError = (what: string) => (error: unknown) => logger.warn(`${what}: ${error instanceof Error ? error.message : String(error)}`);
-  const blobStore = await openBlobStore(config);
-  const events = await JetStreamEventConsumer.connect({ servers: config.SWR_NATS_URL, durable: 'sync', onError: onError('event handling') });
-  const rpc = new NatsRpcClient({ servers: config.SWR_NATS_URL, name: 'swr-sync-worker' });
-  await rpc.connect();
+  const blobStore = new MeasuredBlobStore(await openBlobStore(config), metrics);
+  const consumed = new EventConsumerMetrics(metrics, 'sync');
+  const events = await JetStreamEventConsumer.connect({ servers: config.SWR_NATS_URL, durable: 'sync', onError: onError('event handling'), observer: consumed });
+  consumed.readPendingFrom(events);
+  const nats = new NatsRpcClient({ servers: config.SWR_NATS_URL, name: 'swr-sync-worker' });
+  await nats.connect();
+  watchOutboxes(metrics, config.SWR_DATABASE_URL, { sync: SYNC_SCHEMA });
   const sync = SyncModule.forRoot({
     databaseUrl: config.SWR_DATABASE_URL,
     poolSize: config.SWR_DB_POOL_SIZE,
-    rpc,
+    rpc: new MeasuredRpcClient(nats, metrics),
     blobStore,
     events,
     publisher: await JetStreamEventPublisher.connect({ servers: config.SWR_NATS_URL }),
-    jobs: new BullJobQueue<SyncQueueJob>({
+    jobs: new JobMetrics(metrics).queue(new BullJobQueue<SyncQueueJob>({
       redisUrl: config.SWR_REDIS_URL,
       queue: 'swr-sync-jobs',
       attempts: config.SWR_SYNC_ATTEMPTS,
@@ -36,7 +42,7 @@ async function main(): Promise<void> {
       concurrency: config.SWR_SYNC_CONCURRENCY,
       lockMs: config.SWR_SYNC_LOCK_MS,
       onError: onError('sync job'),
-    }),
+    })),
     regions: config.SWR_SYNC_REGIONS,
     peerKey: config.SWR_SYNC_PEER_KEY,
     jobTimeoutMs: config.SWR_SYNC_JOB_TIMEOUT_MINUTES * 60_000,
@@ -45,9 +51,9 @@ async function main(): Promise<void> {
   });
   const app = await NestFactory.createMicroservice(
     { module: class SyncWorkerModule {}, imports: [sync] },
-    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'sync', name: 'swr-sync-worker' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
+    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'sync', name: 'swr-sync-worker' }), logger: logs },
   );
-  const ops = await startProcessOps('sync-worker', config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), redis: redisCheck(config.SWR_REDIS_URL), blobStore: blobStoreCheck(blobStore) });
+  const ops = await startProcessOps(metrics, config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), redis: redisCheck(config.SWR_REDIS_URL), blobStore: blobStoreCheck(blobStore) });
   ops.stopOnSignals('sync worker', app, (message) => logger.log(message));
   await app.listen();
   logger.log(`sync worker ready; regions: ${[...config.SWR_SYNC_REGIONS.keys()].join(', ') || 'none'}${ops.describe}`);

@@ -1,5 +1,5 @@
 import { OPS_ENVIRONMENT } from '@swr/ops';
-import { encryptionKey, env, loadConfig, logLevel } from '@swr/config';
+import { encryptionKey, env, loadConfig, logFormat, logLevel } from '@swr/config';
 import { TRIGGER_ENVIRONMENT } from '@swr/trigger-feature';
 import { z } from 'zod';
 
@@ -16,6 +16,7 @@ const schema = z.object({
   /** How long a delivery stays with a worker that stopped answering (killed) before another takes it. */
   SWR_WEBHOOK_LOCK_MS: env.int(30_000, 1_000),
   SWR_LOG_LEVEL: logLevel(),
+  SWR_LOG_FORMAT: logFormat(),
   ...OPS_ENVIRONMENT,
 });
 

@@ -1,11 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { natsCheck, postgresCheck, redisCheck, startProcessOps } from '@swr/ops';
-import { ConfigError, logLevelsFrom } from '@swr/config';
+import { EventConsumerMetrics, JobMetrics, Metrics, natsCheck, postgresCheck, redisCheck, startProcessOps, useStructuredLogs, watchOutboxes } from '@swr/ops';
+import { ConfigError } from '@swr/config';
 import { BullJobQueue } from '@swr/jobs';
 import { JetStreamEventConsumer, JetStreamEventPublisher, natsServer } from '@swr/messaging';
 import type { DeliveryJob } from '@swr/trigger-core';
 import { addressPolicyFrom, TriggerModule } from '@swr/trigger-feature';
+import { TRIGGER_SCHEMA } from '@swr/trigger-infra';
 import { loadTriggerWorkerConfig } from './config';
 
 /**
@@ -15,21 +16,29 @@ import { loadTriggerWorkerConfig } from './config';
  */
 async function main(): Promise<void> {
   const config = loadTriggerWorkerConfig();
+  const logs = useStructuredLogs('trigger-worker', config);
   const logger = new Logger('Triggers');
+  const metrics = new Metrics('trigger-worker');
+  const consumed = new EventConsumerMetrics(metrics, 'trigger');
   const events = await JetStreamEventConsumer.connect({
     servers: config.SWR_NATS_URL,
     durable: 'trigger',
     onError: (error) => logger.warn(`event handling: ${error instanceof Error ? error.message : String(error)}`),
+    observer: consumed,
   });
+  consumed.readPendingFrom(events);
   const publisher = await JetStreamEventPublisher.connect({ servers: config.SWR_NATS_URL });
-  const deliveries = new BullJobQueue<DeliveryJob>({
-    redisUrl: config.SWR_REDIS_URL,
-    queue: 'swr-webhook-deliveries',
-    attempts: config.SWR_WEBHOOK_ATTEMPTS,
-    backoffMs: config.SWR_WEBHOOK_BACKOFF_MS,
-    lockMs: config.SWR_WEBHOOK_LOCK_MS,
-    onError: (error) => logger.warn(`deliveries: ${error instanceof Error ? error.message : String(error)}`),
-  });
+  const deliveries = new JobMetrics(metrics).queue(
+    new BullJobQueue<DeliveryJob>({
+      redisUrl: config.SWR_REDIS_URL,
+      queue: 'swr-webhook-deliveries',
+      attempts: config.SWR_WEBHOOK_ATTEMPTS,
+      backoffMs: config.SWR_WEBHOOK_BACKOFF_MS,
+      lockMs: config.SWR_WEBHOOK_LOCK_MS,
+      onError: (error) => logger.warn(`deliveries: ${error instanceof Error ? error.message : String(error)}`),
+    }),
+  );
+  watchOutboxes(metrics, config.SWR_DATABASE_URL, { trigger: TRIGGER_SCHEMA });
   const triggers = TriggerModule.forRoot({
     databaseUrl: config.SWR_DATABASE_URL,
     poolSize: config.SWR_DB_POOL_SIZE,
@@ -42,9 +51,9 @@ async function main(): Promise<void> {
   });
   const app = await NestFactory.createMicroservice(
     { module: class TriggerWorkerModule {}, imports: [triggers] },
-    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'trigger', name: 'swr-trigger-worker' }), logger: logLevelsFrom(config.SWR_LOG_LEVEL) },
+    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'trigger', name: 'swr-trigger-worker' }), logger: logs },
   );
-  const ops = await startProcessOps('trigger-worker', config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), redis: redisCheck(config.SWR_REDIS_URL) });
+  const ops = await startProcessOps(metrics, config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), redis: redisCheck(config.SWR_REDIS_URL) });
   ops.stopOnSignals('trigger worker', app, (message) => logger.log(message));
   await app.listen();
   logger.log(`trigger worker ready${ops.describe}`);

@@ -31,16 +31,13 @@ export const env = {
   int: (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback),
 };
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
-export type LogLevelName = (typeof LOG_LEVELS)[number];
+export type LogLevelName = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
 /** `SWR_LOG_LEVEL`, validated. */
 export const logLevel = () => z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log');
 
-/** The levels a logger at `level` prints: that one and every more severe one. */
-export function logLevelsFrom(level: LogLevelName): LogLevelName[] {
-  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
-}
+/** `SWR_LOG_FORMAT`: JSON lines, or plain lines for a terminal; unset, the logger picks by whether stdout is a terminal. */
+export const logFormat = () => z.enum(['json', 'pretty']).optional();
 
 /** `SWR_ENCRYPTION_KEY`: 32 random bytes, base64 (`openssl rand -base64 32`), that seal secrets at rest. */
 export const encryptionKey = z

@@ -3,3 +3,4 @@ export * from './embedded-postgres';
 export * from './touched';
 export * from './outbox';
 export * from './processed-events';
+export * from './outbox-backlog';

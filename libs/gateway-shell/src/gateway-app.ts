@@ -1,9 +1,8 @@
-import { DynamicModule, Logger } from '@nestjs/common';
+import { DynamicModule, Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { acceptEmptyJsonBodies, answerFrameworkErrorsInApiEnvelopes, answerUnknownManagementRoutes } from '@swr/api-http';
+import { acceptEmptyJsonBodies, answerUnknownManagementRoutes, FrameworkErrorFilter } from '@swr/api-http';
 import type { BlobStore } from '@swr/blob-store';
-import { LogLevelName, logLevelsFrom } from '@swr/config';
 import type { RpcClient } from '@swr/contracts';
 import { DistributionModule } from '@swr/distribution-feature';
 import { IamApiModule } from '@swr/iam-api';
@@ -25,7 +24,8 @@ export interface GatewayAppOptions {
   readonly publicUrl?: string;
   /** Blob GETs answered with a redirect to the blob store's presigned URL (S3 only). */
   readonly redirectBlobReads?: boolean;
-  readonly logLevel: LogLevelName;
+  /** Where the framework and the modules log (the process's structured logger). */
+  readonly logger: LoggerService;
   /** `/healthz`, `/readyz` and `/metrics`, served on the gateway's port, and where its HTTP metrics go. */
   readonly ops?: OpsEndpoints;
   /** Modules that run in the same process (standalone mode runs every service here). */
@@ -39,6 +39,7 @@ export interface GatewayAppOptions {
  */
 export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastifyApplication> {
   const { rpc, service, region, publicUrl } = options;
+  const tokenLookups = options.ops?.metrics.counter('swr_token_cache_lookups_total', "Bearer token lookups in the gateway's cache of verified tokens, by result (hit | miss)", ['result']);
   return NestFactory.create<NestFastifyApplication>(
     {
       module: class GatewayModule {},
@@ -46,19 +47,27 @@ export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastif
       providers: [{ provide: OPENAPI_DOCUMENT, useFactory: buildOpenApiDocument }],
       imports: [
         ...(options.alongside ?? []),
-        DistributionModule.forRoot({ blobStore: options.blobStore, metadataRpc: rpc, iamRpc: rpc, service, publicUrl, redirectBlobReads: options.redirectBlobReads }),
+        DistributionModule.forRoot({
+          blobStore: options.blobStore,
+          metadataRpc: rpc,
+          iamRpc: rpc,
+          service,
+          publicUrl,
+          redirectBlobReads: options.redirectBlobReads,
+          onTokenCacheLookup: tokenLookups && ((result) => tokenLookups.inc({ result })),
+        }),
         IamApiModule.forRoot({ iamRpc: rpc, region, publicUrl }),
         ManageApiModule.forRoot({ rpc, region, publicUrl }),
       ],
     },
     // Long path values reach the handlers, which refuse them in their API's own error format.
-    new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024, maxParamLength: 2048 }),
+    new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024, routerOptions: { maxParamLength: 2048 } }),
     // Nest's own JSON parser would refuse the empty bodies management clients send.
-    { logger: logLevelsFrom(options.logLevel), bodyParser: false },
+    { logger: options.logger, bodyParser: false },
   ).then((app) => {
     const fastify = app.getHttpAdapter().getInstance();
     acceptEmptyJsonBodies(fastify);
-    answerFrameworkErrorsInApiEnvelopes(fastify);
+    app.useGlobalFilters(new FrameworkErrorFilter(app.getHttpAdapter()));
     answerUnknownManagementRoutes(fastify);
     if (options.ops) serveOps(fastify, options.ops);
     const logger = new Logger('Audit');

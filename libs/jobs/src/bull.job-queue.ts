@@ -1,5 +1,6 @@
 import { Job, JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import { bullJobCounts, CountedQueue, JobCounts } from './job-counts';
 import { assertJobId, DEFAULT_JOB_CONCURRENCY, GiveUp, JobQueue, JobQueueSettings, QueuedJob, retryDelayMs } from './job-queue';
 
 export interface BullJobQueueOptions extends JobQueueSettings {
@@ -39,7 +40,7 @@ interface StoredJob<T> {
  * its lock has run out (see `lockMs`). Retries wait in BullMQ's delayed set, on the backoff of
  * {@link retryDelayMs}.
  */
-export class BullJobQueue<T> implements JobQueue<T> {
+export class BullJobQueue<T> implements JobQueue<T>, CountedQueue {
   private readonly queue: Queue<StoredJob<T>>;
   private worker?: Worker<StoredJob<T>>;
 
@@ -78,6 +79,14 @@ export class BullJobQueue<T> implements JobQueue<T> {
       // finishedOn is set only once no retry is left.
       if (job?.finishedOn) this.options.onError?.(error, job.data.id);
     });
+  }
+
+  get queueName(): string {
+    return this.options.queue;
+  }
+
+  counts(): Promise<JobCounts> {
+    return bullJobCounts(this.queue);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import { Job, JobSchedulerTemplateOptions, Queue, QueueEvents, Worker } from 'bullmq';
+import { bullJobCounts, CountedQueue, JobCounts } from './job-counts';
 import { DEFAULT_JOB_ATTEMPTS, DEFAULT_JOB_BACKOFF_MS, JobScheduler, RecurringJob } from './job-scheduler';
 
 export interface BullJobSchedulerOptions {
@@ -19,7 +20,7 @@ export interface BullJobSchedulerOptions {
  * queue, so a run happens on exactly one of them. The runs of one queue's jobs go one at a time (see
  * `schedule`): give a job that must not wait behind another a queue of its own.
  */
-export class BullJobScheduler implements JobScheduler {
+export class BullJobScheduler implements JobScheduler, CountedQueue {
   private readonly jobs = new Map<string, RecurringJob>();
   private readonly queue: Queue;
   private readonly worker: Worker;
@@ -53,6 +54,14 @@ export class BullJobScheduler implements JobScheduler {
     this.events ??= this.openEvents();
     const run = await this.queue.add(name, {}, this.jobOptions(job));
     await run.waitUntilFinished(this.events);
+  }
+
+  get queueName(): string {
+    return this.options.queue;
+  }
+
+  counts(): Promise<JobCounts> {
+    return bullJobCounts(this.queue);
   }
 
   async close(): Promise<void> {

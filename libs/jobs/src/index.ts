@@ -4,3 +4,4 @@ export * from './bull.job-scheduler';
 export * from './job-queue';
 export * from './in-process.job-queue';
 export * from './bull.job-queue';
+export * from './job-counts';

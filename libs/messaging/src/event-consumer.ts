@@ -24,6 +24,14 @@ export interface ConsumerSettings {
   readonly onError?: (error: unknown, event?: EventEnvelope) => void;
 }
 
+/** Told what a consumer does with its deliveries, for metrics; it must not throw. */
+export interface ConsumerObserver {
+  /** Deliveries a handler took (`ok`) or failed (`error`; so are those given up on unhandled: a payload that is no event, one that never finished). */
+  handled(outcome: 'ok' | 'error', deliveries: number): void;
+  /** A delivery of an event offered before (after a failure, or a replica that went away with it). */
+  redelivered(): void;
+}
+
 /** A worker kind's subscription to the events; the same worker code takes the JetStream or the in-process one. */
 export interface EventConsumer {
   /** Starts handing events to `handler`; once only. */

@@ -1,6 +1,6 @@
 import { assertConsumerName, DEAD_LETTER_HEADERS, DEAD_LETTER_STREAM, DEAD_LETTER_SUBJECT_PREFIX, deadLetterSubject, EVENT_STREAM, EventEnvelope, eventEnvelope } from '@swr/contracts';
 import { AckPolicy, connect, Consumer, ConsumerConfig, ConsumerMessages, DeliverPolicy, Events, headers, JetStreamClient, JsMsg, NatsConnection, nanos, StorageType } from 'nats';
-import { backoffDelay, ConsumerSettings, consumerDefaults, DeadLetteredError, describeError, EventConsumer, EventHandler } from './event-consumer';
+import { backoffDelay, ConsumerObserver, ConsumerSettings, consumerDefaults, DeadLetteredError, describeError, EventConsumer, EventHandler } from './event-consumer';
 import { DUPLICATE_WINDOW_SECONDS, ensureEventStream, ensureStream } from './event-publisher';
 
 export interface JetStreamConsumerSettings extends ConsumerSettings {
@@ -10,6 +10,7 @@ export interface JetStreamConsumerSettings extends ConsumerSettings {
    * Events being handled are kept alive meanwhile; only a replica that went away lets it run out.
    */
   readonly ackWaitMs?: number;
+  readonly observer?: ConsumerObserver;
 }
 
 /** How long one pull request waits for events; an idle consumer asks again this often. */
@@ -143,6 +144,12 @@ export class JetStreamEventConsumer implements EventConsumer {
     return this.stopped;
   }
 
+  /** Events of the stream this kind has yet to handle: not yet delivered, or delivered and awaiting their outcome (all replicas'). */
+  async pending(): Promise<number> {
+    const info = await (this.consumer ?? (await this.setUp())).info();
+    return info.num_pending + info.num_ack_pending;
+  }
+
   private async shutDown(): Promise<void> {
     this.running = false;
     // Events the server is sending on the pull right now would be lost to an unsubscribed inbox until
@@ -254,15 +261,18 @@ export class JetStreamEventConsumer implements EventConsumer {
   private async handle(handler: EventHandler, batch: readonly JsMsg[]): Promise<void> {
     const deliveries: Delivery[] = [];
     for (const message of batch) {
+      if (message.info.deliveryCount > 1) this.settings.observer?.redelivered();
       let event: EventEnvelope;
       try {
         event = eventEnvelope.parse(JSON.parse(message.string()));
       } catch (error) {
+        this.settings.observer?.handled('error', 1);
         await this.deadLetter(message, new Error(`not an event envelope: ${describeError(error)}`));
         continue;
       }
       const count = message.info.deliveryCount;
       if (count > this.maxDeliver) {
+        this.settings.observer?.handled('error', 1);
         await this.deadLetter(message, new Error(`delivered ${count} times without an outcome (the handler never finished)`), event);
       } else {
         deliveries.push({ message, event });
@@ -271,6 +281,7 @@ export class JetStreamEventConsumer implements EventConsumer {
     if (!deliveries.length) return;
     try {
       await handler.handle(deliveries.map((d) => d.event));
+      this.settings.observer?.handled('ok', deliveries.length);
       this.acknowledge(deliveries);
       return;
     } catch (error) {
@@ -285,6 +296,7 @@ export class JetStreamEventConsumer implements EventConsumer {
         await this.failed(delivery, error);
         continue;
       }
+      this.settings.observer?.handled('ok', 1);
       this.acknowledge([delivery]);
     }
   }
@@ -307,6 +319,7 @@ export class JetStreamEventConsumer implements EventConsumer {
   }
 
   private async failed(delivery: Delivery, error: unknown): Promise<void> {
+    this.settings.observer?.handled('error', 1);
     this.report(error, delivery.event);
     const count = delivery.message.info.deliveryCount;
     if (count >= this.maxDeliver) {

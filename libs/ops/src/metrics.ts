@@ -1,9 +1,12 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
 
 /**
  * The process's Prometheus metrics: Node's own (CPU, memory, event loop, GC, handles) and what its
  * app records, every series labelled with the app's name. Labels take bounded values only: route
  * templates, methods, status codes, subjects; never a repository name or a digest.
+ *
+ * A name is registered once: asking for it again returns the metric registered first, so that
+ * two decorators of the same kind in one process (two measured job queues) share their series.
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -14,16 +17,25 @@ export class Metrics {
   }
 
   counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
-    return new Counter({ name, help, labelNames, registers: [this.registry] });
+    return this.once(name, () => new Counter({ name, help, labelNames, registers: [this.registry] }));
   }
 
   histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[] = LATENCY_BUCKETS): Histogram<L> {
-    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
+    return this.once(name, () => new Histogram({ name, help, labelNames, buckets, registers: [this.registry] }));
+  }
+
+  /** A gauge whose values `collect` sets at each scrape (it reads them from where they live: a database, a queue). */
+  gauge<L extends string>(name: string, help: string, labelNames: readonly L[], collect: (gauge: Gauge<L>) => Promise<void>): Gauge<L> {
+    return this.once(name, () => new Gauge({ name, help, labelNames, registers: [this.registry], collect() { return collect(this); } }));
   }
 
   /** The exposition text and its content type, for a scrape. */
   async scrape(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  private once<M extends Metric>(name: string, create: () => M): M {
+    return (this.registry.getSingleMetric(name) as M | undefined) ?? create();
   }
 }
 

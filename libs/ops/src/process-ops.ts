@@ -1,31 +1,34 @@
 import { stopOnSignals } from '@swr/config';
-import { Metrics } from './metrics';
+import type { Metrics } from './metrics';
 import { OpsEndpoints, startOpsServer, type OpsServer } from './ops-server';
-import { Readiness, type DependencyCheck } from './readiness';
+import { describeDependencies, Readiness, type DependencyCheck } from './readiness';
 
 export interface ProcessOps {
   readonly readiness: Readiness;
   readonly metrics: Metrics;
   /** Where the endpoints are served (undefined without SWR_METRICS_PORT). */
   readonly port?: number;
-  /** For the start-up line: `; health and metrics on <host>:<port>`, or nothing. */
+  /** For the start-up line: `; dependencies: postgres ok, nats ok` and `; health and metrics on <host>:<port>` when served. */
   readonly describe: string;
   close(): Promise<void>;
   /** On SIGTERM or SIGINT: unready first, then `app` closed, then these endpoints (so probes see the drain), then exit. */
   stopOnSignals(name: string, app: { close(): Promise<void> }, log: (message: string) => void): void;
 }
 
-/** Readiness over `checks`, the process's metrics, and the server of both when a port is set. */
+/**
+ * Readiness over `checks`, and the server of it and of the process's metrics when a port is set.
+ * The metrics exist before (the app's adapters record into them as they are built); the server
+ * starts once the app is built, so that it never reports ready before the app can serve.
+ */
 export async function startProcessOps(
-  app: string,
+  metrics: Metrics,
   settings: { readonly SWR_METRICS_PORT?: number; readonly SWR_METRICS_HOST: string },
   checks: Readonly<Record<string, DependencyCheck>>,
 ): Promise<ProcessOps> {
   const readiness = new Readiness(checks);
-  const metrics = new Metrics(app);
   let server: OpsServer | undefined;
   if (settings.SWR_METRICS_PORT !== undefined) server = await startOpsServer(new OpsEndpoints(readiness, metrics), settings.SWR_METRICS_PORT, settings.SWR_METRICS_HOST);
-  const describe = server ? `; health and metrics on ${settings.SWR_METRICS_HOST}:${server.port}` : '';
+  const describe = `; dependencies: ${await describeDependencies(readiness)}${server ? `; health and metrics on ${settings.SWR_METRICS_HOST}:${server.port}` : ''}`;
   const close = async () => server?.close();
   return {
     readiness,

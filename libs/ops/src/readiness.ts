@@ -47,3 +47,11 @@ export class Readiness {
     }
   }
 }
+
+/** For a start-up line: each dependency and whether it answered now (`postgres ok, nats ok`). */
+export async function describeDependencies(readiness: Readiness): Promise<string> {
+  const { checks } = await readiness.report();
+  return Object.entries(checks)
+    .map(([name, state]) => `${name} ${state}`)
+    .join(', ');
+}

@@ -43,6 +43,8 @@ export class VerificationKeys {
 export interface TokenPolicySettings {
   readonly issuer: string;
   readonly service: string;
+  /** Told whether each token was found verified already, for metrics. */
+  readonly onCacheLookup?: (result: 'hit' | 'miss') => void;
 }
 
 const MAX_CACHED_TOKENS = 2_000;
@@ -85,7 +87,9 @@ export class TokenAccessPolicy implements AccessPolicy {
   private async verify(token: string): Promise<RegistryTokenClaims> {
     const now = this.nowSeconds();
     const cached = this.verified.get(token);
-    if (cached && cached.exp > now) return cached;
+    const hit = cached !== undefined && cached.exp > now;
+    this.settings.onCacheLookup?.(hit ? 'hit' : 'miss');
+    if (hit) return cached;
     this.verified.delete(token);
     const check = () => verifyRegistryToken(token, this.keys.current(), { issuer: this.settings.issuer, audience: this.settings.service, now });
     let claims: RegistryTokenClaims;

@@ -18,6 +18,8 @@ export interface DistributionModuleOptions {
   readonly publicUrl?: string;
   /** Answer blob GETs with a redirect to a presigned URL of the blob store (S3), as Distribution's `storage.redirect`. */
   readonly redirectBlobReads?: boolean;
+  /** Told whether each bearer token was found verified already (metrics). */
+  readonly onTokenCacheLookup?: (result: 'hit' | 'miss') => void;
 }
 
 const REGISTRY_SERVICES = Symbol('RegistryServices');
@@ -62,7 +64,7 @@ export class DistributionModule {
               manifests: new Manifests(metadata),
               listings: new Listings(metadata, options.iamRpc),
               downloads: new DownloadCounter(options.metadataRpc, 2_000, (error) => logger.warn(`pull counts not recorded yet: ${String(error)}`)),
-              access: new TokenAccessPolicy(new VerificationKeys(options.iamRpc), { issuer: REGISTRY_TOKEN_ISSUER, service: options.service }),
+              access: new TokenAccessPolicy(new VerificationKeys(options.iamRpc), { issuer: REGISTRY_TOKEN_ISSUER, service: options.service, onCacheLookup: options.onTokenCacheLookup }),
               publicUrl: options.publicUrl,
               log: (error) => logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error)),
             };
