@@ -1,7 +1,7 @@
 import { DynamicModule, Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { acceptEmptyJsonBodies, answerUnknownManagementRoutes, FrameworkErrorFilter } from '@swr/api-http';
+import { acceptEmptyJsonBodies, answerFrameworkErrorsInApiEnvelopes, answerUnknownManagementRoutes } from '@swr/api-http';
 import type { BlobStore } from '@swr/blob-store';
 import type { RpcClient } from '@swr/contracts';
 import { DistributionModule } from '@swr/distribution-feature';
@@ -67,7 +67,7 @@ export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastif
   ).then((app) => {
     const fastify = app.getHttpAdapter().getInstance();
     acceptEmptyJsonBodies(fastify);
-    app.useGlobalFilters(new FrameworkErrorFilter(app.getHttpAdapter()));
+    answerFrameworkErrorsInApiEnvelopes(fastify);
     answerUnknownManagementRoutes(fastify);
     if (options.ops) serveOps(fastify, options.ops);
     const logger = new Logger('Audit');
