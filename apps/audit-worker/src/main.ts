@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const audit = AuditModule.forRoot({ databaseUrl: config.SWR_DATABASE_URL, poolSize: config.SWR_DB_POOL_SIZE, events, jobs, retentionDays: config.SWR_AUDIT_RETENTION_DAYS });
   const app = await NestFactory.createMicroservice(
     { module: class AuditWorkerModule {}, imports: [audit] },
-    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'audit', name: 'swr-audit-worker' }), logger: logs },
+    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'audit', name: 'swr-audit-worker', shutdownGraceMs: config.SWR_SHUTDOWN_GRACE_MS }), logger: logs },
   );
   const ops = await startProcessOps(metrics, config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), redis: redisCheck(config.SWR_REDIS_URL) });
   ops.stopOnSignals('audit worker', app, (message) => logger.log(message));

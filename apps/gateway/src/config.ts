@@ -14,6 +14,8 @@ const common = {
   SWR_PUBLIC_URL: z.url().optional(),
   /** On SIGTERM, requests under way get this long to finish before their connections are closed. */
   SWR_SHUTDOWN_GRACE_MS: env.int(5_000, 0),
+  /** On SIGTERM, how long the gateway keeps serving while it reports itself unready, before it stops taking connections. */
+  SWR_SHUTDOWN_DELAY_MS: env.int(0, 0),
 };
 
 const schema = withBlobStore(common);

@@ -33,6 +33,8 @@ async function main(): Promise<void> {
   stopOnSignals(
     'gateway',
     async () => {
+      // Unready but still serving, until load balancers have seen it and send nothing new.
+      await new Promise((resolve) => setTimeout(resolve, config.SWR_SHUTDOWN_DELAY_MS));
       // Connections a client keeps open (a docker daemon's) would hold the close forever: past the grace, they are closed.
       const deadline = setTimeout(() => app.getHttpServer().closeAllConnections(), config.SWR_SHUTDOWN_GRACE_MS);
       await app.close();

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const settings = iamSettingsFrom(config, config.SWR_DATABASE_URL, config.SWR_ENCRYPTION_KEY, config.SWR_DB_POOL_SIZE);
   const app = await NestFactory.createMicroservice(
     { module: class IamServiceModule {}, imports: [IamModule.forRoot(settings, events)] },
-    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'iam', name: 'swr-iam' }), logger: logs },
+    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'iam', name: 'swr-iam', shutdownGraceMs: config.SWR_SHUTDOWN_GRACE_MS }), logger: logs },
   );
   const ops = await startProcessOps(metrics, config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL) });
   ops.stopOnSignals('iam', app, (message) => logger.log(message));

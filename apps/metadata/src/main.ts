@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   });
   const app = await NestFactory.createMicroservice(
     { module: class MetadataServiceModule {}, imports: [metadata] },
-    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'metadata', name: 'swr-metadata' }), logger: logs },
+    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'metadata', name: 'swr-metadata', shutdownGraceMs: config.SWR_SHUTDOWN_GRACE_MS }), logger: logs },
   );
   const ops = await startProcessOps(metrics, config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), blobStore: blobStoreCheck(blobStore) });
   ops.stopOnSignals('metadata', app, (message) => logger.log(message));

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   });
   const app = await NestFactory.createMicroservice(
     { module: class RetentionWorkerModule {}, imports: [retention] },
-    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'retention', name: 'swr-retention-worker' }), logger: logs },
+    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'retention', name: 'swr-retention-worker', shutdownGraceMs: config.SWR_SHUTDOWN_GRACE_MS }), logger: logs },
   );
   const ops = await startProcessOps(metrics, config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), redis: redisCheck(config.SWR_REDIS_URL) });
   ops.stopOnSignals('retention worker', app, (message) => logger.log(message));

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   });
   const app = await NestFactory.createMicroservice(
     { module: class TriggerWorkerModule {}, imports: [triggers] },
-    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'trigger', name: 'swr-trigger-worker' }), logger: logs },
+    { strategy: natsServer({ servers: config.SWR_NATS_URL, queue: 'trigger', name: 'swr-trigger-worker', shutdownGraceMs: config.SWR_SHUTDOWN_GRACE_MS }), logger: logs },
   );
   const ops = await startProcessOps(metrics, config, { postgres: postgresCheck(config.SWR_DATABASE_URL), nats: natsCheck(config.SWR_NATS_URL), redis: redisCheck(config.SWR_REDIS_URL) });
   ops.stopOnSignals('trigger worker', app, (message) => logger.log(message));

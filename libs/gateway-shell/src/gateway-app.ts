@@ -32,6 +32,18 @@ export interface GatewayAppOptions {
   readonly alongside?: DynamicModule[];
 }
 
+
+/**
+ * Fastify as Nest drives it, except that Nest's error handler is not installed over ours: the
+ * routes keep the one that was set when they were registered (ours, which answers in each API's
+ * envelope), so Nest's would only replace it where no route is involved, with a warning at start.
+ */
+class EnvelopeErrorsFastifyAdapter extends FastifyAdapter {
+  override setErrorHandler(): ReturnType<FastifyAdapter['setErrorHandler']> {
+    return this.getInstance();
+  }
+}
+
 /**
  * The HTTP surface of the registry, as the gateway and standalone both serve it: OCI Distribution
  * and the token endpoint, the IAM-compatible API, the SWR management API and its OpenAPI
@@ -61,7 +73,7 @@ export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastif
       ],
     },
     // Long path values reach the handlers, which refuse them in their API's own error format.
-    new FastifyAdapter({ bodyLimit: 4 * 1024 * 1024, routerOptions: { maxParamLength: 2048 } }),
+    new EnvelopeErrorsFastifyAdapter({ bodyLimit: 4 * 1024 * 1024, routerOptions: { maxParamLength: 2048 } }),
     // Nest's own JSON parser would refuse the empty bodies management clients send.
     { logger: options.logger, bodyParser: false },
   ).then((app) => {

@@ -57,6 +57,11 @@ export async function startOpsServer(endpoints: OpsEndpoints, port: number, host
   });
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // The last step of a stop: a prober that keeps its connection alive would otherwise hold it open for good.
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -11,7 +11,7 @@ export interface ProcessOps {
   /** For the start-up line: `; dependencies: postgres ok, nats ok` and `; health and metrics on <host>:<port>` when served. */
   readonly describe: string;
   close(): Promise<void>;
-  /** On SIGTERM or SIGINT: unready first, then `app` closed, then these endpoints (so probes see the drain), then exit. */
+  /** On SIGTERM or SIGINT: unready first, then SWR_SHUTDOWN_DELAY_MS later `app` closed, then these endpoints (so probes see the drain), then exit. */
   stopOnSignals(name: string, app: { close(): Promise<void> }, log: (message: string) => void): void;
 }
 
@@ -22,7 +22,7 @@ export interface ProcessOps {
  */
 export async function startProcessOps(
   metrics: Metrics,
-  settings: { readonly SWR_METRICS_PORT?: number; readonly SWR_METRICS_HOST: string },
+  settings: { readonly SWR_METRICS_PORT?: number; readonly SWR_METRICS_HOST: string; readonly SWR_SHUTDOWN_DELAY_MS: number },
   checks: Readonly<Record<string, DependencyCheck>>,
 ): Promise<ProcessOps> {
   const readiness = new Readiness(checks);
@@ -40,6 +40,8 @@ export async function startProcessOps(
       stopOnSignals(
         name,
         async () => {
+          // Unready but still working, until whoever routes work here has seen it.
+          await new Promise((resolve) => setTimeout(resolve, settings.SWR_SHUTDOWN_DELAY_MS));
           await app.close();
           await close();
         },

@@ -21,7 +21,14 @@ describe('Readiness', () => {
 
     readiness.drain();
 
-    expect(await readiness.report()).toEqual({ ready: false, checks: { postgres: 'ok', shutdown: 'draining' } });
+    expect(await readiness.report()).toEqual({ ready: false, checks: { shutdown: 'draining' } });
+  });
+
+  it('ends a report under way as not ready when the drain starts, without waiting for its checks', async () => {
+    const readiness = new Readiness({ postgres: () => new Promise(() => undefined) }, 60_000);
+    const report = readiness.report();
+    readiness.drain();
+    expect(await report).toEqual({ ready: false, checks: { shutdown: 'draining' } });
   });
 });
 

@@ -3,9 +3,11 @@ export type DependencyCheck = () => Promise<void>;
 
 export interface ReadinessReport {
   readonly ready: boolean;
-  /** Each dependency's state: `ok`, or why it is not. `draining` while the process stops. */
+  /** Each dependency's state: `ok`, or why it is not; only `shutdown: draining` while the process stops. */
   readonly checks: Readonly<Record<string, string>>;
 }
+
+const DRAINING: ReadinessReport = { ready: false, checks: { shutdown: 'draining' } };
 
 /**
  * Whether the process should be sent work: every dependency answered within the timeout, and the
@@ -14,6 +16,8 @@ export interface ReadinessReport {
  */
 export class Readiness {
   private draining = false;
+  private startDraining!: () => void;
+  private readonly drained = new Promise<ReadinessReport>((resolve) => (this.startDraining = () => resolve(DRAINING)));
 
   constructor(
     private readonly checks: Readonly<Record<string, DependencyCheck>>,
@@ -22,14 +26,20 @@ export class Readiness {
 
   drain(): void {
     this.draining = true;
+    this.startDraining();
   }
 
+  /** While draining, at once and without asking the dependencies; a report under way when the drain starts ends with it. */
   async report(): Promise<ReadinessReport> {
+    if (this.draining) return DRAINING;
+    return Promise.race([this.checkAll(), this.drained]);
+  }
+
+  private async checkAll(): Promise<ReadinessReport> {
     const names = Object.keys(this.checks);
     const results = await Promise.all(names.map((name) => this.run(name)));
     const checks: Record<string, string> = Object.fromEntries(names.map((name, i) => [name, results[i]]));
-    if (this.draining) checks['shutdown'] = 'draining';
-    return { ready: !this.draining && results.every((result) => result === 'ok'), checks };
+    return { ready: results.every((result) => result === 'ok'), checks };
   }
 
   private async run(name: string): Promise<string> {

@@ -110,6 +110,7 @@ export async function startStandaloneRegistry(
 export interface DistributedOptions {
   readonly gateways?: number;
   readonly metadataReplicas?: number;
+  readonly iamReplicas?: number;
   readonly auditReplicas?: number;
   readonly triggerReplicas?: number;
   /** Settings added to every metadata replica's (garbage collection's grace period, say). */
@@ -236,7 +237,9 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
   const metadata = Array.from({ length: options.metadataReplicas ?? 2 }, () =>
     app('metadata', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, ...blobStore, ...options.metadataEnv }),
   );
-  const iam = app('iam', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_ENCRYPTION_KEY: options.encryptionKey ?? ENCRYPTION_KEY, ...options.iamEnv });
+  const iams = Array.from({ length: options.iamReplicas ?? 1 }, () =>
+    app('iam', { SWR_DATABASE_URL: postgres.url, SWR_NATS_URL: nats.url, SWR_ENCRYPTION_KEY: options.encryptionKey ?? ENCRYPTION_KEY, ...options.iamEnv }),
+  );
   const gateways: GatewayProcess[] = [];
   const startGateway = async (env: Record<string, string> = {}) => {
     const port = options.gatewayPorts?.[gateways.length] ?? (await freePort());
@@ -248,7 +251,7 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
       ...env,
     });
     const gateway = { url: `http://127.0.0.1:${port}`, process: proc };
-    await ready(gateway.url, [proc, iam, ...metadata, ...retentionWorkers, ...syncWorkers], admin);
+    await ready(gateway.url, [proc, ...iams, ...metadata, ...retentionWorkers, ...syncWorkers], admin);
     gateways.push(gateway);
     return gateway;
   };
@@ -275,7 +278,7 @@ export async function startDistributedRegistry(options: DistributedOptions = {})
       ...named.map((n) => ({ name: n.name, pid: n.process.pid })),
     ],
     stop: async () => {
-      await Promise.all([...gateways.map((g) => g.process.stop()), ...metadata.map((m) => m.stop()), iam.stop(), ...auditWorkers.map((w) => w.stop()), ...triggerWorkers.map((w) => w.stop()), ...retentionWorkers.map((w) => w.stop()), ...syncWorkers.map((w) => w.stop())]);
+      await Promise.all([...gateways.map((g) => g.process.stop()), ...metadata.map((m) => m.stop()), ...iams.map((i) => i.stop()), ...auditWorkers.map((w) => w.stop()), ...triggerWorkers.map((w) => w.stop()), ...retentionWorkers.map((w) => w.stop()), ...syncWorkers.map((w) => w.stop())]);
       await Promise.all([nats.stop(), postgres.stop(), s3.stop(), redis.stop()]);
       if (!options.dataDir) rmSync(dir, { recursive: true, force: true });
     },
