@@ -7,3 +7,6 @@ export * from './metadata-client';
 export * from './registry-paths';
 export * from './token-access-policy';
 export * from './download-counter';
+export * from './archive-importer';
+export * from './registry-archive-sink';
+export * from './tar-reader';
