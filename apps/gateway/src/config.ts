@@ -16,6 +16,8 @@ const common = {
   SWR_SHUTDOWN_GRACE_MS: env.int(5_000, 0),
   /** On SIGTERM, how long the gateway keeps serving while it reports itself unready, before it stops taking connections. */
   SWR_SHUTDOWN_DELAY_MS: env.int(0, 0),
+  /** The largest image archive one upload through the management API may send (2 GiB). */
+  SWR_ARCHIVE_MAX_BYTES: env.int(2 * 1024 ** 3, 1),
 };
 
 const schema = withBlobStore(common);

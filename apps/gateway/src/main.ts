@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     service: config.SWR_REGISTRY_SERVICE,
     region: config.SWR_REGION,
     publicUrl: config.SWR_PUBLIC_URL,
+    archiveMaxBytes: config.SWR_ARCHIVE_MAX_BYTES,
     redirectBlobReads: config.SWR_BLOB_STORE === 's3' && config.SWR_S3_REDIRECT,
     logger: logs,
   });

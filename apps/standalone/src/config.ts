@@ -25,6 +25,8 @@ const schema = z.object({
   /** Port of the embedded PostgreSQL on 127.0.0.1; 0 picks a free one at each start. */
   SWR_DB_PORT: env.port(0),
   SWR_FS_FSYNC: env.boolean(true),
+  /** The largest image archive one upload through the management API may send (2 GiB). */
+  SWR_ARCHIVE_MAX_BYTES: env.int(2 * 1024 ** 3, 1),
   SWR_LOG_LEVEL: logLevel(),
   SWR_LOG_FORMAT: logFormat(),
 });

@@ -69,6 +69,7 @@ export async function startStandalone(config: StandaloneConfig, logger: LoggerSe
       service: config.SWR_REGISTRY_SERVICE,
       region: config.SWR_REGION,
       publicUrl: config.SWR_PUBLIC_URL,
+      archiveMaxBytes: config.SWR_ARCHIVE_MAX_BYTES,
       logger,
       alongside: [
         AuditModule.forRoot({

@@ -17,6 +17,8 @@ export interface ApiOperation {
   readonly status: number;
   readonly query?: z.ZodType;
   readonly body?: z.ZodType;
+  /** A body that is not JSON but bytes, streamed (an image archive): the media types it may be sent as. */
+  readonly rawBody?: { readonly contentTypes: readonly string[]; readonly description: string };
   readonly response?: z.ZodType;
   /** Documented failures: status → meaning. */
   readonly errors?: Readonly<Record<number, string>>;
@@ -79,6 +81,15 @@ function operationObject(operation: ApiOperation): Record<string, unknown> {
     tags: [operation.tag],
     parameters: parametersOf(operation),
     ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } } } } : {}),
+    ...(operation.rawBody
+      ? {
+          requestBody: {
+            required: true,
+            description: operation.rawBody.description,
+            content: Object.fromEntries(operation.rawBody.contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
+          },
+        }
+      : {}),
     responses: { [operation.status]: success, ...failures },
     security: operation.anonymous ? [] : [{ authToken: [] }],
   };

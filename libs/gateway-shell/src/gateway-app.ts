@@ -6,7 +6,7 @@ import type { BlobStore } from '@swr/blob-store';
 import type { RpcClient } from '@swr/contracts';
 import { DistributionModule } from '@swr/distribution-feature';
 import { IamApiModule } from '@swr/iam-api';
-import { ManageApiModule } from '@swr/manage-api';
+import { acceptArchiveBodies, ManageApiModule, registryArchiveImports } from '@swr/manage-api';
 import { EventPublisher, MemoryOutbox, OutboxRelay } from '@swr/messaging';
 import { ALL_MANAGE_OPERATIONS, ApiDocsController, buildOpenApiDocument, OPENAPI_DOCUMENT } from './api-docs';
 import { auditCalls } from './call-audit';
@@ -28,6 +28,8 @@ export interface GatewayAppOptions {
   readonly logger: LoggerService;
   /** `/healthz`, `/readyz` and `/metrics`, served on the gateway's port, and where its HTTP metrics go. */
   readonly ops?: OpsEndpoints;
+  /** The largest image archive the management API takes in one upload (`SWR_ARCHIVE_MAX_BYTES`, 2 GiB by default). */
+  readonly archiveMaxBytes?: number;
   /** Modules that run in the same process (standalone mode runs every service here). */
   readonly alongside?: DynamicModule[];
 }
@@ -69,7 +71,7 @@ export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastif
           onTokenCacheLookup: tokenLookups && ((result) => tokenLookups.inc({ result })),
         }),
         IamApiModule.forRoot({ iamRpc: rpc, region, publicUrl }),
-        ManageApiModule.forRoot({ rpc, region, publicUrl }),
+        ManageApiModule.forRoot({ rpc, region, publicUrl, archives: registryArchiveImports(options.blobStore, rpc, options.archiveMaxBytes) }),
       ],
     },
     // Long path values reach the handlers, which refuse them in their API's own error format.
@@ -79,6 +81,7 @@ export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastif
   ).then((app) => {
     const fastify = app.getHttpAdapter().getInstance();
     acceptEmptyJsonBodies(fastify);
+    acceptArchiveBodies(fastify);
     answerFrameworkErrorsInApiEnvelopes(fastify);
     answerUnknownManagementRoutes(fastify);
     if (options.ops) serveOps(fastify, options.ops);

@@ -25,6 +25,15 @@ export class ManageAccess {
     if (level < needed) throw forbidden(name, needed);
     return { ...(await existingRepository(this.rpc, name)), organizationId };
   }
+
+  /**
+   * Push rights on a repository that may not exist yet (a push creates it): the caller's level
+   * there, as IAM grants it for a registry token's push, must be write or more.
+   */
+  async push(caller: CallerPayload, name: string): Promise<void> {
+    const { level } = await withSwrCodes(this.rpc.call(IamRpc.accessLevel, { caller, scope: { kind: 'repository', name } }), { IAM_NOT_FOUND: '0058' });
+    if (level < WRITE) throw forbidden(name, WRITE);
+  }
 }
 
 function forbidden(name: string, needed: number): ApiError {

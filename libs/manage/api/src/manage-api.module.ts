@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { API_IAM_RPC, CallerGuard } from '@swr/api-http';
 import type { RpcClient } from '@swr/contracts';
 import { AccountController, VersionsController } from './account.controller';
+import { ARCHIVE_IMPORTS, ArchiveImports } from './archive-imports';
+import { ArchivesController } from './archives.controller';
 import { GarbageController } from './garbage.controller';
 import { RetentionsController } from './retentions.controller';
 import { SyncController } from './sync.controller';
@@ -15,14 +17,15 @@ import { TriggersController } from './triggers.controller';
 /** SWR's management API for organizations, repositories, tags, quotas, API versions and the audit trail, served by the gateway. */
 @Module({})
 export class ManageApiModule {
-  static forRoot(options: ManageApiSettings & { rpc: RpcClient }): DynamicModule {
+  static forRoot(options: ManageApiSettings & { rpc: RpcClient; /** Image archive uploads; without it the route is not served. */ archives?: ArchiveImports }): DynamicModule {
     return {
       module: ManageApiModule,
-      controllers: [NamespacesController, RepositoriesController, TagsController, AccountController, VersionsController, TracesController, TriggersController, GarbageController, RetentionsController, SyncController],
+      controllers: [NamespacesController, RepositoriesController, TagsController, AccountController, VersionsController, TracesController, TriggersController, GarbageController, RetentionsController, SyncController, ...(options.archives ? [ArchivesController] : [])],
       providers: [
         { provide: MANAGE_RPC, useValue: options.rpc },
         { provide: API_IAM_RPC, useValue: options.rpc },
         { provide: MANAGE_SETTINGS, useValue: { region: options.region, publicUrl: options.publicUrl } },
+        ...(options.archives ? [{ provide: ARCHIVE_IMPORTS, useValue: options.archives }] : []),
         CallerGuard,
       ],
     };

@@ -8,6 +8,7 @@ import { TriggerOperations } from './trigger.operations';
 import { GarbageOperations } from './garbage.operations';
 import { RetentionOperations } from './retention.operations';
 import { SyncOperations } from './sync.operations';
+import { ArchiveOperations } from './archive.operations';
 
 
 export const NamespaceOperations = {
@@ -366,4 +367,5 @@ export const MANAGE_OPERATIONS: readonly ApiOperation[] = [
   ...Object.values(GarbageOperations),
   ...Object.values(RetentionOperations),
   ...Object.values(SyncOperations),
+  ...Object.values(ArchiveOperations),
 ];
