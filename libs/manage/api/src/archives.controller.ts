@@ -45,9 +45,6 @@ export class ArchivesController {
       images = await this.archives.import(name, caller.accountId, body);
     } catch (error) {
       throw refusal(error, this.archives.maxBytes);
-    } finally {
-      // What was not read of a refused archive is not waited for.
-      if (!body.readableEnded) body.resume();
     }
     return { images: images.map((i) => ({ tag: i.tag, digest: i.digest, size: i.size, media_type: i.mediaType })) };
   }
