@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 node tools/build-app.mjs apps/standalone
+node tools/build-app.mjs apps/console   # the web console, served under /console/
 exec node --enable-source-maps dist/apps/standalone/main.js

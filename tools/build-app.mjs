@@ -3,13 +3,20 @@
 // names its token), so esbuild's transpile-only build is complete.
 // Usage: build-app.mjs apps/<app>            → dist/apps/<app>/main.js
 //        build-app.mjs bench/<name>.bench.ts → dist/bench/<name>.bench.js (a benchmark program)
+//        build-app.mjs apps/console          → dist/apps/console/ (a web app: a project with a vite.config.mts is built by Vite)
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const target = process.argv[2];
 if (!target) throw new Error('usage: build-app.mjs <project root | program .ts file>');
+const viteConfig = join(root, target, 'vite.config.mts');
+if (!target.endsWith('.ts') && existsSync(viteConfig)) {
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: viteConfig, logLevel: 'warn' });
+  process.exit(0);
+}
 const program = target.endsWith('.ts');
 const entry = program ? resolve(root, target) : join(root, target, 'src/main.ts');
 const outfile = program ? join(root, 'dist', relative(root, entry).replace(/\.ts$/, '.js')) : join(root, 'dist', target, 'main.js');

@@ -10,6 +10,7 @@ import { acceptArchiveBodies, ManageApiModule, registryArchiveImports } from '@s
 import { EventPublisher, MemoryOutbox, OutboxRelay } from '@swr/messaging';
 import { ALL_MANAGE_OPERATIONS, ApiDocsController, buildOpenApiDocument, OPENAPI_DOCUMENT } from './api-docs';
 import { auditCalls } from './call-audit';
+import { defaultConsoleDirectory, serveConsole } from './console-routes';
 import { serveOps } from './ops-routes';
 import type { OpsEndpoints } from '@swr/ops';
 
@@ -30,6 +31,8 @@ export interface GatewayAppOptions {
   readonly ops?: OpsEndpoints;
   /** The largest image archive the management API takes in one upload (`SWR_ARCHIVE_MAX_BYTES`, 2 GiB by default). */
   readonly archiveMaxBytes?: number;
+  /** The console's built files, served under /console/ (by default dist/apps/console, beside the app's bundle). */
+  readonly consoleDirectory?: string;
   /** Modules that run in the same process (standalone mode runs every service here). */
   readonly alongside?: DynamicModule[];
 }
@@ -85,6 +88,7 @@ export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastif
     answerFrameworkErrorsInApiEnvelopes(fastify);
     answerUnknownManagementRoutes(fastify);
     if (options.ops) serveOps(fastify, options.ops);
+    serveConsole(fastify, options.consoleDirectory ?? defaultConsoleDirectory());
     const logger = new Logger('Audit');
     const outbox = new MemoryOutbox(100_000, (dropped) => logger.warn(`audit events dropped while the event stream is unreachable: ${dropped}`));
     const relay = new OutboxRelay(outbox, options.events, { onError: (error) => logger.warn(`audit relay: ${String(error)}`) });

@@ -1,2 +1,3 @@
 export * from './gateway-app';
 export * from './api-docs';
+export * from './console-routes';

@@ -139,15 +139,17 @@ describe('deploy/Dockerfile', () => {
     .map((line) => line.trim());
 
   it('builds every app under apps/ into the image', async () => {
-    // Each directory of apps/ is an app, so the build's loop over apps/*/ leaves none out and builds nothing else.
-    for (const entry of readdirSync(join(ROOT, 'apps'))) expect([entry, existsSync(join(ROOT, 'apps', entry, 'src/main.ts'))]).toEqual([entry, true]);
+    // Each directory of apps/ is an app or the web console, so the build's loop over apps/*/ leaves none out and builds nothing else.
+    for (const entry of readdirSync(join(ROOT, 'apps'))) {
+      expect([entry, existsSync(join(ROOT, 'apps', entry, entry === 'console' ? 'vite.config.mts' : 'src/main.ts'))]).toEqual([entry, true]);
+    }
     const build = instructions.find((i) => i.startsWith('RUN ') && i.includes('tools/build-app.mjs'));
     expect(build).toBeDefined();
     // The build step's own shell loop, run here with echo in place of the build (the global set-up builds each app with the same tool).
     const loop = (build as string).slice('RUN '.length).split(' && ')[0].replace('node tools/build-app.mjs', 'echo');
     const built = await run('sh', ['-c', loop], { ...process.env, PWD: ROOT });
     expect(built.code).toBe(0);
-    expect(built.stdout.trim().split('\n').sort()).toEqual(ALL_APPS.map((app) => `apps/${app}`));
+    expect(built.stdout.trim().split('\n').sort()).toEqual([...ALL_APPS, 'console'].sort().map((app) => `apps/${app}`));
     // What build-app.mjs reads is copied into the build stage.
     for (const path of ['tsconfig.base.json', 'tools', 'libs', 'apps']) expect(instructions.some((i) => i.startsWith(`COPY ${path} `))).toBe(true);
   });
