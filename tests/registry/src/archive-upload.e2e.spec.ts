@@ -10,6 +10,8 @@ import { buildImage, ok } from './support/real-clients';
 
 /** A small limit, so that going past it needs no gigabytes. */
 const LIMIT = 1024 * 1024;
+/** The account's storage quota: the small images fit, one with a 700 KiB layer does not. */
+const QUOTA = 512 * 1024;
 
 /** One ustar header block for a file of `size` bytes. */
 function tarHeader(name: string, size: number): Buffer {
@@ -39,7 +41,7 @@ describe('image archives uploaded through the management API', () => {
   const work = mkdtempSync(join(tmpdir(), 'swr-archives-'));
 
   beforeAll(async () => {
-    registry = await startStandaloneRegistry(undefined, { env: { SWR_ARCHIVE_MAX_BYTES: String(LIMIT) } });
+    registry = await startStandaloneRegistry(undefined, { env: { SWR_ARCHIVE_MAX_BYTES: String(LIMIT), SWR_QUOTA_STORAGE_BYTES: String(QUOTA) } });
     docker = await startDockerEngine();
     host = new URL(registry.url).host;
     manage = await ManageClient.fromLogin(registry.url, registry.admin);
@@ -109,6 +111,18 @@ describe('image archives uploaded through the management API', () => {
     const streamed = await upload('big', Readable.from([big.subarray(0, LIMIT / 2), big.subarray(LIMIT / 2)]), 'application/x-tar');
     expect(streamed.status).toBe(413);
     expect(swrCode(streamed)).toBe('SVCSTG.SWR.4130025');
+  });
+
+  it('refuses an archive whose layers would exceed the storage quota with the quota code, pushing nothing', async () => {
+    await buildImage(docker, 'local/heavy:v1', { 'heavy.bin': 'x'.repeat(700 * 1024) });
+    const file = join(work, 'heavy.tar');
+    ok(await docker.docker('save', '-o', file, 'local/heavy:v1'));
+    const res = await upload('heavy', readFileSync(file), 'application/x-tar');
+    expect(res.status).toBe(400);
+    expect(swrCode(res)).toBe('SVCSTG.SWR.4000098');
+    expect(res.json().error_msg).toMatch(/quota/);
+    const tags = await manage.call('GET', `/v2/manage/namespaces/${namespace}/repos/heavy/tags`);
+    expect(tags.status === 404 || tags.json().length === 0).toBe(true);
   });
 
   it('answers 401 without a token and leaves JSON routes to their own parser', async () => {

@@ -60,7 +60,7 @@ const REF_NAME = 'org.opencontainers.image.ref.name';
 /** Files of the archive read whole (they describe the others); anything larger is not an image archive. */
 const DESCRIPTION_FILES = new Set(['manifest.json', 'index.json', 'oci-layout', 'repositories']);
 const DESCRIPTION_LIMIT = 1024 * 1024;
-/** Entries this small are also kept in memory while they stream, since they may be configs or manifests. */
+/** Entries this small that start as JSON are also kept in memory while they stream, since they may be configs or manifests. */
 const KEEP_LIMIT = 4 * 1024 * 1024;
 const KEEP_TOTAL = 64 * 1024 * 1024;
 
@@ -77,16 +77,23 @@ class ByteLimit extends Transform {
   }
 }
 
-/** Hashes (sha256) and counts the bytes passing, keeping them when asked to. */
+/**
+ * Hashes (sha256) and counts the bytes passing. A small entry that starts as JSON does (a config
+ * or a manifest) is also kept; layers, which are tars or compressed, never are.
+ */
 class Digesting extends Transform {
   private readonly hash = createHash('sha256');
-  private readonly kept: Buffer[] | undefined;
+  private kept: Buffer[] | undefined;
+  private first = true;
   size = 0;
-  constructor(keep: boolean) {
+  constructor(private readonly mayKeep: boolean) {
     super();
-    this.kept = keep ? [] : undefined;
   }
   override _transform(chunk: Buffer, _: BufferEncoding, done: TransformCallback): void {
+    if (this.first && chunk.length) {
+      this.first = false;
+      if (this.mayKeep && /^\s*[{[]/.test(chunk.subarray(0, 64).toString('latin1'))) this.kept = [];
+    }
     this.hash.update(chunk);
     this.size += chunk.length;
     this.kept?.push(chunk);
