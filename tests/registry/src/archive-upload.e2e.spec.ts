@@ -1,4 +1,4 @@
-import { DockerEngine, RegistryUnderTest, startDockerEngine, startStandaloneRegistry } from '@swr/testing';
+import { DockerEngine, RegistryUnderTest, run, startDockerEngine, startStandaloneRegistry } from '@swr/testing';
 import { createReadStream, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +89,23 @@ describe('image archives uploaded through the management API', () => {
     const remote = `${host}/${namespace}/${repository}:v1`;
     ok(await docker.docker('pull', remote));
     expect(ok(await docker.docker('inspect', '--format', '{{.Id}}', remote)).trim()).toBe(id);
+  });
+
+  it('pushes an OCI image layout archive (skopeo oci-archive) with its manifest as it is, tagged by its ref.name', async () => {
+    const local = 'local/oci:v1';
+    await buildImage(docker, local, { 'o.txt': `oci ${Date.now()}` });
+    // skopeo writes an OCI config (a new image id) over the same layers.
+    const layers = ok(await docker.docker('inspect', '--format', '{{json .RootFS.Layers}}', local)).trim();
+    const file = join(work, 'oci.tar');
+    ok(await run('skopeo', ['copy', '--src-daemon-host', docker.env.DOCKER_HOST as string, `docker-daemon:${local}`, `oci-archive:${file}:v3`]));
+    const res = await upload('oci', createReadStream(file), 'application/x-tar');
+    expect(res.status).toBe(201);
+    expect(res.json().images).toEqual([{ tag: 'v3', digest: expect.stringMatching(/^sha256:/), size: expect.any(Number), media_type: 'application/vnd.oci.image.manifest.v1+json' }]);
+    ok(await docker.docker('rmi', local));
+    const remote = `${host}/${namespace}/oci:v3`;
+    ok(await docker.docker('pull', remote));
+    expect(ok(await docker.docker('inspect', '--format', '{{json .RootFS.Layers}}', remote)).trim()).toBe(layers);
+    expect(ok(await docker.docker('inspect', '--format', '{{json .RepoDigests}}', remote))).toContain(res.json().images[0].digest);
   });
 
   it('refuses a body that is not an image archive with 400 and the SWR envelope, pushing nothing', async () => {
