@@ -17,15 +17,15 @@ import { TriggersController } from './triggers.controller';
 /** SWR's management API for organizations, repositories, tags, quotas, API versions and the audit trail, served by the gateway. */
 @Module({})
 export class ManageApiModule {
-  static forRoot(options: ManageApiSettings & { rpc: RpcClient; /** Image archive uploads; without it the route is not served. */ archives?: ArchiveImports }): DynamicModule {
+  static forRoot(options: ManageApiSettings & { rpc: RpcClient; /** Image archive uploads, through the registry's upload path. */ archives: ArchiveImports }): DynamicModule {
     return {
       module: ManageApiModule,
-      controllers: [NamespacesController, RepositoriesController, TagsController, AccountController, VersionsController, TracesController, TriggersController, GarbageController, RetentionsController, SyncController, ...(options.archives ? [ArchivesController] : [])],
+      controllers: [NamespacesController, RepositoriesController, TagsController, AccountController, VersionsController, TracesController, TriggersController, GarbageController, RetentionsController, SyncController, ArchivesController],
       providers: [
         { provide: MANAGE_RPC, useValue: options.rpc },
         { provide: API_IAM_RPC, useValue: options.rpc },
         { provide: MANAGE_SETTINGS, useValue: { region: options.region, publicUrl: options.publicUrl } },
-        ...(options.archives ? [{ provide: ARCHIVE_IMPORTS, useValue: options.archives }] : []),
+        { provide: ARCHIVE_IMPORTS, useValue: options.archives },
         CallerGuard,
       ],
     };
