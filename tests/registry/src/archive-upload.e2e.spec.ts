@@ -142,6 +142,19 @@ describe('image archives uploaded through the management API', () => {
     expect(tags.status === 404 || tags.json().length === 0).toBe(true);
   });
 
+  it('refuses a user with only the read permission (403 SVCSTG.SWR.4030170), and 404 for an organization that does not exist', async () => {
+    const userName = `reader${Date.now().toString(36)}`;
+    const user = await manage.call('POST', '/v3/users', { user: { name: userName, password: 'reader-password' } });
+    expect(user.status).toBe(201);
+    expect((await manage.call('POST', `/v2/manage/namespaces/${namespace}/access`, [{ user_id: user.json().user.id, user_name: userName, auth: 1 }])).status).toBe(200);
+    const reader = await ManageClient.signIn(registry.url, registry.admin.username.split('/')[0], userName, 'reader-password');
+    const archive = Buffer.concat([tarHeader('a', 1), Buffer.alloc(511 + 1024)]);
+    const res = await raw(registry.url, 'POST', `/v2/manage/namespaces/${namespace}/repos/plain/archives`, { headers: { 'content-type': 'application/x-tar', 'x-auth-token': reader.token }, body: archive });
+    expect([res.status, swrCode(res)]).toEqual([403, 'SVCSTG.SWR.4030170']);
+    const nowhere = await raw(registry.url, 'POST', `/v2/manage/namespaces/nosuch${Date.now().toString(36)}/repos/x/archives`, { headers: { 'content-type': 'application/x-tar', 'x-auth-token': manage.token }, body: archive });
+    expect([nowhere.status, swrCode(nowhere)]).toEqual([404, 'SVCSTG.SWR.4040058']);
+  });
+
   it('answers 401 without a token and leaves JSON routes to their own parser', async () => {
     const res = await raw(registry.url, 'POST', `/v2/manage/namespaces/${namespace}/repos/x/archives`, { headers: { 'content-type': 'application/x-tar' }, body: Buffer.alloc(1024) });
     expect(res.status).toBe(401);
