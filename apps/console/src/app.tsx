@@ -1,7 +1,101 @@
+import { useCallback, useMemo, useState } from 'react';
+import { manageClient } from './api/client';
+import { loadSession, saveSession, type Session } from './api/session';
+import { Console } from './context';
+import { routeOf, type Route } from './logic/routes';
+import { LoginCommand } from './pages/login-command';
+import { Organizations } from './pages/organizations';
+import { Overview } from './pages/overview';
+import { Repositories } from './pages/repositories';
+import { Repository } from './pages/repository';
+import { SignIn } from './pages/sign-in';
+import { navigate, usePage } from './router';
+
+const MENU: ReadonlyArray<readonly [string, string, Route['page']]> = [
+  ['/overview', 'Overview', 'overview'],
+  ['/organizations', 'Organization Management', 'organizations'],
+  ['/repositories', 'My Images', 'repositories'],
+  ['/login-command', 'Login Command', 'login-command'],
+];
+
 export function App() {
+  const [session, setSession] = useState<Session | undefined>(() => loadSession());
+  const [notice, setNotice] = useState<string>();
+  const page = usePage();
+  const route = routeOf(page);
+
+  const end = useCallback((why?: string) => {
+    saveSession(undefined);
+    setSession(undefined);
+    setNotice(why);
+  }, []);
+  const context = useMemo(() => (session ? { session, client: manageClient(session, () => end('Your session has ended. Sign in again.')) } : undefined), [session, end]);
+
+  if (!session || !context) {
+    return (
+      <SignIn
+        notice={notice}
+        onSignedIn={(signedIn) => {
+          saveSession(signedIn);
+          setNotice(undefined);
+          setSession(signedIn);
+        }}
+      />
+    );
+  }
+  const current = route.page === 'repository' ? 'repositories' : route.page;
   return (
-    <main>
-      <h1>SWR console</h1>
-    </main>
+    <Console.Provider value={context}>
+      <header className="top">
+        <span className="brand">SWR</span>
+        <span className="who" data-testid="who">
+          {session.account}/{session.user}
+        </span>
+        <button type="button" onClick={() => end('You have signed out.')}>
+          Sign Out
+        </button>
+      </header>
+      <div className="layout">
+        <nav aria-label="Console">
+          {MENU.map(([path, label, name]) => (
+            <a
+              key={path}
+              href={`/console${path}`}
+              aria-current={current === name ? 'page' : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(path);
+              }}
+            >
+              {label}
+            </a>
+          ))}
+        </nav>
+        <main>
+          <Page route={route} />
+        </main>
+      </div>
+    </Console.Provider>
   );
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.page) {
+    case 'overview':
+      return <Overview />;
+    case 'organizations':
+      return <Organizations />;
+    case 'repositories':
+      return <Repositories key={route.namespace ?? ''} namespace={route.namespace} />;
+    case 'repository':
+      return <Repository key={`${route.namespace}/${route.repository}`} namespace={route.namespace} repository={route.repository} />;
+    case 'login-command':
+      return <LoginCommand />;
+    case 'not-found':
+      return (
+        <section className="panel">
+          <h2>Page not found</h2>
+        </section>
+      );
+  }
 }

@@ -1,0 +1,30 @@
+import { repositoryPage, routeOf } from './routes';
+import { canManage, canWrite, permissionName } from './permissions';
+
+describe('console routes', () => {
+  it('names the page of each path', () => {
+    expect(routeOf('/')).toEqual({ page: 'overview' });
+    expect(routeOf('/overview')).toEqual({ page: 'overview' });
+    expect(routeOf('/organizations')).toEqual({ page: 'organizations' });
+    expect(routeOf('/login-command')).toEqual({ page: 'login-command' });
+    expect(routeOf('/repositories')).toEqual({ page: 'repositories' });
+    expect(routeOf('/repositories?namespace=acme')).toEqual({ page: 'repositories', namespace: 'acme' });
+    expect(routeOf('/repositories/acme/tools/alpine.x')).toEqual({ page: 'repository', namespace: 'acme', repository: 'tools/alpine.x' });
+    expect(routeOf('/repositories/acme')).toEqual({ page: 'not-found' });
+    expect(routeOf('/nope')).toEqual({ page: 'not-found' });
+  });
+
+  it('round-trips repository pages', () => {
+    const page = repositoryPage('acme', 'tools/alpine');
+    expect(page).toBe('/repositories/acme/tools/alpine');
+    expect(routeOf(page)).toEqual({ page: 'repository', namespace: 'acme', repository: 'tools/alpine' });
+  });
+});
+
+describe('permissions', () => {
+  it('reads SWR levels 1, 3 and 7', () => {
+    expect([1, 3, 7, 0].map(permissionName)).toEqual(['Read', 'Write', 'Manage', 'None']);
+    expect([canWrite(1), canWrite(3), canWrite(7), canWrite(undefined)]).toEqual([false, true, true, false]);
+    expect([canManage(3), canManage(7)]).toEqual([false, true]);
+  });
+});

@@ -1,0 +1,43 @@
+import { descriptionProblem, organizationNameProblem } from './validation';
+
+describe('organization names, checked as the user types', () => {
+  it.each(['a', 'acme', 'team-1', 'my.org', 'a_b', 'a__b', 'a--b', 'x'.repeat(64)])('accepts %s', (name) => {
+    expect(organizationNameProblem(name)).toBeUndefined();
+  });
+
+  it.each([
+    ['', 'Enter a name.'],
+    ['x'.repeat(65), 'at most 64'],
+    ['Acme', 'lowercase'],
+    ['1acme', 'start with a lowercase letter'],
+    ['_acme', 'start with a lowercase letter'],
+    ['ac me', 'Only lowercase letters'],
+    ['acme/x', 'Only lowercase letters'],
+    ['acme-', 'end with a letter or digit'],
+    ['acme.', 'end with a letter or digit'],
+    ['a._b', 'next to each other'],
+    ['a___b', 'next to each other'],
+    ['a..b', 'next to each other'],
+  ])('refuses %j', (name, why) => {
+    expect(organizationNameProblem(name)).toContain(why);
+  });
+
+  it('matches the server rule on every name built from its alphabet', () => {
+    const server = /^[a-z][a-z0-9]*(?:(?:\.|_{1,2}|-+)[a-z0-9]+)*$/;
+    const alphabet = ['a', '0', '.', '_', '-'];
+    const names: string[] = [''];
+    for (let length = 1; length <= 4; length++) {
+      for (const prefix of names.filter((n) => n.length === length - 1)) for (const c of alphabet) names.push(prefix + c);
+    }
+    for (const name of names.filter((n) => n !== '')) {
+      expect([name, organizationNameProblem(name) === undefined]).toEqual([name, server.test(name)]);
+    }
+  });
+});
+
+describe('repository descriptions', () => {
+  it('take up to 30,000 characters', () => {
+    expect(descriptionProblem('x'.repeat(30_000))).toBeUndefined();
+    expect(descriptionProblem('x'.repeat(30_001))).toContain('30,000');
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * SWR's organization name rule, as the IAM service checks it (libs/iam/core organizations.ts):
+ * a lowercase letter first, then letters and digits, with single `.`, `_`, `__` or dashes only
+ * between them; 1 to 64 characters. Checked as the user types; the server checks it again.
+ */
+const ORGANIZATION_NAME = /^[a-z][a-z0-9]*(?:(?:\.|_{1,2}|-+)[a-z0-9]+)*$/;
+
+/** Why a name cannot name an organization, or undefined when it can. */
+export function organizationNameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'Enter a name.';
+  if (name.length > 64) return 'The name can have at most 64 characters.';
+  if (/[A-Z]/.test(name)) return 'Use lowercase letters only.';
+  if (!/^[a-z]/.test(name)) return 'The name must start with a lowercase letter.';
+  if (/[^a-z0-9._-]/.test(name)) return 'Only lowercase letters, digits, periods (.), underscores (_) and hyphens (-) are allowed.';
+  if (!/[a-z0-9]$/.test(name)) return 'The name must end with a letter or digit.';
+  if (!ORGANIZATION_NAME.test(name)) return 'Periods, underscores and hyphens cannot be next to each other (except "__" and "--").';
+  return undefined;
+}
+
+/** The repository categories SWR knows, with the console's names for them. */
+export const REPOSITORY_CATEGORIES = [
+  ['app_server', 'App server'],
+  ['linux', 'Linux'],
+  ['framework_app', 'Framework & app'],
+  ['database', 'Database'],
+  ['lang', 'Programming language'],
+  ['other', 'Other'],
+  ['windows', 'Windows'],
+  ['arm', 'Arm'],
+] as const;
+
+export type RepositoryCategory = (typeof REPOSITORY_CATEGORIES)[number][0] | 'arms';
+
+/** A repository description: SWR takes up to 30,000 characters. */
+export function descriptionProblem(description: string): string | undefined {
+  return description.length > 30_000 ? 'The description can have at most 30,000 characters.' : undefined;
+}

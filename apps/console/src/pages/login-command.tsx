@@ -1,0 +1,35 @@
+import { useState } from 'react';
+import { temporaryLoginCommand } from '../api/client';
+import { CopyCommand, Message } from '../components';
+import { useConsole } from '../context';
+import { failureMessage } from '../logic/errors';
+import { formatTime } from '../logic/format';
+
+export function LoginCommand() {
+  const { client } = useConsole();
+  const [result, setResult] = useState<{ command: string; expiresAt?: string }>();
+  const [error, setError] = useState<string>();
+  const generate = () => {
+    setError(undefined);
+    temporaryLoginCommand(client).then(setResult, (failure: unknown) => setError(failureMessage(failure)));
+  };
+  return (
+    <section>
+      <h2>Login Command</h2>
+      <div className="panel">
+        <h3>Temporary login command</h3>
+        <p className="muted">Valid for 6 hours. Run it where docker runs to log in to this registry.</p>
+        <button type="button" className="primary" onClick={generate}>
+          Generate Login Command
+        </button>
+        {error && <Message kind="error" text={error} />}
+        {result && (
+          <>
+            <CopyCommand command={result.command} label="Temporary login command" />
+            <p className="muted">Expires at {formatTime(result.expiresAt)}.</p>
+          </>
+        )}
+      </div>
+    </section>
+  );
+}
