@@ -194,6 +194,17 @@ describe('ArchiveImporter', () => {
     expect(sink.dropped).toHaveLength(sink.uploads.size);
   });
 
+  it('fails, dropping what was staged, when the client goes away in the middle', async () => {
+    const sink = new FakeSink();
+    const archive = oldDockerSave();
+    const source = new Readable({ read: () => undefined });
+    source.push(archive.subarray(0, 2048));
+    setTimeout(() => source.destroy(), 20);
+    await expect(new ArchiveImporter(sink, 1 << 30).import(source)).rejects.toThrow();
+    expect(sink.manifests).toEqual([]);
+    expect(sink.dropped).toHaveLength(sink.uploads.size);
+  });
+
   it('takes the tag out of a reference', () => {
     expect(tagOf('a/b:c')).toBe('c');
     expect(tagOf('localhost:5000/a/b:c')).toBe('c');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { Readable, Transform, TransformCallback } from 'node:stream';
+import { pipeline, Readable, Transform, TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { readTar, TarFormatError } from './tar-reader';
 
@@ -197,8 +197,9 @@ export class ArchiveImporter {
 
   /** The tar's bytes: counted against the limit, gunzipped when they start with gzip's magic bytes. */
   private async *tarBytes(source: Readable): AsyncGenerator<Buffer> {
-    const limited = source.pipe(new ByteLimit(this.maxBytes));
-    source.on('error', (error) => limited.destroy(error));
+    const limited = new ByteLimit(this.maxBytes);
+    // A client gone in the middle (a premature close) fails the import rather than leaving it waiting.
+    pipeline(source, limited, () => undefined);
     const iterator = limited[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     let head = Buffer.alloc(0);
     let done = false;
@@ -217,10 +218,8 @@ export class ArchiveImporter {
       }
     };
     if (head[0] === 0x1f && head[1] === 0x8b) {
-      const raw = Readable.from(rest());
       const gunzip = createGunzip();
-      raw.on('error', (error) => gunzip.destroy(error));
-      raw.pipe(gunzip);
+      pipeline(Readable.from(rest()), gunzip, () => undefined);
       yield* gunzip as AsyncIterable<Buffer>;
     } else {
       yield* rest();
