@@ -1,4 +1,4 @@
-import { DockerEngine, RegistryUnderTest, run, startDockerEngine, startStandaloneRegistry } from '@swr/testing';
+import { DockerEngine, RegistryUnderTest, run, startDockerEngine, startStandaloneRegistry, waitFor } from '@swr/testing';
 import { createReadStream, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,6 +106,15 @@ describe('image archives uploaded through the management API', () => {
     ok(await docker.docker('pull', remote));
     expect(ok(await docker.docker('inspect', '--format', '{{json .RootFS.Layers}}', remote)).trim()).toBe(layers);
     expect(ok(await docker.docker('inspect', '--format', '{{json .RepoDigests}}', remote))).toContain(res.json().images[0].digest);
+  });
+
+  it('leaves the audit trail a docker push leaves: the images pushed, by the uploader', async () => {
+    const names = async () => {
+      const res = await manage.call('GET', `/v3/${manage.projectId}/traces?limit=200&trace_name=pushImage`);
+      return (res.json().traces as Array<{ trace_name: string; resource_name: string; user: { name: string } }>).filter((t) => t.resource_name.includes(`${namespace}/plain`));
+    };
+    await waitFor('the push traces', async () => (await names()).length >= 2);
+    expect((await names()).every((t) => t.trace_name === 'pushImage' && t.user.name === 'admin')).toBe(true);
   });
 
   it('refuses a body that is not an image archive with 400 and the SWR envelope, pushing nothing', async () => {
