@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { raw } from './support/http';
+import { ManageClient } from './support/manage-client';
 import { OciClient } from './support/oci-client';
 
 /** Where a reviewer finds the pages as the test saw them (tmp/ is not committed). */
@@ -149,5 +150,41 @@ describe('the console in a real browser', () => {
     await page.getByRole('button', { name: 'Sign Out' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toBe('You have signed out.');
     expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+  });
+
+  it("hides what a reader may not do, and says so when the API refuses a page", async () => {
+    const admin = await ManageClient.fromLogin(registry.url, registry.admin);
+    const readerName = `reader${Date.now().toString(36)}`;
+    const reader = await admin.call('POST', '/v3/users', { user: { name: readerName, password: 'reader-password' } });
+    expect(reader.status).toBe(201);
+    expect((await admin.call('POST', `/v2/manage/namespaces/${namespace}/access`, [{ user_id: reader.json().user.id, user_name: readerName, auth: 1 }])).status).toBe(200);
+    const hidden = `${namespace}x`;
+    expect((await admin.call('POST', '/v2/manage/namespaces', { namespace: hidden })).status).toBe(201);
+    await new OciClient(registry.url, registry.admin).pushImage(`${hidden}/secret`, 'v1');
+
+    await page.getByLabel('Account name').fill(account);
+    await page.getByLabel('IAM user name').fill(readerName);
+    await page.getByLabel('Password').fill('reader-password');
+    await page.getByRole('button', { name: 'Sign In' }).click();
+    await page.getByTestId('who').waitFor();
+    await page.getByRole('link', { name: 'Organization Management' }).click();
+    const row = page.getByTestId(`organization-${namespace}`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Read');
+    expect(await row.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Create Organization' }).count()).toBe(0);
+
+    await page.goto(`${registry.url}/console/repositories/${namespace}/app`);
+    await page.getByTestId('tag-v1').waitFor();
+    expect(await page.getByLabel('Type').isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Save' }).count()).toBe(0);
+    expect(await page.getByTestId('tag-v1').getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    await shot('08-reader-image');
+
+    await page.goto(`${registry.url}/console/repositories/${hidden}/secret`);
+    // The API refuses (403) or hides (404) a private image of an organization the reader has no grant on: the page says so, no tag shows.
+    await expect(page.getByRole('alert').first().textContent()).resolves.toMatch(/No permission|Not found/);
+    expect(await page.getByTestId('tag-v1').count()).toBe(0);
+    await shot('09-refused');
   });
 });
