@@ -9,12 +9,14 @@ import { Overview } from './pages/overview';
 import { Repositories } from './pages/repositories';
 import { Repository } from './pages/repository';
 import { SignIn } from './pages/sign-in';
+import { Upload } from './pages/upload';
 import { navigate, usePage } from './router';
 
 const MENU: ReadonlyArray<readonly [string, string, Route['page']]> = [
   ['/overview', 'Overview', 'overview'],
   ['/organizations', 'Organization Management', 'organizations'],
   ['/repositories', 'My Images', 'repositories'],
+  ['/upload', 'Upload Image', 'upload'],
   ['/login-command', 'Login Command', 'login-command'],
 ];
 
@@ -29,7 +31,11 @@ export function App() {
     setSession(undefined);
     setNotice(why);
   }, []);
-  const context = useMemo(() => (session ? { session, client: manageClient(session, () => end('Your session has ended. Sign in again.')) } : undefined), [session, end]);
+  const context = useMemo(() => {
+    if (!session) return undefined;
+    const onRefused = () => end('Your session has ended. Sign in again.');
+    return { session, client: manageClient(session, onRefused), onRefused };
+  }, [session, end]);
 
   if (!session || !context) {
     return (
@@ -89,6 +95,8 @@ function Page({ route }: { route: Route }) {
       return <Repositories key={route.namespace ?? ''} namespace={route.namespace} />;
     case 'repository':
       return <Repository key={`${route.namespace}/${route.repository}`} namespace={route.namespace} repository={route.repository} />;
+    case 'upload':
+      return <Upload />;
     case 'login-command':
       return <LoginCommand />;
     case 'not-found':

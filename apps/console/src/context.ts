@@ -5,6 +5,8 @@ import type { Session } from './api/session';
 export interface ConsoleContext {
   readonly session: Session;
   readonly client: ManageClient;
+  /** The API refused the session's token: back to sign-in. */
+  readonly onRefused: () => void;
 }
 
 export const Console = createContext<ConsoleContext | undefined>(undefined);

@@ -12,6 +12,9 @@ describe('API errors as messages', () => {
     expect(failureMessage(new ApiFailure(409, 'SVCSTG.SWR.4090060', 'x'))).toBe('The organization already exists.');
     expect(failureMessage(new ApiFailure(406, 'SVCSTG.SWR.4060074', 'x'))).toContain('still contains repositories');
     expect(failureMessage(new ApiFailure(400, 'SVCSTG.SWR.4001028', 'x'))).toBe('Invalid organization name.');
+    expect(failureMessage(new ApiFailure(400, 'SVCSTG.SWR.4000069', 'x'))).toContain('Not an image archive');
+    expect(failureMessage(new ApiFailure(400, 'SVCSTG.SWR.4000098', 'x'))).toBe('The storage quota would be exceeded.');
+    expect(failureMessage(new ApiFailure(413, 'SVCSTG.SWR.4130025', 'x'))).toBe('The file is larger than the upload limit.');
   });
 
   it('says what a status means otherwise', () => {

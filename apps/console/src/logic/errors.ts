@@ -35,6 +35,9 @@ const BY_CODE: Readonly<Record<string, string>> = {
   'SVCSTG.SWR.4060074': 'The organization still contains repositories. Delete them first.',
   'SVCSTG.SWR.4040058': 'The organization does not exist.',
   'SVCSTG.SWR.4030170': 'Insufficient permissions.',
+  'SVCSTG.SWR.4000069': 'Not an image archive: upload docker save output or an OCI image layout archive.',
+  'SVCSTG.SWR.4000098': 'The storage quota would be exceeded.',
+  'SVCSTG.SWR.4130025': 'The file is larger than the upload limit.',
 };
 
 /** What the user reads when a call fails: one sentence, never HTML. */

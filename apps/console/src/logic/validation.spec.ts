@@ -1,4 +1,4 @@
-import { descriptionProblem, organizationNameProblem } from './validation';
+import { descriptionProblem, organizationNameProblem, repositoryNameProblem } from './validation';
 
 describe('organization names, checked as the user types', () => {
   it.each(['a', 'acme', 'team-1', 'my.org', 'a_b', 'a__b', 'a--b', 'x'.repeat(64)])('accepts %s', (name) => {
@@ -39,5 +39,21 @@ describe('repository descriptions', () => {
   it('take up to 30,000 characters', () => {
     expect(descriptionProblem('x'.repeat(30_000))).toBeUndefined();
     expect(descriptionProblem('x'.repeat(30_001))).toContain('30,000');
+  });
+});
+
+describe('repository names', () => {
+  it.each(['app', 'tools/alpine', 'a.b', 'a__b', 'a--b', '0app', 'x'.repeat(128)])('accepts %s', (name) => {
+    expect(repositoryNameProblem(name)).toBeUndefined();
+  });
+  it.each([
+    ['', 'Enter a name.'],
+    ['x'.repeat(129), 'at most 128'],
+    ['App', 'lowercase'],
+    ['app/', 'lowercase'],
+    ['a//b', 'lowercase'],
+    ['a._b', 'lowercase'],
+  ])('refuses %j', (name, why) => {
+    expect(repositoryNameProblem(name)).toContain(why);
   });
 });

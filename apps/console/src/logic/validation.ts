@@ -17,6 +17,17 @@ export function organizationNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** SWR repository names inside an organization (libs/oci names.ts): components joined by `.`, `_`, `__`, dashes or `/`; 1 to 128 characters. */
+const REPOSITORY_NAME = /^[a-z0-9]+(?:(?:\.|\/|_{1,2}|-+)[a-z0-9]+)*$/;
+
+/** Why a name cannot name a repository, or undefined when it can. */
+export function repositoryNameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'Enter a name.';
+  if (name.length > 128) return 'The name can have at most 128 characters.';
+  if (!REPOSITORY_NAME.test(name)) return 'Use lowercase letters and digits, separated by a period, underscore, hyphen or slash.';
+  return undefined;
+}
+
 /** The repository categories SWR knows, with the console's names for them. */
 export const REPOSITORY_CATEGORIES = [
   ['app_server', 'App server'],

@@ -1,0 +1,84 @@
+import { DockerEngine, RegistryUnderTest, startDockerEngine, startStandaloneRegistry } from '@swr/testing';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { buildImage, ok } from './support/real-clients';
+
+/** Where a reviewer finds the pages as the test saw them (tmp/ is not committed). */
+const SHOTS = resolve(__dirname, '../../../tmp/console-screenshots');
+
+/** The console's upload, access keys, audit trail and charts, in Debian's chromium against a standalone registry and a Docker engine. */
+describe('the console: upload, login commands, audit trail and charts', () => {
+  let registry: RegistryUnderTest;
+  let docker: DockerEngine;
+  let browser: Browser;
+  let page: Page;
+  let host: string;
+  const namespace = `upload${Date.now().toString(36)}`;
+  const work = mkdtempSync(join(tmpdir(), 'swr-console-upload-'));
+
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const open = (menu: string) => page.getByRole('link', { name: menu, exact: true }).click();
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    [registry, docker] = await Promise.all([startStandaloneRegistry(), startDockerEngine()]);
+    host = new URL(registry.url).host;
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: registry.url });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${registry.url}/console/`);
+    await page.getByLabel('Account name').fill('swr');
+    await page.getByLabel('IAM user name').fill('admin');
+    await page.getByLabel('Password').fill(registry.admin.password);
+    await page.getByRole('button', { name: 'Sign In' }).click();
+    await page.getByTestId('who').waitFor();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await docker?.stop();
+    await registry?.stop();
+  }, 60_000);
+
+  it('uploads a docker save archive that docker then pulls with the same image id, and refuses a file that is not one', async () => {
+    await open('Organization Management');
+    await page.getByLabel('Organization name').fill(namespace);
+    await page.getByRole('button', { name: 'Create Organization' }).click();
+    await page.getByTestId(`organization-${namespace}`).waitFor();
+
+    const local = 'local/uploaded:v1';
+    await buildImage(docker, local, { 'a.txt': `uploaded ${namespace}`, 'b.txt': 'second layer' });
+    const id = ok(await docker.docker('inspect', '--format', '{{.Id}}', local)).trim();
+    const archive = join(work, 'uploaded.tar');
+    ok(await docker.docker('save', '-o', archive, local));
+    const notAnArchive = join(work, 'notes.tar');
+    writeFileSync(notAnArchive, 'these are notes, not an image');
+
+    await open('Upload Image');
+    await page.getByLabel('Organization').selectOption(namespace);
+    await page.getByLabel('Image name').fill('app');
+    await page.getByLabel('Image archives').setInputFiles([archive, notAnArchive]);
+    await page.getByRole('button', { name: 'Upload' }).click();
+    const uploaded = page.getByTestId('upload-uploaded.tar');
+    await uploaded.getByText('Uploaded: v1').waitFor({ timeout: 60_000 });
+    const refused = page.getByTestId('upload-notes.tar').getByRole('alert');
+    await refused.waitFor({ timeout: 60_000 });
+    expect(await refused.textContent()).toBe('Not an image archive: upload docker save output or an OCI image layout archive.');
+    await shot('20-upload');
+
+    await page.getByLabel('Image archives').setInputFiles([{ name: 'readme.txt', mimeType: 'text/plain', buffer: Buffer.from('not an archive') }]);
+    expect(await page.getByTestId('upload-readme.txt').getByRole('alert').textContent()).toContain('choose a .tar or .tar.gz file');
+    expect(await page.getByRole('button', { name: 'Upload' }).isDisabled()).toBe(true);
+
+    const { username, password } = registry.admin;
+    ok(await docker.docker('login', '-u', username, '-p', password, host));
+    ok(await docker.docker('rmi', local));
+    const remote = `${host}/${namespace}/app:v1`;
+    ok(await docker.docker('pull', remote));
+    expect(ok(await docker.docker('inspect', '--format', '{{.Id}}', remote)).trim()).toBe(id);
+    ok(await docker.docker('logout', host));
+  });
+});
