@@ -1,5 +1,6 @@
 import { useCallback, useMemo, useState } from 'react';
 import { manageClient } from './api/client';
+import { iamClient } from './api/iam';
 import { loadSession, saveSession, type Session } from './api/session';
 import { Console } from './context';
 import { routeOf, type Route } from './logic/routes';
@@ -34,7 +35,7 @@ export function App() {
   const context = useMemo(() => {
     if (!session) return undefined;
     const onRefused = () => end('Your session has ended. Sign in again.');
-    return { session, client: manageClient(session, onRefused), onRefused };
+    return { session, client: manageClient(session, onRefused), iam: iamClient(session, onRefused), onRefused };
   }, [session, end]);
 
   if (!session || !context) {

@@ -1,10 +1,12 @@
 import { createContext, useContext } from 'react';
 import type { ManageClient } from './api/client';
+import type { IamClient } from './api/iam';
 import type { Session } from './api/session';
 
 export interface ConsoleContext {
   readonly session: Session;
   readonly client: ManageClient;
+  readonly iam: IamClient;
   /** The API refused the session's token: back to sign-in. */
   readonly onRefused: () => void;
 }

@@ -81,4 +81,36 @@ describe('the console: upload, login commands, audit trail and charts', () => {
     expect(ok(await docker.docker('inspect', '--format', '{{.Id}}', remote)).trim()).toBe(id);
     ok(await docker.docker('logout', host));
   });
+
+  it('creates an access key, shows its secret once, and gives a long-term login command that docker logs in with', async () => {
+    await open('Login Command');
+    await page.getByLabel('Description').fill('console e2e');
+    await page.getByRole('button', { name: 'Create Access Key' }).click();
+    const created = page.getByTestId('new-access-key');
+    const command = created.getByLabel('Long-term login command');
+    await command.waitFor();
+    const access = (await created.getByLabel('Access key ID').textContent()) ?? '';
+    expect(await page.getByTestId(`access-key-${access}`).textContent()).toContain('Enabled');
+    await created.getByLabel('Long-term login command').locator('..').getByRole('button', { name: 'Copy' }).click();
+    const copied = await page.evaluate<string>('navigator.clipboard.readText()');
+    expect(copied).toBe(await command.textContent());
+    const [, username, password, registryHost] = copied.match(/^docker login -u (\S+@\S+) -p ([0-9a-f]{64}) (\S+)$/) ?? [];
+    expect(username).toMatch(new RegExp(`@${access}$`));
+    expect(registryHost).toBe(host);
+    await shot('21-access-key');
+    ok(await docker.docker('login', '-u', username, '-p', password, registryHost));
+    ok(await docker.docker('pull', `${host}/${namespace}/app:v1`));
+
+    // The secret is not shown again once the page is left.
+    await open('Overview');
+    await open('Login Command');
+    await page.getByTestId(`access-key-${access}`).waitFor();
+    expect(await page.getByTestId('new-access-key').count()).toBe(0);
+
+    // A disabled key logs in no more.
+    const row = page.getByTestId(`access-key-${access}`);
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await row.getByText('Disabled').waitFor();
+    expect((await docker.docker('login', '-u', username, '-p', password, registryHost)).code).not.toBe(0);
+  });
 });

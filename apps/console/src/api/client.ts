@@ -54,12 +54,14 @@ export async function signIn(account: string, user: string, password: string): P
   const body: unknown = await response.json().catch(() => undefined);
   const token = response.headers.get('X-Subject-Token');
   if (!response.ok || !token) throw failureFrom(response.status, body);
-  const issued = (body as { token: { expires_at: string; user: { name: string; domain: { name: string } }; project: { id: string }; roles: Array<{ name: string }> } }).token;
+  const issued = (body as { token: { expires_at: string; user: { id: string; name: string; domain: { name: string } }; project: { id: string; name: string }; roles: Array<{ name: string }> } }).token;
   return {
     token,
     account: issued.user.domain.name,
     user: issued.user.name,
+    userId: issued.user.id,
     projectId: issued.project.id,
+    region: issued.project.name,
     expiresAt: issued.expires_at,
     admin: issued.roles.some((role) => role.name === 'te_admin'),
   };

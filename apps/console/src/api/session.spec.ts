@@ -4,7 +4,7 @@ const memory = () => {
   const items = new Map<string, string>();
   return { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k) };
 };
-const session: Session = { token: 't', account: 'swr', user: 'admin', projectId: 'p', expiresAt: '2026-12-06T00:00:00Z', admin: true };
+const session: Session = { token: 't', account: 'swr', user: 'admin', userId: 'u', projectId: 'p', region: 'cn-north-4', expiresAt: '2026-12-06T00:00:00Z', admin: true };
 
 describe('the session', () => {
   it('is kept until it expires or the user signs out', () => {
@@ -20,5 +20,7 @@ describe('the session', () => {
     const storage = memory();
     storage.setItem('swr.console.session', '{not json');
     expect(loadSession(storage)).toBeUndefined();
+    storage.setItem('swr.console.session', JSON.stringify({ ...session, userId: undefined }));
+    expect(loadSession(storage, Date.parse('2026-12-05T00:00:00Z'))).toBeUndefined();
   });
 });

@@ -3,7 +3,10 @@ export interface Session {
   readonly token: string;
   readonly account: string;
   readonly user: string;
+  readonly userId: string;
   readonly projectId: string;
+  /** The project's name: SWR's region, the prefix of a long-term login's user name. */
+  readonly region: string;
   readonly expiresAt: string;
   readonly admin: boolean;
 }
@@ -15,7 +18,7 @@ export function loadSession(storage: Pick<Storage, 'getItem'> = sessionStorage, 
     const raw = storage.getItem(KEY);
     if (!raw) return undefined;
     const session = JSON.parse(raw) as Session;
-    if (typeof session.token !== 'string' || Date.parse(session.expiresAt) <= now) return undefined;
+    if (typeof session.token !== 'string' || typeof session.userId !== 'string' || typeof session.region !== 'string' || Date.parse(session.expiresAt) <= now) return undefined;
     return session;
   } catch {
     return undefined;

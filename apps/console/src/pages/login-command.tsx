@@ -4,9 +4,10 @@ import { CopyCommand, Message } from '../components';
 import { useConsole } from '../context';
 import { failureMessage } from '../logic/errors';
 import { formatTime } from '../logic/format';
+import { AccessKeys, LongTermCommand } from './access-keys';
 
 export function LoginCommand() {
-  const { client } = useConsole();
+  const { client, session } = useConsole();
   const [result, setResult] = useState<{ command: string; expiresAt?: string }>();
   const [error, setError] = useState<string>();
   const generate = () => {
@@ -30,6 +31,14 @@ export function LoginCommand() {
           </>
         )}
       </div>
+      <div className="panel">
+        <h3>Long-term login command</h3>
+        <p className="muted">
+          Derived from an access key (AK/SK): valid until the key is disabled or deleted. The secret access key is shown once, when the key is created; the login key is computed in this browser and the secret never leaves it.
+        </p>
+        <LongTermCommand />
+      </div>
+      <AccessKeys userId={session.userId} userName={session.user} />
     </section>
   );
 }
