@@ -17,7 +17,7 @@
 // Usage: node dist/bench/trigger-deliveries.bench.js [--tags N] [--concurrency N] [--warmup N] [--replicas 1,2] [--dump FILE]
 import { EVENT_STREAM, eventSubject } from '@swr/contracts';
 import { EmbeddedPostgresHandle, startEmbeddedPostgres } from '@swr/db';
-import { freePort, ManagedProcess, NatsServerHandle, RedisServerHandle, S3Server, startNatsServer, startProcess, startRedisServer, startS3Server, waitFor } from '@swr/testing';
+import { freePort, ManagedProcess, NatsServerHandle, RedisServerHandle, S3Server, startNatsServer, startProcess, startRedisServer, startS3Server, StopWaiting, waitFor } from '@swr/testing';
 import { Queue } from 'bullmq';
 import { connect, JetStreamManager, NatsConnection } from 'nats';
 import { createHash, randomBytes } from 'node:crypto';
@@ -175,20 +175,19 @@ class Registry {
     const database = { SWR_DATABASE_URL: this.postgres.url, SWR_NATS_URL: this.nats.url };
     this.startApp('audit-worker', { ...database, SWR_REDIS_URL: this.redis.url });
     for (let i = 0; i < triggerWorkers; i++) this.startApp('trigger-worker', { ...database, SWR_REDIS_URL: this.redis.url, SWR_ENCRYPTION_KEY: ENCRYPTION_KEY });
-    this.startApp('metadata', database);
-    this.startApp('iam', { ...database, SWR_ENCRYPTION_KEY: ENCRYPTION_KEY });
-    const port = await freePort();
-    this.startApp('gateway', {
-      SWR_PORT: String(port),
-      SWR_HOST: '127.0.0.1',
-      SWR_NATS_URL: this.nats.url,
+    // Metadata reads the blob store too: it frees blobs when it collects garbage.
+    const blobStore = {
       SWR_BLOB_STORE: 's3',
       SWR_S3_ENDPOINT: this.s3.endPoint,
       SWR_S3_PORT: String(this.s3.port),
       SWR_S3_ACCESS_KEY: this.s3.accessKey,
       SWR_S3_SECRET_KEY: this.s3.secretKey,
       SWR_S3_BUCKET: this.s3.bucket,
-    });
+    };
+    this.startApp('metadata', { ...database, ...blobStore });
+    this.startApp('iam', { ...database, SWR_ENCRYPTION_KEY: ENCRYPTION_KEY });
+    const port = await freePort();
+    this.startApp('gateway', { SWR_PORT: String(port), SWR_HOST: '127.0.0.1', SWR_NATS_URL: this.nats.url, ...blobStore });
     this.url = `http://127.0.0.1:${port}`;
     await this.ready();
     await until(
@@ -231,7 +230,7 @@ class Registry {
 
   assertAlive(): void {
     const dead = this.apps.find((a) => a.process.child.exitCode !== null || a.process.child.signalCode !== null);
-    if (dead) throw new Error(`${dead.app} (pid ${dead.process.pid}) exited with ${dead.process.child.signalCode ?? `code ${dead.process.child.exitCode}`}:\n${dead.process.output().slice(-3000)}`);
+    if (dead) throw new StopWaiting(`${dead.app} (pid ${dead.process.pid}) exited with ${dead.process.child.signalCode ?? `code ${dead.process.child.exitCode}`}:\n${dead.process.output().slice(-3000)}`);
   }
 
   async triggerConsumer(): Promise<{ pending: number; ackPending: number; redelivered: number }> {

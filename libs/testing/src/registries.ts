@@ -4,7 +4,7 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync }
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startNatsServer, type NatsServerHandle } from './nats-server';
-import { freePort, freePorts, waitFor } from './ports';
+import { freePort, freePorts, StopWaiting, waitFor } from './ports';
 import { startProcess, type ManagedProcess } from './processes';
 import { startRedisServer } from './redis-server';
 import { startS3Server, type S3Server } from './s3-server';
@@ -55,7 +55,7 @@ export interface GatewayProcess {
 async function ready(url: string, processes: ManagedProcess[], admin: Login = ADMIN): Promise<void> {
   const alive = () => {
     const dead = processes.find((p) => p.child.exitCode !== null);
-    if (dead) throw new Error(`a service exited early:\n${dead.output()}`);
+    if (dead) throw new StopWaiting(`a service exited early:\n${dead.output()}`);
   };
   await waitFor(`IAM behind ${url}`, async () => {
     alive();
