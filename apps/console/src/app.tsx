@@ -11,14 +11,17 @@ import { Repositories } from './pages/repositories';
 import { Repository } from './pages/repository';
 import { SignIn } from './pages/sign-in';
 import { Upload } from './pages/upload';
+import { Users } from './pages/users';
 import { navigate, usePage } from './router';
 
-const MENU: ReadonlyArray<readonly [string, string, Route['page']]> = [
+/** The menu: path, label, page, and whether only account admins see it. */
+const MENU: ReadonlyArray<readonly [string, string, Route['page'], boolean?]> = [
   ['/overview', 'Overview', 'overview'],
   ['/organizations', 'Organization Management', 'organizations'],
   ['/repositories', 'My Images', 'repositories'],
   ['/upload', 'Upload Image', 'upload'],
   ['/login-command', 'Login Command', 'login-command'],
+  ['/users', 'Users', 'users', true],
 ];
 
 export function App() {
@@ -64,7 +67,7 @@ export function App() {
       </header>
       <div className="layout">
         <nav aria-label="Console">
-          {MENU.map(([path, label, name]) => (
+          {MENU.filter(([, , , adminOnly]) => !adminOnly || session.admin).map(([path, label, name]) => (
             <a
               key={path}
               href={`/console${path}`}
@@ -100,6 +103,8 @@ function Page({ route }: { route: Route }) {
       return <Upload />;
     case 'login-command':
       return <LoginCommand />;
+    case 'users':
+      return <Users />;
     case 'not-found':
       return (
         <section className="panel">

@@ -113,4 +113,26 @@ describe('the console: upload, login commands, audit trail and charts', () => {
     await row.getByText('Disabled').waitFor();
     expect((await docker.docker('login', '-u', username, '-p', password, registryHost)).code).not.toBe(0);
   });
+
+  it("lets the account's admin create a user, see the user's access keys, and delete the user", async () => {
+    const name = `dev${Date.now().toString(36)}`;
+    await open('Users');
+    await page.getByLabel('User name').fill(name);
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create User' }).click();
+    await expect(page.locator('.hint.error').textContent()).resolves.toBe('The password must have at least 8 characters.');
+    await page.getByLabel('Password').fill('dev-password-1');
+    await page.getByRole('button', { name: 'Create User' }).click();
+    const row = page.getByTestId(`user-${name}`);
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Access Keys' }).click();
+    await page.getByRole('heading', { name: `Access keys of ${name}` }).waitFor();
+    await page.getByText('No access keys.').waitFor();
+    await shot('22-users');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText(`User ${name} deleted.`).waitFor();
+    expect(await page.getByTestId(`user-${name}`).count()).toBe(0);
+    expect(await page.getByTestId('user-admin').getByRole('button', { name: 'Delete' }).count()).toBe(0);
+  });
 });

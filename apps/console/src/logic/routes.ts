@@ -6,6 +6,7 @@ export type Route =
   | { readonly page: 'repository'; readonly namespace: string; readonly repository: string }
   | { readonly page: 'login-command' }
   | { readonly page: 'upload' }
+  | { readonly page: 'users' }
   | { readonly page: 'not-found' };
 
 export function routeOf(page: string): Route {
@@ -21,6 +22,7 @@ export function routeOf(page: string): Route {
   if (parts.length === 1 && parts[0] === 'organizations') return { page: 'organizations' };
   if (parts.length === 1 && parts[0] === 'login-command') return { page: 'login-command' };
   if (parts.length === 1 && parts[0] === 'upload') return { page: 'upload' };
+  if (parts.length === 1 && parts[0] === 'users') return { page: 'users' };
   if (parts[0] === 'repositories') {
     if (parts.length === 1) {
       const namespace = new URLSearchParams(query).get('namespace') ?? undefined;

@@ -1,4 +1,4 @@
-import { descriptionProblem, organizationNameProblem, repositoryNameProblem } from './validation';
+import { descriptionProblem, organizationNameProblem, passwordProblem, repositoryNameProblem, userNameProblem } from './validation';
 
 describe('organization names, checked as the user types', () => {
   it.each(['a', 'acme', 'team-1', 'my.org', 'a_b', 'a__b', 'a--b', 'x'.repeat(64)])('accepts %s', (name) => {
@@ -55,5 +55,21 @@ describe('repository names', () => {
     ['a._b', 'lowercase'],
   ])('refuses %j', (name, why) => {
     expect(repositoryNameProblem(name)).toContain(why);
+  });
+});
+
+describe('new IAM users', () => {
+  it('take names a docker login user name can carry', () => {
+    expect(userNameProblem('dev-1.Ops_x')).toBeUndefined();
+    expect(userNameProblem('')).toBe('Enter a name.');
+    expect(userNameProblem('x'.repeat(65))).toContain('at most 64');
+    expect(userNameProblem('swr/dev')).toContain('Only letters');
+    expect(userNameProblem('dev@x')).toContain('Only letters');
+    expect(userNameProblem('a b')).toContain('Only letters');
+  });
+  it('take passwords of 8 to 1,024 characters', () => {
+    expect(passwordProblem('1234567')).toContain('at least 8');
+    expect(passwordProblem('12345678')).toBeUndefined();
+    expect(passwordProblem('x'.repeat(1025))).toContain('at most 1,024');
   });
 });

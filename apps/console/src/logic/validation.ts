@@ -28,6 +28,24 @@ export function repositoryNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A new IAM user's name: the console keeps to characters a `docker login` user name can carry
+ * (`<account>/<user>`, `<region>@<AK>`: no slash, no at sign, no space).
+ */
+export function userNameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'Enter a name.';
+  if (name.length > 64) return 'The name can have at most 64 characters.';
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) return 'Only letters, digits, periods (.), underscores (_) and hyphens (-) are allowed.';
+  return undefined;
+}
+
+/** A new IAM user's password: at least 8 characters, at most 1,024 (what the IAM API takes). */
+export function passwordProblem(password: string): string | undefined {
+  if (password.length < 8) return 'The password must have at least 8 characters.';
+  if (password.length > 1024) return 'The password can have at most 1,024 characters.';
+  return undefined;
+}
+
 /** The repository categories SWR knows, with the console's names for them. */
 export const REPOSITORY_CATEGORIES = [
   ['app_server', 'App server'],
