@@ -4,6 +4,7 @@ import { iamClient } from './api/iam';
 import { loadSession, saveSession, type Session } from './api/session';
 import { Console } from './context';
 import { routeOf, type Route } from './logic/routes';
+import { AuditTrail } from './pages/audit';
 import { LoginCommand } from './pages/login-command';
 import { Organizations } from './pages/organizations';
 import { Overview } from './pages/overview';
@@ -22,6 +23,7 @@ const MENU: ReadonlyArray<readonly [string, string, Route['page'], boolean?]> = 
   ['/upload', 'Upload Image', 'upload'],
   ['/login-command', 'Login Command', 'login-command'],
   ['/users', 'Users', 'users', true],
+  ['/audit', 'Audit Trail', 'audit', true],
 ];
 
 export function App() {
@@ -105,6 +107,8 @@ function Page({ route }: { route: Route }) {
       return <LoginCommand />;
     case 'users':
       return <Users />;
+    case 'audit':
+      return <AuditTrail />;
     case 'not-found':
       return (
         <section className="panel">

@@ -135,4 +135,26 @@ describe('the console: upload, login commands, audit trail and charts', () => {
     expect(await page.getByTestId(`user-${name}`).count()).toBe(0);
     expect(await page.getByTestId('user-admin').getByRole('button', { name: 'Delete' }).count()).toBe(0);
   });
+
+  it("shows the upload's traces in the audit trail, filtered by trace name and rating", async () => {
+    await open('Audit Trail');
+    const search = async (traceName: string, rating: string) => {
+      await page.getByLabel('Trace name').fill(traceName);
+      await page.getByLabel('Trace rating').selectOption(rating);
+      await page.getByRole('button', { name: 'Search' }).click();
+    };
+    // The upload pushed its image as a docker push does: a pushImage trace by the uploader.
+    await search('pushImage', 'normal');
+    const pushed = page.getByTestId('trace-pushImage').filter({ hasText: `${namespace}/app` });
+    await pushed.first().waitFor();
+    expect(await pushed.first().textContent()).toContain('admin');
+    // The refused file: its uploadImageArchive call, rated a warning, with the 400 it got.
+    await search('uploadImageArchive', 'warning');
+    const refused = page.getByTestId('trace-uploadImageArchive').filter({ hasText: `${namespace}/app` });
+    await refused.first().waitFor();
+    expect(await refused.first().textContent()).toMatch(/warning\s*400\s*admin/);
+    await shot('23-audit-trail');
+    await search('uploadImageArchive', 'incident');
+    await page.getByText('No traces match.').waitFor();
+  });
 });

@@ -174,6 +174,7 @@ describe('the console in a real browser', () => {
     expect(await row.getByRole('button', { name: 'Delete' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Create Organization' }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Users', exact: true }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Audit Trail' }).count()).toBe(0);
 
     await page.goto(`${registry.url}/console/repositories/${namespace}/app`);
     await page.getByTestId('tag-v1').waitFor();

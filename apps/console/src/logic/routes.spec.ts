@@ -9,6 +9,7 @@ describe('console routes', () => {
     expect(routeOf('/login-command')).toEqual({ page: 'login-command' });
     expect(routeOf('/upload')).toEqual({ page: 'upload' });
     expect(routeOf('/users')).toEqual({ page: 'users' });
+    expect(routeOf('/audit')).toEqual({ page: 'audit' });
     expect(routeOf('/repositories')).toEqual({ page: 'repositories' });
     expect(routeOf('/repositories?namespace=acme')).toEqual({ page: 'repositories', namespace: 'acme' });
     expect(routeOf('/repositories/acme/tools/alpine.x')).toEqual({ page: 'repository', namespace: 'acme', repository: 'tools/alpine.x' });

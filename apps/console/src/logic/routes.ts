@@ -7,6 +7,7 @@ export type Route =
   | { readonly page: 'login-command' }
   | { readonly page: 'upload' }
   | { readonly page: 'users' }
+  | { readonly page: 'audit' }
   | { readonly page: 'not-found' };
 
 export function routeOf(page: string): Route {
@@ -23,6 +24,7 @@ export function routeOf(page: string): Route {
   if (parts.length === 1 && parts[0] === 'login-command') return { page: 'login-command' };
   if (parts.length === 1 && parts[0] === 'upload') return { page: 'upload' };
   if (parts.length === 1 && parts[0] === 'users') return { page: 'users' };
+  if (parts.length === 1 && parts[0] === 'audit') return { page: 'audit' };
   if (parts[0] === 'repositories') {
     if (parts.length === 1) {
       const namespace = new URLSearchParams(query).get('namespace') ?? undefined;
