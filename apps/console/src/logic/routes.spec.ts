@@ -1,5 +1,5 @@
 import { repositoryPage, routeOf } from './routes';
-import { canManage, canWrite, permissionName } from './permissions';
+import { canManage, canWrite, permissionName, repositoryAbilities } from './permissions';
 
 describe('console routes', () => {
   it('names the page of each path', () => {
@@ -29,5 +29,15 @@ describe('permissions', () => {
     expect([1, 3, 7, 0].map(permissionName)).toEqual(['Read', 'Write', 'Manage', 'None']);
     expect([canWrite(1), canWrite(3), canWrite(7), canWrite(undefined)]).toEqual([false, true, true, false]);
     expect([canManage(3), canManage(7)]).toEqual([false, true]);
+  });
+});
+
+describe('what a repository page offers', () => {
+  it('follows the levels: write edits, manage shares and triggers, grants take write on the organization or manage', () => {
+    expect(repositoryAbilities(1, 1, false)).toEqual({ write: false, manage: false, grant: false, sync: false });
+    expect(repositoryAbilities(0, 3, false)).toEqual({ write: true, manage: false, grant: false, sync: false });
+    expect(repositoryAbilities(3, 3, false)).toEqual({ write: true, manage: false, grant: true, sync: false });
+    expect(repositoryAbilities(1, 7, false)).toEqual({ write: true, manage: true, grant: true, sync: false });
+    expect(repositoryAbilities(7, 7, true)).toEqual({ write: true, manage: true, grant: true, sync: true });
   });
 });
