@@ -3,23 +3,38 @@ import { call } from '../api/client';
 import { Loaded, useLoad } from '../components';
 import { useConsole } from '../context';
 import { formatBytes, formatTime } from '../logic/format';
+import { canWrite } from '../logic/permissions';
 import { repositoryPage } from '../logic/routes';
 import { navigate } from '../router';
+import { CreateRepository } from './create-repository';
 
 export function Repositories({ namespace }: { namespace?: string }) {
   const { client, session } = useConsole();
   const [search, setSearch] = useState('');
   const [query, setQuery] = useState('');
+  const [creating, setCreating] = useState(false);
   const organizations = useLoad(async () => (await call(client.GET('/v2/manage/namespaces', { params: { query: { mode: 'visible' } } }))).namespaces, session.token);
   const state = useLoad(
     () => call(client.GET('/v2/manage/repos', { params: { query: { ...(namespace ? { namespace } : {}), ...(query ? { name: query } : {}), limit: '100', order_column: 'updated_time', order_type: 'desc' } } })),
     `${namespace ?? ''}\n${query}`,
   );
+  const writable = (organizations.data ?? []).filter((o) => canWrite(o.auth)).map((o) => o.name);
   const filter = (value: string) => navigate(value ? `/repositories?namespace=${encodeURIComponent(value)}` : '/repositories');
 
   return (
     <section>
       <h2>My Images</h2>
+      {creating ? (
+        <CreateRepository organizations={writable} initial={namespace} close={() => setCreating(false)} />
+      ) : (
+        writable.length > 0 && (
+          <p>
+            <button type="button" className="primary" onClick={() => setCreating(true)}>
+              Create Repository
+            </button>
+          </p>
+        )
+      )}
       <form
         className="panel inline"
         role="search"
