@@ -73,7 +73,7 @@ describe("the console's repository page in a real browser", () => {
     await shot('repo-01-tags');
   });
 
-  it("grants a user a permission on the repository, then changes it", async () => {
+  it('grants a user a permission on the repository, then changes it', async () => {
     await tab('Permissions');
     const form = page.getByRole('form', { name: 'Grant permission' });
     await form.getByLabel('User').selectOption({ label: grantee });
@@ -88,7 +88,7 @@ describe("the console's repository page in a real browser", () => {
     await shot('repo-02-permissions');
   });
 
-  it('shares the private image with another account, permanently, its description shown as text', async () => {
+  it('shares the private image with another account, permanently, its description shown as text, then until a day', async () => {
     await tab('Sharing');
     const form = page.getByRole('form', { name: 'Share image' });
     await form.getByLabel('Account').fill(other);
@@ -98,12 +98,20 @@ describe("the console's repository page in a real browser", () => {
     await row.waitFor();
     expect((await row.locator('td').allTextContents()).slice(0, 6)).toEqual([other, 'Pull', 'Permanent', 'Valid', '<i>for the other team</i>', 'admin']);
     expect(await page.locator('main i').count()).toBe(0);
-    const shares = (await admin.call('GET', `/v2/manage/namespaces/${namespace}/repositories/app/access-domains`)).json();
-    expect(shares).toEqual([expect.objectContaining({ access_domain: other, permit: 'read', deadline: 'forever' })]);
+    const shares = () => admin.call('GET', `/v2/manage/namespaces/${namespace}/repositories/app/access-domains`).then((r) => r.json());
+    expect(await shares()).toEqual([expect.objectContaining({ access_domain: other, permit: 'read', deadline: 'forever' })]);
     await shot('repo-03-sharing');
+
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await row.getByLabel('Until', { exact: true }).check();
+    await row.getByLabel(`Valid until for ${other}: last day`).fill('2030-01-31');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(`The share with ${other} is changed.`).waitFor();
+    expect(await row.locator('td').nth(2).textContent()).toBe('Until 2030-01-31');
+    expect(await shares()).toEqual([expect.objectContaining({ access_domain: other, deadline: '2030-01-31T00:00:00Z' })]);
   });
 
-  it("adds a webhook trigger, shows a push's delivery in its history, and redelivers it", async () => {
+  it("adds a webhook trigger, shows a push's delivery in its history, redelivers it, disables and enables it", async () => {
     await tab('Triggers');
     await page.getByLabel('Trigger name').fill('notify');
     await page.getByLabel('Webhook URL').fill(`${receiver.url}/hook`);
@@ -128,6 +136,15 @@ describe("the console's repository page in a real browser", () => {
     const [first, again] = receiver.on('/hook');
     expect(again.headers['x-swr-delivery']).toBe(first.headers['x-swr-delivery']);
     expect(JSON.parse(again.body)).toMatchObject({ event: 'push', tag: 'v4' });
+
+    const row = page.getByTestId('trigger-notify');
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await page.getByText('Trigger notify disabled.').waitFor();
+    expect(await row.locator('td').nth(3).textContent()).toBe('Disabled');
+    expect((await admin.call('GET', `${repoPath}/triggers/notify`)).json().enable).toBe('false');
+    await row.getByRole('button', { name: 'Enable' }).click();
+    await page.getByText('Trigger notify enabled.').waitFor();
+    expect(await row.locator('td').nth(3).textContent()).toBe('Enabled');
   });
 
   it('sets a retention policy, shows what it removed, what a dry run would remove, and runs it now', async () => {
@@ -160,10 +177,11 @@ describe("the console's repository page in a real browser", () => {
     expect((await admin.call('GET', `${repoPath}/tags/v2`)).status).toBe(404);
   });
 
-  it('says plainly that no sync region is configured', async () => {
+  it('says plainly that no sync region is configured, and lists the (no) sync rules and jobs', async () => {
     await tab('Image Sync');
     await expect(page.getByTestId('no-sync-regions').textContent()).resolves.toContain('No sync regions are configured');
     await page.getByText('No sync rules.').waitFor();
+    await page.getByText('No sync jobs.').waitFor();
     expect(await page.getByRole('button', { name: 'Add Sync Rule' }).count()).toBe(0);
     await shot('repo-06-sync');
   });
@@ -187,7 +205,7 @@ describe("the console's repository page in a real browser", () => {
     await signIn(reader, `${reader}-password`);
     await openRepository();
     await expect(page.getByTestId('repository-permission').textContent()).resolves.toBe('Your permission: Read');
-    const changing = ['Delete', 'Edit', 'Revoke', 'Grant Permission', 'Share', 'Add Trigger', 'Disable', 'Redeliver', 'Run Now', 'Create Policy', 'Save'];
+    const changing = ['Delete', 'Edit', 'Revoke', 'Grant Permission', 'Share', 'Add Trigger', 'Disable', 'Enable', 'Redeliver', 'Run Now', 'Create Policy', 'Save'];
     const visible = async () => {
       const found: string[] = [];
       for (const name of changing) if ((await page.getByRole('button', { name, exact: true }).count()) > 0) found.push(name);
