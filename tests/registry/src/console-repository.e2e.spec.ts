@@ -1,4 +1,5 @@
 import { RegistryUnderTest, startStandaloneRegistry, waitFor } from '@swr/testing';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
@@ -42,7 +43,9 @@ describe("the console's repository page in a real browser", () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    [registry, receiver] = await Promise.all([startStandaloneRegistry(), WebhookReceiver.start()]);
+    // One sync region, never reached: rules are only stored until a tag is pushed after them.
+    const sync = { SWR_SYNC_REGIONS: 'region-2=http://127.0.0.1:9', SWR_SYNC_PEER_KEY: randomBytes(32).toString('base64') };
+    [registry, receiver] = await Promise.all([startStandaloneRegistry(undefined, { env: sync }), WebhookReceiver.start()]);
     admin = await ManageClient.fromLogin(registry.url, registry.admin);
     oci = new OciClient(registry.url, registry.admin);
     expect((await admin.call('POST', '/v2/manage/namespaces', { namespace })).status).toBe(201);
@@ -107,7 +110,7 @@ describe("the console's repository page in a real browser", () => {
     await row.getByLabel(`Valid until for ${other}: last day`).fill('2030-01-31');
     await row.getByRole('button', { name: 'Save' }).click();
     await page.getByText(`The share with ${other} is changed.`).waitFor();
-    expect(await row.locator('td').nth(2).textContent()).toBe('Until 2030-01-31');
+    await row.getByRole('cell', { name: 'Until 2030-01-31', exact: true }).waitFor();
     expect(await shares()).toEqual([expect.objectContaining({ access_domain: other, deadline: '2030-01-31T00:00:00Z' })]);
   });
 
@@ -140,11 +143,12 @@ describe("the console's repository page in a real browser", () => {
     const row = page.getByTestId('trigger-notify');
     await row.getByRole('button', { name: 'Disable' }).click();
     await page.getByText('Trigger notify disabled.').waitFor();
-    expect(await row.locator('td').nth(3).textContent()).toBe('Disabled');
+    await row.getByRole('cell', { name: 'Disabled', exact: true }).waitFor();
     expect((await admin.call('GET', `${repoPath}/triggers/notify`)).json().enable).toBe('false');
     await row.getByRole('button', { name: 'Enable' }).click();
     await page.getByText('Trigger notify enabled.').waitFor();
-    expect(await row.locator('td').nth(3).textContent()).toBe('Enabled');
+    await row.getByRole('cell', { name: 'Enabled', exact: true }).waitFor();
+    expect((await admin.call('GET', `${repoPath}/triggers/notify`)).json().enable).toBe('true');
   });
 
   it('sets a retention policy, shows what it removed, what a dry run would remove, and runs it now', async () => {
@@ -177,12 +181,22 @@ describe("the console's repository page in a real browser", () => {
     expect((await admin.call('GET', `${repoPath}/tags/v2`)).status).toBe(404);
   });
 
-  it('says plainly that no sync region is configured, and lists the (no) sync rules and jobs', async () => {
+  it('adds auto-sync rules to an organization in a configured region, lists and deletes them', async () => {
     await tab('Image Sync');
-    await expect(page.getByTestId('no-sync-regions').textContent()).resolves.toContain('No sync regions are configured');
-    await page.getByText('No sync rules.').waitFor();
+    const form = page.getByRole('form', { name: 'Add sync rule' });
+    await form.waitFor();
+    expect(await form.getByLabel('Target region').locator('option').allTextContents()).toEqual(['region-2']);
+    for (const target of [namespace, `${namespace}-copy`]) {
+      await form.getByLabel('Target organization').fill(target);
+      await form.getByRole('button', { name: 'Add Sync Rule' }).click();
+      await page.getByTestId(`sync-rule-region-2-${target}`).waitFor();
+    }
+    await page.getByTestId(`sync-rule-region-2-${namespace}-copy`).getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('Sync rule deleted.').waitFor();
+    expect(await page.getByTestId(`sync-rule-region-2-${namespace}-copy`).count()).toBe(0);
+    const rules = (await admin.call('GET', `${repoPath}/sync_repo`)).json();
+    expect(rules).toEqual([expect.objectContaining({ remoteRegionId: 'region-2', remoteNamespace: namespace })]);
     await page.getByText('No sync jobs.').waitFor();
-    expect(await page.getByRole('button', { name: 'Add Sync Rule' }).count()).toBe(0);
     await shot('repo-06-sync');
   });
 
@@ -205,7 +219,7 @@ describe("the console's repository page in a real browser", () => {
     await signIn(reader, `${reader}-password`);
     await openRepository();
     await expect(page.getByTestId('repository-permission').textContent()).resolves.toBe('Your permission: Read');
-    const changing = ['Delete', 'Edit', 'Revoke', 'Grant Permission', 'Share', 'Add Trigger', 'Disable', 'Enable', 'Redeliver', 'Run Now', 'Create Policy', 'Save'];
+    const changing = ['Delete', 'Edit', 'Revoke', 'Grant Permission', 'Share', 'Add Trigger', 'Disable', 'Enable', 'Redeliver', 'Run Now', 'Create Policy', 'Save', 'Add Sync Rule'];
     const visible = async () => {
       const found: string[] = [];
       for (const name of changing) if ((await page.getByRole('button', { name, exact: true }).count()) > 0) found.push(name);
@@ -217,7 +231,7 @@ describe("the console's repository page in a real browser", () => {
       ['Sharing', `share-${other}`],
       ['Triggers', 'trigger-notify'],
       ['Retention', 'retention-rule'],
-      ['Image Sync', 'no-sync-regions'],
+      ['Image Sync', `sync-rule-region-2-${namespace}`],
     ];
     for (const [name, content] of shown) {
       await tab(name);

@@ -124,6 +124,13 @@ describe('the console in a real browser', () => {
     expect(anonymousAfter.status).toBe(200);
   });
 
+  it("says on the image's Image Sync tab that no sync region is configured", async () => {
+    await page.getByRole('tab', { name: 'Image Sync' }).click();
+    await expect(page.getByTestId('no-sync-regions').textContent()).resolves.toContain('No sync regions are configured');
+    expect(await page.getByRole('form', { name: 'Add sync rule' }).count()).toBe(0);
+    await page.getByText('No sync jobs.').waitFor();
+  });
+
   it('gives the temporary docker login command to copy', async () => {
     await page.getByRole('link', { name: 'Login Command' }).click();
     await page.getByRole('button', { name: 'Generate Login Command' }).click();

@@ -124,7 +124,7 @@ function AddSyncRule({ regions, add }: { regions: string[]; add: (body: { remote
   const valid = /^[a-z0-9][a-z0-9._-]{0,63}$/.test(organization);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (valid) void add({ remoteRegionId: region, remoteNamespace: organization, syncAuto: true, override });
+    if (valid) void add({ remoteRegionId: region, remoteNamespace: organization, syncAuto: true, override }).then((done) => done && setOrganization(''));
   };
   return (
     <form className="panel inline" onSubmit={submit} aria-label="Add sync rule">
