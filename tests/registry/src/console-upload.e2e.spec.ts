@@ -107,14 +107,16 @@ describe('the console: upload, login commands, audit trail and charts', () => {
     await page.getByTestId(`access-key-${access}`).waitFor();
     expect(await page.getByTestId('new-access-key').count()).toBe(0);
 
-    // A disabled key logs in no more.
+    // A disabled key gets no registry token any more (asked as docker asks, with Basic credentials).
+    const token = () => fetch(`${registry.url}/auth/token?service=swr-registry`, { headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` } });
+    expect((await token()).status).toBe(200);
     const row = page.getByTestId(`access-key-${access}`);
     await row.getByRole('button', { name: 'Disable' }).click();
-    await row.getByText('Disabled').waitFor();
-    expect((await docker.docker('login', '-u', username, '-p', password, registryHost)).code).not.toBe(0);
+    await row.getByRole('cell', { name: 'Disabled', exact: true }).waitFor();
+    expect((await token()).status).toBe(401);
   });
 
-  it("lets the account's admin create a user, see the user's access keys, and delete the user", async () => {
+  it("lets the account's admin create a user, see the user's access keys, give them a permission on an organization, and delete the user", async () => {
     const name = `dev${Date.now().toString(36)}`;
     await open('Users');
     await page.getByLabel('User name').fill(name);
@@ -129,10 +131,28 @@ describe('the console: upload, login commands, audit trail and charts', () => {
     await page.getByRole('heading', { name: `Access keys of ${name}` }).waitFor();
     await page.getByText('No access keys.').waitFor();
     await shot('22-users');
+
+    await open('Organization Management');
+    await page.getByTestId(`organization-${namespace}`).getByRole('button', { name: 'Members' }).click();
+    const members = page.getByLabel(`Members of ${namespace}`);
+    await members.getByTestId('member-admin').waitFor();
+    await members.locator('select[name="user"]').selectOption({ label: name });
+    await members.locator('select[name="auth"]').selectOption({ label: 'Write' });
+    await members.getByRole('button', { name: 'Add Member' }).click();
+    await members.getByText(`${name} added with the Write permission.`).waitFor();
+    await members.getByLabel(`Permission of ${name}`).selectOption({ label: 'Read' });
+    await members.getByText(`${name} now has the Read permission.`).waitFor();
+    await shot('24-members');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await members.getByTestId(`member-${name}`).getByRole('button', { name: 'Remove' }).click();
+    await members.getByTestId(`member-${name}`).waitFor({ state: 'detached' });
+    await members.getByText(`${name} removed.`).waitFor();
+
+    await open('Users');
     page.once('dialog', (dialog) => void dialog.accept());
     await row.getByRole('button', { name: 'Delete' }).click();
     await page.getByText(`User ${name} deleted.`).waitFor();
-    expect(await page.getByTestId(`user-${name}`).count()).toBe(0);
+    await page.getByTestId(`user-${name}`).waitFor({ state: 'detached' });
     expect(await page.getByTestId('user-admin').getByRole('button', { name: 'Delete' }).count()).toBe(0);
   });
 

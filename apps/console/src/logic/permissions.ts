@@ -40,3 +40,9 @@ export function repositoryAbilities(organization: number, effective: number, acc
   const manage = effective >= 7;
   return { write: effective >= 3, manage, grant: organization >= 3 || manage, sync: manage && accountAdmin };
 }
+
+/** The users who hold no permission yet, by name: the ones a manager can add. */
+export function usersToAdd<U extends { id: string; name: string }>(users: readonly U[], members: ReadonlyArray<{ user_id: string }>): U[] {
+  const held = new Set(members.map((m) => m.user_id));
+  return users.filter((u) => !held.has(u.id)).sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,5 +1,5 @@
 import { repositoryPage, routeOf } from './routes';
-import { canManage, canWrite, permissionName, repositoryAbilities } from './permissions';
+import { AUTH_LEVELS, canManage, canWrite, permissionName, repositoryAbilities, usersToAdd } from './permissions';
 
 describe('console routes', () => {
   it('names the page of each path', () => {
@@ -39,5 +39,24 @@ describe('what a repository page offers', () => {
     expect(repositoryAbilities(3, 3, false)).toEqual({ write: true, manage: false, grant: true, sync: false });
     expect(repositoryAbilities(1, 7, false)).toEqual({ write: true, manage: true, grant: true, sync: false });
     expect(repositoryAbilities(7, 7, true)).toEqual({ write: true, manage: true, grant: true, sync: true });
+  });
+});
+
+describe('organization members', () => {
+  it('offers read, write and manage, named as the list names them', () => {
+    expect(AUTH_LEVELS.map(([auth, name]) => [name, permissionName(auth)])).toEqual([
+      ['Read', 'Read'],
+      ['Write', 'Write'],
+      ['Manage', 'Manage'],
+    ]);
+  });
+  it('offers to add only users who hold no permission yet, by name', () => {
+    const users = [
+      { id: 'u3', name: 'zoe' },
+      { id: 'u1', name: 'admin' },
+      { id: 'u2', name: 'bob' },
+    ];
+    expect(usersToAdd(users, [{ user_id: 'u1' }]).map((u) => u.name)).toEqual(['bob', 'zoe']);
+    expect(usersToAdd(users, users.map((u) => ({ user_id: u.id })))).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { failureMessage } from '../logic/errors';
 import { organizationNameProblem } from '../logic/validation';
 import { permissionName, canManage } from '../logic/permissions';
 import { navigate } from '../router';
+import { OrganizationMembers } from './organization-members';
 
 export function Organizations() {
   const { client, session } = useConsole();
@@ -13,6 +14,7 @@ export function Organizations() {
   const [name, setName] = useState('');
   const [touched, setTouched] = useState(false);
   const [message, setMessage] = useState<{ kind: 'error' | 'info'; text: string }>();
+  const [members, setMembers] = useState<string>();
   const problem = organizationNameProblem(name);
 
   const create = (event: FormEvent) => {
@@ -34,6 +36,7 @@ export function Organizations() {
     call(client.DELETE('/v2/manage/namespaces/{namespace}', { params: { path: { namespace } } })).then(
       () => {
         setMessage({ kind: 'info', text: `Organization ${namespace} deleted.` });
+        if (members === namespace) setMembers(undefined);
         state.reload();
       },
       (failure: unknown) => setMessage({ kind: 'error', text: failureMessage(failure) }),
@@ -98,9 +101,14 @@ export function Organizations() {
                     <td>{namespace.creator_name}</td>
                     <td>
                       {canManage(namespace.auth) && (
-                        <button type="button" className="danger" onClick={() => remove(namespace.name)}>
-                          Delete
-                        </button>
+                        <div className="actions">
+                          <button type="button" onClick={() => setMembers(namespace.name)}>
+                            Members
+                          </button>
+                          <button type="button" className="danger" onClick={() => remove(namespace.name)}>
+                            Delete
+                          </button>
+                        </div>
                       )}
                     </td>
                   </tr>
@@ -110,6 +118,7 @@ export function Organizations() {
           )
         }
       </Loaded>
+      {members && <OrganizationMembers key={members} namespace={members} />}
     </section>
   );
 }
