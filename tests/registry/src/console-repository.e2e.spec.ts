@@ -21,7 +21,7 @@ describe("the console's repository page in a real browser", () => {
   const stamp = Date.now().toString(36);
   const namespace = `repo${stamp}`;
   const other = `other${stamp}`;
-  const [reader, grantee] = [`reader${stamp}`, `dev${stamp}`];
+  const [reader, grantee, leaver] = [`reader${stamp}`, `dev${stamp}`, `leaver${stamp}`];
   const repoPath = `/v2/manage/namespaces/${namespace}/repos/app`;
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -52,7 +52,7 @@ describe("the console's repository page in a real browser", () => {
     // Pushed one after another: retention orders tags by push time.
     for (const tag of ['v1', 'v2', 'v3']) await oci.pushImage(`${namespace}/app`, tag);
     expect((await admin.call('POST', '/v3/domains', { domain: { name: other }, admin: { name: 'boss', password: 'other-password-1' } })).status).toBe(201);
-    for (const name of [reader, grantee]) expect((await admin.call('POST', '/v3/users', { user: { name, password: `${name}-password` } })).status).toBe(201);
+    for (const name of [reader, grantee, leaver]) expect((await admin.call('POST', '/v3/users', { user: { name, password: `${name}-password` } })).status).toBe(201);
     const users = (await admin.call('GET', '/v3/users')).json().users as Array<{ id: string; name: string }>;
     const readerId = users.find((u) => u.name === reader)?.id;
     expect((await admin.call('POST', `/v2/manage/namespaces/${namespace}/access`, [{ user_id: readerId, user_name: reader, auth: 1 }])).status).toBe(200);
@@ -76,13 +76,19 @@ describe("the console's repository page in a real browser", () => {
     await shot('repo-01-tags');
   });
 
-  it('grants a user a permission on the repository, then changes it', async () => {
+  it('grants users a permission on the repository, changes one and revokes another', async () => {
     await tab('Permissions');
     const form = page.getByRole('form', { name: 'Grant permission' });
-    await form.getByLabel('User').selectOption({ label: grantee });
-    await form.getByLabel('Permission').selectOption({ label: 'Write' });
-    await form.getByRole('button', { name: 'Grant Permission' }).click();
-    await page.getByText(`${grantee} has the Write permission.`).waitFor();
+    for (const user of [grantee, leaver]) {
+      await form.getByLabel('User').selectOption({ label: user });
+      await form.getByLabel('Permission').selectOption({ label: 'Write' });
+      await form.getByRole('button', { name: 'Grant Permission' }).click();
+      await page.getByText(`${user} has the Write permission.`).waitFor();
+      await page.getByTestId(`permission-${user}`).waitFor();
+    }
+    await page.getByTestId(`permission-${leaver}`).getByRole('button', { name: 'Revoke' }).click();
+    await page.getByText(`The permission of ${leaver} is revoked.`).waitFor();
+    await page.getByTestId(`permission-${leaver}`).waitFor({ state: 'detached' });
     const row = page.getByTestId(`permission-${grantee}`);
     await row.getByLabel(`Permission of ${grantee}`).selectOption({ label: 'Read' });
     await page.getByText(`${grantee} now has the Read permission.`).waitFor();
@@ -149,9 +155,22 @@ describe("the console's repository page in a real browser", () => {
     await page.getByText('Trigger notify enabled.').waitFor();
     await row.getByRole('cell', { name: 'Enabled', exact: true }).waitFor();
     expect((await admin.call('GET', `${repoPath}/triggers/notify`)).json().enable).toBe('true');
+
+    // A trigger on listed tags only, deleted again.
+    await page.getByLabel('Trigger name').fill('only-v9');
+    await page.getByLabel('Trigger condition').selectOption('tag');
+    await page.getByLabel('Tags (separated by ;)').fill('v9; v10');
+    await page.getByLabel('Webhook URL').fill(`${receiver.url}/v9`);
+    await page.getByRole('button', { name: 'Add Trigger' }).click();
+    const listed = page.getByTestId('trigger-only-v9');
+    await listed.getByRole('cell', { name: 'Tags: v9, v10', exact: true }).waitFor();
+    await listed.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('Trigger only-v9 deleted.').waitFor();
+    await listed.waitFor({ state: 'detached' });
+    expect((await admin.call('GET', `${repoPath}/triggers`)).json().map((t: { name: string }) => t.name)).toEqual(['notify']);
   });
 
-  it('sets a retention policy, shows what it removed, what a dry run would remove, and runs it now', async () => {
+  it('sets a retention policy, shows what it removed, what a dry run would remove, runs it now, and changes it', async () => {
     await tab('Retention');
     await page.getByLabel('Rule').selectOption('tag_rule');
     await page.getByLabel('Tags (1-1000)').fill('0');
@@ -179,6 +198,16 @@ describe("the console's repository page in a real browser", () => {
       return (await page.getByTestId('retention-log-v2').count()) === 1;
     });
     expect((await admin.call('GET', `${repoPath}/tags/v2`)).status).toBe(404);
+
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Rule').selectOption('date_rule');
+    await page.getByLabel('Days (1-365)').fill('30');
+    await page.getByLabel('Tags never removed (separated by ;)').fill('v3');
+    await page.getByRole('button', { name: 'Save Policy' }).click();
+    await page.getByText('Retention policy changed.').waitFor();
+    await page.getByTestId('retention-rule').getByText('Keep the tags pushed in the last 30 days, and always v3', { exact: true }).waitFor();
+    const [policy] = (await admin.call('GET', `${repoPath}/retentions`)).json();
+    expect(policy.rules).toEqual([{ template: 'date_rule', params: { days: '30' }, tag_selectors: [{ kind: 'label', pattern: 'v3' }] }]);
   });
 
   it('adds auto-sync rules to an organization in a configured region, lists and deletes them', async () => {
@@ -193,7 +222,7 @@ describe("the console's repository page in a real browser", () => {
     }
     await page.getByTestId(`sync-rule-region-2-${namespace}-copy`).getByRole('button', { name: 'Delete' }).click();
     await page.getByText('Sync rule deleted.').waitFor();
-    expect(await page.getByTestId(`sync-rule-region-2-${namespace}-copy`).count()).toBe(0);
+    await page.getByTestId(`sync-rule-region-2-${namespace}-copy`).waitFor({ state: 'detached' });
     const rules = (await admin.call('GET', `${repoPath}/sync_repo`)).json();
     expect(rules).toEqual([expect.objectContaining({ remoteRegionId: 'region-2', remoteNamespace: namespace })]);
     await page.getByText('No sync jobs.').waitFor();

@@ -27,7 +27,7 @@ export function RetentionPolicyForm({ initial, save, cancel, action }: { initial
         <input name="except-tags" value={form.exceptTags} onChange={(e) => setForm({ ...form, exceptTags: e.target.value })} />
       </label>
       <label>
-        Regular expressions of tags never removed (separated by ;)
+        Tag patterns never removed (regular expressions, separated by ;)
         <input name="except-patterns" value={form.exceptPatterns} onChange={(e) => setForm({ ...form, exceptPatterns: e.target.value })} />
       </label>
       <button type="submit" className="primary" disabled={problem !== undefined}>
