@@ -229,7 +229,7 @@ describe("the console's repository page in a real browser", () => {
     await shot('repo-06-sync');
   });
 
-  it('creates a repository from My Images', async () => {
+  it('creates a repository from My Images, and sorts the images by name', async () => {
     await page.getByRole('link', { name: 'My Images' }).click();
     await page.getByRole('button', { name: 'Create Repository' }).click();
     const form = page.getByRole('form', { name: 'Create repository' });
@@ -241,6 +241,14 @@ describe("the console's repository page in a real browser", () => {
     await page.getByRole('heading', { name: `${namespace}/tools/base` }).waitFor();
     await page.getByText('No tags.').waitFor();
     expect((await admin.call('GET', `/v2/manage/namespaces/${namespace}/repos/tools$base`)).status).toBe(200);
+
+    await page.getByRole('link', { name: 'My Images' }).click();
+    await page.getByRole('search').getByLabel('Organization').selectOption(namespace);
+    const names = page.locator('tbody tr td:first-child');
+    for (const [sort, order] of [['Name (Z-A)', ['tools/base', 'app']], ['Name (A-Z)', ['app', 'tools/base']]] as const) {
+      await page.getByLabel('Sort by').selectOption({ label: sort });
+      await waitFor(`the images sorted by ${sort}`, async () => JSON.stringify(await names.allTextContents()) === JSON.stringify(order));
+    }
   });
 
   it('shows a reader no button that changes anything, and a forged delete the API refuses as a message', async () => {

@@ -8,15 +8,25 @@ import { repositoryPage } from '../logic/routes';
 import { navigate } from '../router';
 import { CreateRepository } from './create-repository';
 
+/** The orders ListReposDetails offers (order_column and order_type), as the list's Sort by names them. */
+const SORTS = {
+  updated: ['updated_time', 'desc', 'Last updated'],
+  'name-asc': ['name', 'asc', 'Name (A-Z)'],
+  'name-desc': ['name', 'desc', 'Name (Z-A)'],
+  tags: ['tag_count', 'desc', 'Most tags'],
+} as const;
+type Sort = keyof typeof SORTS;
+
 export function Repositories({ namespace }: { namespace?: string }) {
   const { client, session } = useConsole();
   const [search, setSearch] = useState('');
   const [query, setQuery] = useState('');
   const [creating, setCreating] = useState(false);
+  const [sort, setSort] = useState<Sort>('updated');
   const organizations = useLoad(async () => (await call(client.GET('/v2/manage/namespaces', { params: { query: { mode: 'visible' } } }))).namespaces, session.token);
   const state = useLoad(
-    () => call(client.GET('/v2/manage/repos', { params: { query: { ...(namespace ? { namespace } : {}), ...(query ? { name: query } : {}), limit: '100', order_column: 'updated_time', order_type: 'desc' } } })),
-    `${namespace ?? ''}\n${query}`,
+    () => call(client.GET('/v2/manage/repos', { params: { query: { ...(namespace ? { namespace } : {}), ...(query ? { name: query } : {}), limit: '100', order_column: SORTS[sort][0], order_type: SORTS[sort][1] } } })),
+    `${namespace ?? ''}\n${query}\n${sort}`,
   );
   const writable = (organizations.data ?? []).filter((o) => canWrite(o.auth)).map((o) => o.name);
   const filter = (value: string) => navigate(value ? `/repositories?namespace=${encodeURIComponent(value)}` : '/repositories');
@@ -59,6 +69,16 @@ export function Repositories({ namespace }: { namespace?: string }) {
           <input name="search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
         </label>
         <button type="submit">Search</button>
+        <label>
+          Sort by
+          <select name="sort" value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
+            {Object.entries(SORTS).map(([value, [, , label]]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
       </form>
       <Loaded state={state}>
         {(repos) =>
