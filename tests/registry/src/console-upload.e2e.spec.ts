@@ -177,4 +177,21 @@ describe('the console: upload, login commands, audit trail and charts', () => {
     await search('uploadImageArchive', 'incident');
     await page.getByText('No traces match.').waitFor();
   });
+
+  it('shows the counts of organizations and repositories and the charts of storage and pulled bytes per day', async () => {
+    await open('Overview');
+    const stored = page.getByTestId('chart-store');
+    await stored.waitFor();
+    expect(Number(await page.getByTestId('count-organizations').locator('.figure').textContent())).toBeGreaterThanOrEqual(1);
+    expect(Number(await page.getByTestId('count-repositories').locator('.figure').textContent())).toBeGreaterThanOrEqual(1);
+    const today = new Date().toISOString().slice(0, 10);
+    // 30 days each; today has the uploaded image stored and the pulls of it served.
+    for (const chart of [stored, page.getByTestId('chart-downflow')]) {
+      expect(await chart.locator('rect').count()).toBe(30);
+      const day = chart.locator('rect').last();
+      expect(await day.locator('title').textContent()).toMatch(new RegExp(`^${today}: [0-9.]+ [KMG]?B$`));
+      expect(Number(await day.getAttribute('height'))).toBeGreaterThan(0);
+    }
+    await shot('25-overview-charts');
+  });
 });
