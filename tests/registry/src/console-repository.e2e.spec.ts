@@ -210,7 +210,7 @@ describe("the console's repository page in a real browser", () => {
     expect(policy.rules).toEqual([{ template: 'date_rule', params: { days: '30' }, tag_selectors: [{ kind: 'label', pattern: 'v3' }] }]);
   });
 
-  it('adds auto-sync rules to an organization in a configured region, lists and deletes them', async () => {
+  it('adds auto-sync rules to an organization in a configured region, lists and deletes them, and syncs tags now', async () => {
     await tab('Image Sync');
     const form = page.getByRole('form', { name: 'Add sync rule' });
     await form.waitFor();
@@ -226,6 +226,15 @@ describe("the console's repository page in a real browser", () => {
     const rules = (await admin.call('GET', `${repoPath}/sync_repo`)).json();
     expect(rules).toEqual([expect.objectContaining({ remoteRegionId: 'region-2', remoteNamespace: namespace })]);
     await page.getByText('No sync jobs.').waitFor();
+
+    // Existing tags, copied once: a job for the one the repository holds, the other named as not synced.
+    const now = page.getByRole('form', { name: 'Sync now' });
+    await now.getByLabel('Tags to sync (separated by ;)').fill('v3; nope');
+    await now.getByLabel('Target organization').fill(namespace);
+    await now.getByRole('button', { name: 'Sync Now' }).click();
+    await page.getByText('Sync jobs started for v3. Not synced (not in this repository): nope.').waitFor();
+    await page.getByTestId('sync-job-v3').waitFor();
+    expect(await page.getByTestId('sync-job-v3').textContent()).toContain(`region-2/${namespace}`);
     await shot('repo-06-sync');
   });
 
@@ -256,7 +265,7 @@ describe("the console's repository page in a real browser", () => {
     await signIn(reader, `${reader}-password`);
     await openRepository();
     await expect(page.getByTestId('repository-permission').textContent()).resolves.toBe('Your permission: Read');
-    const changing = ['Delete', 'Edit', 'Revoke', 'Grant Permission', 'Share', 'Add Trigger', 'Disable', 'Enable', 'Redeliver', 'Run Now', 'Create Policy', 'Save', 'Add Sync Rule'];
+    const changing = ['Delete', 'Edit', 'Revoke', 'Grant Permission', 'Share', 'Add Trigger', 'Disable', 'Enable', 'Redeliver', 'Run Now', 'Create Policy', 'Save', 'Add Sync Rule', 'Sync Now'];
     const visible = async () => {
       const found: string[] = [];
       for (const name of changing) if ((await page.getByRole('button', { name, exact: true }).count()) > 0) found.push(name);

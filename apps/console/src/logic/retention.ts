@@ -1,3 +1,5 @@
+import { listOf, notATag } from './tags';
+
 /** SWR's retention rule templates: keep the tags pushed in the last N days, or the N most recent. */
 export type RetentionTemplate = 'date_rule' | 'tag_rule';
 
@@ -32,22 +34,15 @@ const RANGE: Readonly<Record<RetentionTemplate, readonly [number, number, string
   date_rule: [1, 365, 'days'],
   tag_rule: [1, 1000, 'num'],
 };
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-
-const items = (text: string) =>
-  text
-    .split(';')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
 
 /** Why the form cannot be saved, or undefined when it can; the server checks again (and refuses expressions that could backtrack without bound). */
 export function retentionProblem(form: RetentionForm): string | undefined {
   const [min, max] = RANGE[form.template];
   const what = form.template === 'date_rule' ? 'The number of days' : 'The number of tags';
   if (!/^\d{1,4}$/.test(form.count.trim()) || Number(form.count) < min || Number(form.count) > max) return `${what} must be a whole number from ${min} to ${max}.`;
-  const badTag = items(form.exceptTags).find((tag) => !TAG.test(tag));
-  if (badTag !== undefined) return `"${badTag}" is not a tag name.`;
-  for (const pattern of items(form.exceptPatterns)) {
+  const badTag = notATag(listOf(form.exceptTags));
+  if (badTag) return badTag;
+  for (const pattern of listOf(form.exceptPatterns)) {
     if (pattern.length > 256) return 'A regular expression can have at most 256 characters.';
     try {
       new RegExp(pattern);
@@ -55,15 +50,15 @@ export function retentionProblem(form: RetentionForm): string | undefined {
       return `"${pattern}" is not a valid regular expression.`;
     }
   }
-  if (items(form.exceptTags).length + items(form.exceptPatterns).length > 100) return 'At most 100 exceptions.';
+  if (listOf(form.exceptTags).length + listOf(form.exceptPatterns).length > 100) return 'At most 100 exceptions.';
   return undefined;
 }
 
 export function retentionBody(form: RetentionForm): RetentionPolicyBody {
   const [, , param] = RANGE[form.template];
   const tag_selectors = [
-    ...items(form.exceptTags).map((pattern) => ({ kind: 'label' as const, pattern })),
-    ...items(form.exceptPatterns).map((pattern) => ({ kind: 'regexp' as const, pattern })),
+    ...listOf(form.exceptTags).map((pattern) => ({ kind: 'label' as const, pattern })),
+    ...listOf(form.exceptPatterns).map((pattern) => ({ kind: 'regexp' as const, pattern })),
   ];
   return { algorithm: 'or', rules: [{ template: form.template, params: { [param]: String(Number(form.count)) }, tag_selectors }] };
 }

@@ -1,3 +1,5 @@
+import { listOf, notATag } from './tags';
+
 /** SWR's trigger types: every tag, the listed tags, or tags matching a regular expression. */
 export type TriggerType = 'all' | 'tag' | 'regular';
 export type TriggerAction = 'webhook' | 'update';
@@ -42,18 +44,11 @@ export interface TriggerBody {
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
 /** The condition SWR stores for a trigger type: `.*` for all, the tags joined by `;`, or the expression as typed. */
 export function triggerCondition(type: TriggerType, condition: string): string {
   if (type === 'all') return '.*';
-  if (type === 'tag') {
-    return condition
-      .split(';')
-      .map((tag) => tag.trim())
-      .filter((tag) => tag !== '')
-      .join(';');
-  }
+  if (type === 'tag') return listOf(condition).join(';');
   return condition;
 }
 
@@ -62,11 +57,11 @@ export function triggerProblem(form: TriggerForm): string | undefined {
   if (!NAME.test(form.name)) return 'The trigger name is 1 to 64 letters, digits, periods (.), underscores (_) or hyphens (-), starting with a letter or digit.';
   const condition = triggerCondition(form.triggerType, form.condition);
   if (form.triggerType === 'tag') {
-    const tags = condition.split(';').filter((tag) => tag !== '');
+    const tags = listOf(condition);
     if (tags.length === 0) return 'Enter one or more tags, separated by semicolons (;).';
     if (tags.length > 100) return 'At most 100 tags.';
-    const bad = tags.find((tag) => !TAG.test(tag));
-    if (bad !== undefined) return `"${bad}" is not a tag name.`;
+    const bad = notATag(tags);
+    if (bad) return bad;
   }
   if (form.triggerType === 'regular') {
     if (condition === '' || condition.length > 256) return 'Enter a regular expression of at most 256 characters.';

@@ -1,14 +1,16 @@
-import { useState, type FormEvent } from 'react';
 import { call } from '../../api/client';
 import { Loaded, Message, useLoad } from '../../components';
 import { useConsole } from '../../context';
 import { filterQuery } from '../../logic/filter';
 import { formatBytes, formatTime } from '../../logic/format';
+import { manualSyncMessage } from '../../logic/sync';
 import { useNotice } from './notice';
 import type { RepositoryScope } from './scope';
+import { AddSyncRule, SyncNow } from './sync-forms';
 
 const RULES = '/v2/manage/namespaces/{namespace}/repos/{repository}/sync_repo';
 const JOBS = '/v2/manage/namespaces/{namespace}/repos/{repository}/sync_job';
+const SYNC_NOW = '/v2/manage/namespaces/{namespace}/repos/{repository}/sync_images';
 
 /** Image sync: the rules copying every new tag to an organization in another region, and the copy jobs. */
 export function SyncTab({ scope }: { scope: RepositoryScope }) {
@@ -33,7 +35,14 @@ export function SyncTab({ scope }: { scope: RepositoryScope }) {
               No sync regions are configured on this registry, so images cannot be synced. An operator lists them in SWR_SYNC_REGIONS.
             </p>
           ) : (
-            abilities.sync && <AddSyncRule regions={list.map((r) => r.regionID)} add={(body) => run(call(client.POST(RULES, { params: { path }, body })), `Tags pushed from now on are copied to ${body.remoteNamespace} in ${body.remoteRegionId}.`, rules.reload)} />
+            abilities.sync && (
+              <>
+                <h3>Auto-sync: copy every tag pushed from now on</h3>
+                <AddSyncRule regions={list.map((r) => r.regionID)} add={(target) => run(call(client.POST(RULES, { params: { path }, body: { ...target, syncAuto: true } })), `Tags pushed from now on are copied to ${target.remoteNamespace} in ${target.remoteRegionId}.`, rules.reload)} />
+                <h3>Sync existing tags now</h3>
+                <SyncNow regions={list.map((r) => r.regionID)} sync={(tags, target) => run(call(client.POST(SYNC_NOW, { params: { path }, body: { ...target, imageTag: tags } })), (refused) => manualSyncMessage(tags, refused), jobs.reload)} />
+              </>
+            )
           )
         }
       </Loaded>
@@ -75,6 +84,9 @@ export function SyncTab({ scope }: { scope: RepositoryScope }) {
         }
       </Loaded>
       <h3>Sync jobs</h3>
+      <button type="button" onClick={jobs.reload}>
+        Refresh
+      </button>
       <Loaded state={jobs}>
         {(list) =>
           list.length === 0 ? (
@@ -94,7 +106,7 @@ export function SyncTab({ scope }: { scope: RepositoryScope }) {
               </thead>
               <tbody>
                 {list.map((job) => (
-                  <tr key={job.id}>
+                  <tr key={job.id} data-testid={`sync-job-${job.tag}`}>
                     <td>{job.tag}</td>
                     <td>
                       {job.remoteRegionId}/{job.remoteNamespace}
@@ -114,41 +126,5 @@ export function SyncTab({ scope }: { scope: RepositoryScope }) {
         }
       </Loaded>
     </section>
-  );
-}
-
-function AddSyncRule({ regions, add }: { regions: string[]; add: (body: { remoteRegionId: string; remoteNamespace: string; syncAuto: boolean; override: boolean }) => Promise<boolean> }) {
-  const [region, setRegion] = useState(regions[0] ?? '');
-  const [organization, setOrganization] = useState('');
-  const [override, setOverride] = useState(false);
-  const valid = /^[a-z0-9][a-z0-9._-]{0,63}$/.test(organization);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (valid) void add({ remoteRegionId: region, remoteNamespace: organization, syncAuto: true, override }).then((done) => done && setOrganization(''));
-  };
-  return (
-    <form className="panel inline" onSubmit={submit} aria-label="Add sync rule">
-      <label>
-        Target region
-        <select name="region" value={region} onChange={(e) => setRegion(e.target.value)}>
-          {regions.map((id) => (
-            <option key={id} value={id}>
-              {id}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Target organization
-        <input name="remote-namespace" value={organization} onChange={(e) => setOrganization(e.target.value)} />
-      </label>
-      <label className="choice">
-        <input type="checkbox" checked={override} onChange={(e) => setOverride(e.target.checked)} />
-        Overwrite tags the target holds
-      </label>
-      <button type="submit" className="primary" disabled={!valid}>
-        Add Sync Rule
-      </button>
-    </form>
   );
 }
