@@ -61,8 +61,15 @@ describe('the console: upload, login commands, audit trail and charts', () => {
     await page.getByLabel('Organization').selectOption(namespace);
     await page.getByLabel('Image name').fill('app');
     await page.getByLabel('Image archives').setInputFiles([archive, notAnArchive]);
+    // Upload slowly (DevTools network throttling, about 8 KB/s) so that the progress bar is seen part way.
+    const devtools = await page.context().newCDPSession(page);
+    await devtools.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 8 * 1024 });
     await page.getByRole('button', { name: 'Upload' }).click();
     const uploaded = page.getByTestId('upload-uploaded.tar');
+    await uploaded.getByText(/^ ?[1-9][0-9]?%$/).waitFor();
+    expect(Number(await uploaded.getByLabel('Upload progress of uploaded.tar').getAttribute('value'))).toBeGreaterThan(0);
+    await shot('20-upload-progress');
+    await devtools.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     await uploaded.getByText('Uploaded: v1').waitFor({ timeout: 60_000 });
     const refused = page.getByTestId('upload-notes.tar').getByRole('alert');
     await refused.waitFor({ timeout: 60_000 });
