@@ -238,7 +238,7 @@ describe("the console's repository page in a real browser", () => {
     await shot('repo-06-sync');
   });
 
-  it('creates a repository from My Images, and sorts the images by name', async () => {
+  it('creates a repository from My Images, sorts the images by name, and deletes the new repository', async () => {
     await page.getByRole('link', { name: 'My Images' }).click();
     await page.getByRole('button', { name: 'Create Repository' }).click();
     const form = page.getByRole('form', { name: 'Create repository' });
@@ -258,6 +258,13 @@ describe("the console's repository page in a real browser", () => {
       await page.getByLabel('Sort by').selectOption({ label: sort });
       await waitFor(`the images sorted by ${sort}`, async () => JSON.stringify(await names.allTextContents()) === JSON.stringify(order));
     }
+
+    await page.getByRole('link', { name: 'tools/base', exact: true }).click();
+    await page.getByRole('button', { name: 'Delete Repository' }).click();
+    await page.getByRole('heading', { name: 'My Images' }).waitFor();
+    await page.getByTestId(`repository-${namespace}/app`).waitFor();
+    expect(await page.getByTestId(`repository-${namespace}/tools/base`).count()).toBe(0);
+    expect((await admin.call('GET', `/v2/manage/namespaces/${namespace}/repos/tools$base`)).status).toBe(404);
   });
 
   it('shows a reader no button that changes anything, and a forged delete the API refuses as a message', async () => {
@@ -265,7 +272,7 @@ describe("the console's repository page in a real browser", () => {
     await signIn(reader, `${reader}-password`);
     await openRepository();
     await expect(page.getByTestId('repository-permission').textContent()).resolves.toBe('Your permission: Read');
-    const changing = ['Delete', 'Edit', 'Revoke', 'Grant Permission', 'Share', 'Add Trigger', 'Disable', 'Enable', 'Redeliver', 'Run Now', 'Create Policy', 'Save', 'Add Sync Rule', 'Sync Now'];
+    const changing = ['Delete Repository', 'Delete', 'Edit', 'Revoke', 'Grant Permission', 'Share', 'Add Trigger', 'Disable', 'Enable', 'Redeliver', 'Run Now', 'Create Policy', 'Save', 'Add Sync Rule', 'Sync Now'];
     const visible = async () => {
       const found: string[] = [];
       for (const name of changing) if ((await page.getByRole('button', { name, exact: true }).count()) > 0) found.push(name);

@@ -5,6 +5,7 @@ import { repositoryParameter, useConsole } from '../../context';
 import { permissionName, repositoryAbilities } from '../../logic/permissions';
 import type { RepositoryCategory } from '../../logic/validation';
 import { Attributes } from './attributes';
+import { DeleteRepository } from './delete-repository';
 import { PermissionsTab } from './permissions-tab';
 import { RetentionTab } from './retention-tab';
 import type { RepositoryScope } from './scope';
@@ -44,6 +45,7 @@ export function Repository({ namespace, repository }: { namespace: string; repos
           Your permission: {permissionName(standing.data.level)}
         </p>
       )}
+      {scope.abilities.manage && <DeleteRepository scope={scope} name={key} />}
       {saved && <Message kind="info" text="Image updated." />}
       <Loaded state={repo}>
         {(data) => (
