@@ -40,7 +40,8 @@ export function App() {
   const context = useMemo(() => {
     if (!session) return undefined;
     const onRefused = () => end('Your session has ended. Sign in again.');
-    return { session, client: manageClient(session, onRefused), iam: iamClient(session, onRefused), onRefused };
+    const client = manageClient(session, onRefused);
+    return { session, client, iam: iamClient(client), onRefused };
   }, [session, end]);
 
   if (!session || !context) {

@@ -22,13 +22,17 @@ export interface ApiOperation {
   readonly response?: z.ZodType;
   /** Documented failures: status → meaning. */
   readonly errors?: Readonly<Record<number, string>>;
+  /** The IAM API's operations fail in IAM's envelope (IamErrorFilter), the rest in SWR's. */
+  readonly errorEnvelope?: 'iam';
   /** Operations anyone may call (API versions); the rest need X-Auth-Token. */
   readonly anonymous?: boolean;
   /** A paginated list: the answer carries `Content-Range: offset-count/total`. */
   readonly paginated?: boolean;
   /**
    * How a call appears in the audit trail: its Cloud Trace Service name and resource type. Only
-   * the anonymous API-version lookups, which act on no account's objects, have none.
+   * the anonymous API-version lookups, which act on no account's objects, and the IAM API's user
+   * and access key calls, whose changes IAM records itself as events (createUser, createAccessKey,
+   * …), have none.
    */
   readonly audit?: {
     readonly trace: string;
@@ -48,6 +52,12 @@ const swrErrorBody = z.object({
   errorMessage: z.string(),
   errors: z.array(z.object({ errorCode: z.string(), errorMessage: z.string(), detail: z.string() })),
   details: z.array(z.object({ error_code: z.string(), error_msg: z.string() })),
+});
+
+const iamErrorBody = z.object({
+  error_code: z.string().meta({ example: 'IAM.0403' }),
+  error_msg: z.string(),
+  error: z.object({ code: z.number().int(), message: z.string(), title: z.string() }),
 });
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
@@ -72,7 +82,7 @@ function operationObject(operation: ApiOperation): Record<string, unknown> {
   const failures = Object.fromEntries(
     Object.entries({ ...(operation.anonymous ? {} : { 401: 'missing, invalid or expired X-Auth-Token' }), ...operation.errors }).map(([status, description]) => [
       status,
-      { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/SwrError' } } } },
+      { description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${operation.errorEnvelope === 'iam' ? 'IamError' : 'SwrError'}` } } } },
     ]),
   );
   return {
@@ -105,7 +115,7 @@ export function openApiDocument(operations: readonly ApiOperation[], info: { tit
     paths,
     components: {
       securitySchemes: { authToken: { type: 'apiKey', in: 'header', name: 'X-Auth-Token', description: 'the token POST /v3/auth/tokens returns in X-Subject-Token' } },
-      schemas: { SwrError: jsonSchema(swrErrorBody, 'output') },
+      schemas: { SwrError: jsonSchema(swrErrorBody, 'output'), IamError: jsonSchema(iamErrorBody, 'output') },
     },
   };
 }

@@ -24,7 +24,8 @@ function routesOf(controller: Type): string[] {
 }
 
 const documented = (path: string) => path.replace(/\{\w+\}/g, '{}');
-const isManagement = (route: string) => / \/(v2\/manage|v3\/manage)\//.test(route) || / \/(v2)?$/.test(route) || / \/v3\/\{\}\/traces$/.test(route);
+const isManagement = (route: string) =>
+  / \/(v2\/manage|v3\/manage)\//.test(route) || / \/(v2)?$/.test(route) || / \/v3\/\{\}\/traces$/.test(route) || / \/v3\/users(\/\{\})?$/.test(route) || / \/v3\.0\/OS-CREDENTIAL\//.test(route);
 
 describe('the OpenAPI document', () => {
   it('names every management route the handlers serve, and nothing they do not', () => {

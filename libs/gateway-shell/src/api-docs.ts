@@ -15,7 +15,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   return openApiDocument(ALL_MANAGE_OPERATIONS, {
     title: 'SWR management API',
     version: '2.26',
-    description: 'Organizations, repositories, tags, permissions, sharing, login commands and quotas. Calls carry X-Auth-Token from POST /v3/auth/tokens.',
+    description: 'Organizations, repositories, tags, permissions, sharing, login commands, quotas, and the IAM users and access keys. Calls carry X-Auth-Token from POST /v3/auth/tokens.',
   });
 }
 

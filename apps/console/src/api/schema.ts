@@ -705,6 +705,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v3/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's IAM users (an admin sees all, a user only themself) */
+        get: operations["KeystoneListUsers"];
+        put?: never;
+        /** Create an IAM user in the account (account admins only) */
+        post: operations["CreateUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One IAM user */
+        get: operations["KeystoneShowUser"];
+        put?: never;
+        post?: never;
+        /** Delete an IAM user (account admins only) */
+        delete: operations["KeystoneDeleteUser"];
+        options?: never;
+        head?: never;
+        /** Change a user's password or enable or disable the user */
+        patch: operations["UpdateUser"];
+        trace?: never;
+    };
+    "/v3.0/OS-CREDENTIAL/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's access keys (the caller's own by default), without their secrets */
+        get: operations["ListPermanentAccessKeys"];
+        put?: never;
+        /** Create an access key (AK/SK): the secret is in this answer only */
+        post: operations["CreatePermanentAccessKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v3.0/OS-CREDENTIAL/credentials/{access_key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Enable or disable an access key */
+        put: operations["UpdatePermanentAccessKey"];
+        post?: never;
+        /** Delete an access key */
+        delete: operations["DeletePermanentAccessKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -724,6 +797,16 @@ export interface components {
                 error_code: string;
                 error_msg: string;
             }[];
+        };
+        IamError: {
+            /** @example IAM.0403 */
+            error_code: string;
+            error_msg: string;
+            error: {
+                code: number;
+                message: string;
+                title: string;
+            };
         };
     };
     responses: never;
@@ -5020,6 +5103,646 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SwrError"];
+                };
+            };
+        };
+    };
+    KeystoneListUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        users: {
+                            id: string;
+                            name: string;
+                            domain_id: string;
+                            enabled: boolean;
+                            description: string;
+                            pwd_status: boolean;
+                            links: {
+                                self: string;
+                            };
+                        }[];
+                        links: {
+                            self: string;
+                        };
+                    };
+                };
+            };
+            /** @description missing, invalid or expired X-Auth-Token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+        };
+    };
+    CreateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    user: {
+                        name: string;
+                        password: string;
+                        enabled?: boolean;
+                        description?: string;
+                        domain_id?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: {
+                            id: string;
+                            name: string;
+                            domain_id: string;
+                            enabled: boolean;
+                            description: string;
+                            pwd_status: boolean;
+                            links: {
+                                self: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description missing, invalid or expired X-Auth-Token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description only an account admin manages users */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description no such user in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description the user name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+        };
+    };
+    KeystoneShowUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: {
+                            id: string;
+                            name: string;
+                            domain_id: string;
+                            enabled: boolean;
+                            description: string;
+                            pwd_status: boolean;
+                            links: {
+                                self: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description missing, invalid or expired X-Auth-Token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description only an account admin manages users */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description no such user in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description the user name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+        };
+    };
+    KeystoneDeleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description missing, invalid or expired X-Auth-Token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description only an account admin manages users */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description no such user in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description the user name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+        };
+    };
+    UpdateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    user: {
+                        password?: string;
+                        enabled?: boolean;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: {
+                            id: string;
+                            name: string;
+                            domain_id: string;
+                            enabled: boolean;
+                            description: string;
+                            pwd_status: boolean;
+                            links: {
+                                self: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description missing, invalid or expired X-Auth-Token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description only an account admin manages users */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description no such user in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description the user name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+        };
+    };
+    ListPermanentAccessKeys: {
+        parameters: {
+            query?: {
+                user_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        credentials: {
+                            user_id: string;
+                            access: string;
+                            /** @enum {string} */
+                            status: "active" | "inactive";
+                            create_time: string;
+                            description: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description missing, invalid or expired X-Auth-Token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description only an account admin manages other users' keys */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description no such access key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+        };
+    };
+    CreatePermanentAccessKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    credential: {
+                        user_id: string;
+                        description?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        credential: {
+                            user_id: string;
+                            access: string;
+                            /** @enum {string} */
+                            status: "active" | "inactive";
+                            create_time: string;
+                            description: string;
+                            secret: string;
+                        };
+                    };
+                };
+            };
+            /** @description invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description missing, invalid or expired X-Auth-Token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description only an account admin manages other users' keys */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description no such access key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+        };
+    };
+    UpdatePermanentAccessKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                access_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    credential: {
+                        /** @enum {string} */
+                        status: "active" | "inactive";
+                        description?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        credential: {
+                            user_id: string;
+                            access: string;
+                            /** @enum {string} */
+                            status: "active" | "inactive";
+                            create_time: string;
+                            description: string;
+                        };
+                    };
+                };
+            };
+            /** @description invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description missing, invalid or expired X-Auth-Token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description only an account admin manages other users' keys */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description no such access key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+        };
+    };
+    DeletePermanentAccessKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                access_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description missing, invalid or expired X-Auth-Token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description only an account admin manages other users' keys */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
+                };
+            };
+            /** @description no such access key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IamError"];
                 };
             };
         };

@@ -59,17 +59,19 @@ describe('repository names', () => {
 });
 
 describe('new IAM users', () => {
-  it('take names a docker login user name can carry', () => {
+  it('take the names IAM takes', () => {
     expect(userNameProblem('dev-1.Ops_x')).toBeUndefined();
     expect(userNameProblem('')).toBe('Enter a name.');
     expect(userNameProblem('x'.repeat(65))).toContain('at most 64');
     expect(userNameProblem('swr/dev')).toContain('Only letters');
     expect(userNameProblem('dev@x')).toContain('Only letters');
     expect(userNameProblem('a b')).toContain('Only letters');
+    expect(userNameProblem('-dev')).toBe('The name must start with a letter or digit.');
   });
-  it('take passwords of 8 to 1,024 characters', () => {
+  it('take passwords of 8 to 128 characters', () => {
     expect(passwordProblem('1234567')).toContain('at least 8');
     expect(passwordProblem('12345678')).toBeUndefined();
-    expect(passwordProblem('x'.repeat(1025))).toContain('at most 1,024');
+    expect(passwordProblem('x'.repeat(128))).toBeUndefined();
+    expect(passwordProblem('x'.repeat(129))).toContain('at most 128');
   });
 });

@@ -28,21 +28,19 @@ export function repositoryNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/**
- * A new IAM user's name: the console keeps to characters a `docker login` user name can carry
- * (`<account>/<user>`, `<region>@<AK>`: no slash, no at sign, no space).
- */
+/** A new IAM user's name, as IAM checks it (libs/contracts iam.contracts.ts): 1 to 64 letters, digits, `.`, `_` and `-`, a letter or digit first. */
 export function userNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'Enter a name.';
   if (name.length > 64) return 'The name can have at most 64 characters.';
   if (!/^[A-Za-z0-9._-]+$/.test(name)) return 'Only letters, digits, periods (.), underscores (_) and hyphens (-) are allowed.';
+  if (!/^[A-Za-z0-9]/.test(name)) return 'The name must start with a letter or digit.';
   return undefined;
 }
 
-/** A new IAM user's password: at least 8 characters, at most 1,024 (what the IAM API takes). */
+/** A new IAM user's password, as IAM takes it: 8 to 128 characters. */
 export function passwordProblem(password: string): string | undefined {
   if (password.length < 8) return 'The password must have at least 8 characters.';
-  if (password.length > 1024) return 'The password can have at most 1,024 characters.';
+  if (password.length > 128) return 'The password can have at most 128 characters.';
   return undefined;
 }
 

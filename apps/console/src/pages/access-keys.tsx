@@ -81,7 +81,7 @@ export function AccessKeys({ userId, userName }: { userId: string; userName: str
                     </td>
                     <td>{key.status === 'active' ? 'Enabled' : 'Disabled'}</td>
                     <td>{formatTime(key.create_time)}</td>
-                    <td>{key.description ?? ''}</td>
+                    <td>{key.description}</td>
                     <td>
                       <div className="actions">
                         <button type="button" onClick={() => toggle(key)}>

@@ -111,10 +111,98 @@ export const LoginCommandOperation = {
   errors: { 400: 'duration_seconds outside 900..86400, or an unknown project' },
 } satisfies ApiOperation;
 
+const users = '/v3/users';
+const credentials = '/v3.0/OS-CREDENTIAL/credentials';
+const userBody = z.object({
+  id: z.string(),
+  name: z.string(),
+  domain_id: z.string(),
+  enabled: z.boolean(),
+  description: z.string(),
+  pwd_status: z.boolean(),
+  links: z.object({ self: z.string() }),
+});
+const credentialBody = z.object({ user_id: z.string(), access: z.string(), status: z.enum(['active', 'inactive']), create_time: z.string(), description: z.string() });
+const userErrors = { 400: 'invalid body', 403: 'only an account admin manages users', 404: 'no such user in this account', 409: 'the user name is taken' };
+const keyErrors = { 400: 'invalid body', 403: "only an account admin manages other users' keys", 404: 'no such access key' };
+
+/**
+ * The IAM API's users and access keys (Huawei Cloud IAM's shapes), failing in IAM's envelope. The
+ * gateway does not trace these calls: IAM records each change as an event, and the audit trail
+ * has it from there (createUser, createAccessKey, …).
+ */
+export const IdentityOperations = {
+  listUsers: { id: 'KeystoneListUsers', errorEnvelope: 'iam', method: 'GET', path: users, summary: "The account's IAM users (an admin sees all, a user only themself)", tag: 'Users and access keys', status: 200, response: z.object({ users: z.array(userBody), links: z.object({ self: z.string() }) }) },
+  createUser: {
+    id: 'CreateUser',
+    errorEnvelope: 'iam',
+    method: 'POST',
+    path: users,
+    summary: 'Create an IAM user in the account (account admins only)',
+    tag: 'Users and access keys',
+    status: 201,
+    body: z.object({ user: z.object({ name: z.string(), password: z.string(), enabled: z.boolean().optional(), description: z.string().max(255).optional(), domain_id: z.string().optional() }) }),
+    response: z.object({ user: userBody }),
+    errors: userErrors,
+  },
+  showUser: { id: 'KeystoneShowUser', errorEnvelope: 'iam', method: 'GET', path: `${users}/{user_id}`, summary: 'One IAM user', tag: 'Users and access keys', status: 200, response: z.object({ user: userBody }), errors: userErrors },
+  updateUser: {
+    id: 'UpdateUser',
+    errorEnvelope: 'iam',
+    method: 'PATCH',
+    path: `${users}/{user_id}`,
+    summary: "Change a user's password or enable or disable the user",
+    tag: 'Users and access keys',
+    status: 200,
+    body: z.object({ user: z.object({ password: z.string().optional(), enabled: z.boolean().optional() }) }),
+    response: z.object({ user: userBody }),
+    errors: userErrors,
+  },
+  deleteUser: { id: 'KeystoneDeleteUser', errorEnvelope: 'iam', method: 'DELETE', path: `${users}/{user_id}`, summary: 'Delete an IAM user (account admins only)', tag: 'Users and access keys', status: 204, errors: userErrors },
+  createKey: {
+    id: 'CreatePermanentAccessKey',
+    errorEnvelope: 'iam',
+    method: 'POST',
+    path: credentials,
+    summary: 'Create an access key (AK/SK): the secret is in this answer only',
+    tag: 'Users and access keys',
+    status: 201,
+    body: z.object({ credential: z.object({ user_id: z.string().min(1).max(64), description: z.string().max(255).optional() }) }),
+    response: z.object({ credential: credentialBody.extend({ secret: z.string() }) }),
+    errors: keyErrors,
+  },
+  listKeys: {
+    id: 'ListPermanentAccessKeys',
+    errorEnvelope: 'iam',
+    method: 'GET',
+    path: credentials,
+    summary: "A user's access keys (the caller's own by default), without their secrets",
+    tag: 'Users and access keys',
+    status: 200,
+    query: z.object({ user_id: z.string().max(64).optional() }),
+    response: z.object({ credentials: z.array(credentialBody) }),
+    errors: keyErrors,
+  },
+  updateKey: {
+    id: 'UpdatePermanentAccessKey',
+    errorEnvelope: 'iam',
+    method: 'PUT',
+    path: `${credentials}/{access_key}`,
+    summary: 'Enable or disable an access key',
+    tag: 'Users and access keys',
+    status: 200,
+    body: z.object({ credential: z.object({ status: z.enum(['active', 'inactive']), description: z.string().max(255).optional() }) }),
+    response: z.object({ credential: credentialBody }),
+    errors: keyErrors,
+  },
+  deleteKey: { id: 'DeletePermanentAccessKey', errorEnvelope: 'iam', method: 'DELETE', path: `${credentials}/{access_key}`, summary: 'Delete an access key', tag: 'Users and access keys', status: 204, errors: keyErrors },
+} satisfies Record<string, ApiOperation>;
+
 /** Every management operation this library serves, for the OpenAPI document. */
 export const IAM_MANAGE_OPERATIONS: readonly ApiOperation[] = [
   ...Object.values(OrganizationGrantOperations),
   ...Object.values(RepositoryGrantOperations),
   ...Object.values(ShareOperations),
   LoginCommandOperation,
+  ...Object.values(IdentityOperations),
 ];

@@ -3,6 +3,7 @@ import { ApiError, Caller, CallerGuard, IamErrorFilter, parseBody, projectIdOf }
 import { AccessKeyViewPayload, CallerPayload, IamRpc, RpcClient, UserView } from '@swr/contracts';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { IdentityOperations as Op } from './iam-api.operations';
 import { IAM_API_RPC, IAM_API_SETTINGS, IamApiSettings } from './iam-api.settings';
 
 const tokenRequest = z.object({
@@ -16,12 +17,6 @@ const tokenRequest = z.object({
     scope: z.object({ project: z.object({ name: z.string().max(256).optional(), id: z.string().max(64).optional() }) }).optional(),
   }),
 });
-const userCreate = z.object({
-  user: z.object({ name: z.string(), password: z.string(), enabled: z.boolean().optional(), description: z.string().max(255).optional(), domain_id: z.string().optional() }),
-});
-const userUpdate = z.object({ user: z.object({ password: z.string().optional(), enabled: z.boolean().optional() }) });
-const credentialCreate = z.object({ credential: z.object({ user_id: z.string().min(1).max(64), description: z.string().max(255).optional() }) });
-const credentialUpdate = z.object({ credential: z.object({ status: z.enum(['active', 'inactive']), description: z.string().max(255).optional() }) });
 const domainCreate = z.object({
   domain: z.object({ name: z.string() }),
   admin: z.object({ name: z.string(), password: z.string() }),
@@ -70,9 +65,9 @@ export class IdentityController {
 
   @Post('v3/users')
   @UseGuards(CallerGuard)
-  @HttpCode(201)
+  @HttpCode(Op.createUser.status)
   async createUser(@Caller() caller: CallerPayload, @Body() body: unknown) {
-    const { user } = parseBody(userCreate, body);
+    const { user } = parseBody(Op.createUser.body, body);
     return userBody(await this.iam.call(IamRpc.userCreate, { caller, name: user.name, password: user.password, enabled: user.enabled }));
   }
 
@@ -112,22 +107,22 @@ export class IdentityController {
   @Patch('v3/users/:id')
   @UseGuards(CallerGuard)
   async updateUser(@Caller() caller: CallerPayload, @Param('id') id: string, @Body() body: unknown) {
-    const { user } = parseBody(userUpdate, body);
+    const { user } = parseBody(Op.updateUser.body, body);
     return userBody(await this.iam.call(IamRpc.userUpdate, { caller, id, password: user.password, enabled: user.enabled }));
   }
 
   @Delete('v3/users/:id')
   @UseGuards(CallerGuard)
-  @HttpCode(204)
+  @HttpCode(Op.deleteUser.status)
   async deleteUser(@Caller() caller: CallerPayload, @Param('id') id: string) {
     await this.iam.call(IamRpc.userDelete, { caller, id });
   }
 
   @Post('v3.0/OS-CREDENTIAL/credentials')
   @UseGuards(CallerGuard)
-  @HttpCode(201)
+  @HttpCode(Op.createKey.status)
   async createCredential(@Caller() caller: CallerPayload, @Body() body: unknown) {
-    const { credential } = parseBody(credentialCreate, body);
+    const { credential } = parseBody(Op.createKey.body, body);
     const created = await this.iam.call(IamRpc.accessKeyCreate, { caller, userId: credential.user_id, description: credential.description });
     return { credential: { ...credentialBody(created), secret: created.secret } };
   }
@@ -142,13 +137,13 @@ export class IdentityController {
   @Put('v3.0/OS-CREDENTIAL/credentials/:access')
   @UseGuards(CallerGuard)
   async updateCredential(@Caller() caller: CallerPayload, @Param('access') access: string, @Body() body: unknown) {
-    const { credential } = parseBody(credentialUpdate, body);
+    const { credential } = parseBody(Op.updateKey.body, body);
     return { credential: credentialBody(await this.iam.call(IamRpc.accessKeySetStatus, { caller, access, status: credential.status })) };
   }
 
   @Delete('v3.0/OS-CREDENTIAL/credentials/:access')
   @UseGuards(CallerGuard)
-  @HttpCode(204)
+  @HttpCode(Op.deleteKey.status)
   async deleteCredential(@Caller() caller: CallerPayload, @Param('access') access: string) {
     await this.iam.call(IamRpc.accessKeyDelete, { caller, access });
   }

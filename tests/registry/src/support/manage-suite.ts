@@ -393,16 +393,24 @@ export function describeManagementApi(registry: () => RegistryUnderTest): void {
     it('documents every management route it serves, each of which needs a token, and serves a Swagger UI page', async () => {
       const document = (await raw(url, 'GET', '/v2/manage/openapi.json')).json();
       expect(document.openapi).toBe('3.1.0');
-      const operations = Object.entries(document.paths as Record<string, Record<string, { security: unknown[] }>>).flatMap(([path, methods]) =>
-        Object.entries(methods).map(([method, operation]) => ({ method: method.toUpperCase(), path, anonymous: operation.security.length === 0 })),
+      type Documented = { security: unknown[]; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> };
+      const operations = Object.entries(document.paths as Record<string, Record<string, Documented>>).flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, operation]) => ({
+          method: method.toUpperCase(),
+          path,
+          anonymous: operation.security.length === 0,
+          // The IAM API's users and access keys answer in IAM's envelope, as documented.
+          iam: operation.responses['401']?.content?.['application/json']?.schema?.$ref === '#/components/schemas/IamError',
+        })),
       );
       expect(operations.length).toBeGreaterThanOrEqual(37);
-      for (const { method, path, anonymous } of operations) {
+      for (const { method, path, anonymous, iam } of operations) {
         const concrete = path.replace(/\{[^}]+\}/g, 'x1');
         const res = await raw(url, method, concrete, { headers: { 'content-type': 'application/json' } });
         expect([method, path, res.status]).toEqual([method, path, anonymous ? 200 : 401]);
-        if (!anonymous) expect(swrCode(res)).toBe('SVCSTG.SWR.4010000');
+        if (!anonymous) expect([method, path, iam ? res.json().error_code : swrCode(res)]).toEqual([method, path, iam ? 'IAM.0401' : 'SVCSTG.SWR.4010000']);
       }
+      expect(operations.filter((o) => o.iam).map((o) => `${o.method} ${o.path}`)).toEqual(expect.arrayContaining(['POST /v3/users', 'GET /v3.0/OS-CREDENTIAL/credentials']));
       const page = await raw(url, 'GET', '/v2/manage/docs');
       expect([page.status, page.body.toString()]).toEqual([200, expect.stringContaining('/v2/manage/openapi.json')]);
       expect((await raw(url, 'GET', '/v2/manage/docs/swagger-ui-bundle.js')).status).toBe(200);
