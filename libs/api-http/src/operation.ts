@@ -16,6 +16,11 @@ export interface ApiOperation {
   /** The status of success, as SWR documents it (several POSTs answer 200, PATCHes 201). */
   readonly status: number;
   readonly query?: z.ZodType;
+  /**
+   * The query's criteria come only as SWR's one `filter=key::value|…` parameter, as SWR requires
+   * for this list: the document then shows that parameter, required, rather than the criteria.
+   */
+  readonly filterOnly?: boolean;
   readonly body?: z.ZodType;
   /** A body that is not JSON but bytes, streamed (an image archive): the media types it may be sent as. */
   readonly rawBody?: { readonly contentTypes: readonly string[]; readonly description: string };
@@ -71,6 +76,11 @@ function parametersOf(operation: ApiOperation): unknown[] {
   const path = [...operation.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
   if (!operation.query) return path;
   const query = jsonSchema(operation.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+  if (operation.filterOnly) {
+    const criteria = Object.keys(query.properties ?? {}).map((name) => `${name}::{${name}}`).join('|');
+    const filter = { type: 'string', description: `criteria as key::value pairs joined by | (${criteria}); required: ${(query.required ?? []).join(', ')}` };
+    return [...path, { name: 'filter', in: 'query', required: true, schema: filter }];
+  }
   const fields = Object.entries(query.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: query.required?.includes(name) ?? false, schema }));
   return [...path, ...fields];
 }

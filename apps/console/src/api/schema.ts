@@ -3977,9 +3977,7 @@ export interface operations {
     ShowSyncJob: {
         parameters: {
             query: {
-                limit: string;
-                offset: string;
-                order?: "asc" | "desc";
+                filter: string;
             };
             header?: never;
             path: {

@@ -1,10 +1,10 @@
 /**
- * SWR's `filter` query (`filter=limit::50|offset::0|order::desc`), which some list operations
- * (the sync jobs) require in place of separate parameters; parameters without a value are left out.
+ * SWR's `filter` parameter (`limit::50|offset::0|order::desc`), which some list operations (the
+ * sync jobs) require in place of separate parameters; criteria without a value are left out.
  */
-export function filterQuery(query: Readonly<Record<string, string | undefined>> | undefined): string {
-  const pairs = Object.entries(query ?? {})
+export function swrFilter(criteria: Readonly<Record<string, string | undefined>>): string {
+  return Object.entries(criteria)
     .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => `${key}::${value}`);
-  return `filter=${encodeURIComponent(pairs.join('|'))}`;
+    .map(([key, value]) => `${key}::${value}`)
+    .join('|');
 }

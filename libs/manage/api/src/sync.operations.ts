@@ -93,6 +93,7 @@ export const SyncOperations = {
     tag: 'Image sync',
     status: 200,
     paginated: true,
+    filterOnly: true,
     query: z.strictObject({ limit: whole(1, 1000), offset: whole(0, 1_000_000_000), order: z.enum(['asc', 'desc']).optional() }),
     response: z.array(syncJob),
     errors: syncErrors,

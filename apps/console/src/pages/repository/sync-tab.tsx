@@ -1,7 +1,7 @@
 import { call } from '../../api/client';
 import { Loaded, Message, useLoad } from '../../components';
 import { useConsole } from '../../context';
-import { filterQuery } from '../../logic/filter';
+import { swrFilter } from '../../logic/filter';
 import { formatBytes, formatTime } from '../../logic/format';
 import { manualSyncMessage } from '../../logic/sync';
 import { useNotice } from './notice';
@@ -19,7 +19,7 @@ export function SyncTab({ scope }: { scope: RepositoryScope }) {
   const key = `${path.namespace}/${path.repository}`;
   const regions = useLoad(() => call(client.GET('/v2/manage/regions', {})), key);
   const rules = useLoad(() => call(client.GET(RULES, { params: { path } })), key);
-  const jobs = useLoad(() => call(client.GET(JOBS, { params: { path, query: { limit: '50', offset: '0', order: 'desc' } }, querySerializer: filterQuery })), key);
+  const jobs = useLoad(() => call(client.GET(JOBS, { params: { path, query: { filter: swrFilter({ limit: '50', offset: '0', order: 'desc' }) } } })), key);
   const { notice, run } = useNotice();
   const remove = (region: string, organization: string) => {
     if (!window.confirm(`Delete the sync rule to ${organization} in ${region}?`)) return;
