@@ -3,7 +3,8 @@ import { call } from '../api/client';
 import { Loaded, Message, useLoad } from '../components';
 import { useConsole } from '../context';
 import { failureMessage } from '../logic/errors';
-import { AUTH_LEVELS, permissionName, usersToAdd, type Auth } from '../logic/permissions';
+import { permissionName, usersToAdd, type Auth } from '../logic/permissions';
+import { PermissionSelect } from '../permission-select';
 
 interface Member {
   readonly user_id: string;
@@ -60,13 +61,7 @@ export function OrganizationMembers({ namespace }: { namespace: string }) {
                   <tr key={member.user_id} data-testid={`member-${member.user_name}`}>
                     <td>{member.user_name}</td>
                     <td>
-                      <select aria-label={`Permission of ${member.user_name}`} value={member.auth} onChange={(e) => void change(member, Number(e.target.value) as Auth)}>
-                        {AUTH_LEVELS.map(([auth, name]) => (
-                          <option key={auth} value={auth}>
-                            {name}
-                          </option>
-                        ))}
-                      </select>
+                      <PermissionSelect label={`Permission of ${member.user_name}`} value={member.auth} onChange={(auth) => void change(member, auth)} />
                     </td>
                     <td>
                       <button type="button" className="danger" onClick={() => remove(member)}>
@@ -112,13 +107,7 @@ function AddMember({ members, onAdd }: { members: Member[]; onAdd: (member: Memb
       </label>
       <label>
         Permission
-        <select name="auth" value={auth} onChange={(e) => setAuth(Number(e.target.value) as Auth)}>
-          {AUTH_LEVELS.map(([level, name]) => (
-            <option key={level} value={level}>
-              {name}
-            </option>
-          ))}
-        </select>
+        <PermissionSelect name="auth" value={auth} onChange={setAuth} />
       </label>
       <button type="submit" className="primary">
         Add Member

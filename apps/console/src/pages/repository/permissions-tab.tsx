@@ -3,7 +3,8 @@ import { call } from '../../api/client';
 import { Loaded, Message, useLoad } from '../../components';
 import { useConsole } from '../../context';
 import { failureMessage } from '../../logic/errors';
-import { AUTH_LEVELS, permissionName, type Auth } from '../../logic/permissions';
+import { permissionName, type Auth } from '../../logic/permissions';
+import { PermissionSelect } from '../../permission-select';
 import { useNotice } from './notice';
 import type { RepositoryScope } from './scope';
 
@@ -45,13 +46,7 @@ export function PermissionsTab({ scope }: { scope: RepositoryScope }) {
                       <td>{grant.user_name}</td>
                       <td>
                         {abilities.grant ? (
-                          <select aria-label={`Permission of ${grant.user_name}`} value={grant.auth} onChange={(e) => change(grant, Number(e.target.value) as Auth)}>
-                            {AUTH_LEVELS.map(([level, name]) => (
-                              <option key={level} value={level}>
-                                {name}
-                              </option>
-                            ))}
-                          </select>
+                          <PermissionSelect label={`Permission of ${grant.user_name}`} value={grant.auth} onChange={(auth) => change(grant, auth)} />
                         ) : (
                           permissionName(grant.auth)
                         )}
@@ -125,13 +120,7 @@ function GrantForm({ granted, grant }: { granted: string[]; grant: (user: { user
       )}
       <label>
         Permission
-        <select name="auth" value={auth} onChange={(e) => setAuth(Number(e.target.value) as Auth)}>
-          {AUTH_LEVELS.map(([level, name]) => (
-            <option key={level} value={level}>
-              {name}
-            </option>
-          ))}
-        </select>
+        <PermissionSelect name="auth" value={auth} onChange={setAuth} />
       </label>
       <button type="submit" className="primary" disabled={!user}>
         Grant Permission
