@@ -34,4 +34,9 @@ describe('management query parameters', () => {
     expect(refusal({ filter: '__proto__::x' })).toBe('4001025');
     expect(refusal({ namespace: 'a\u0000b' })).toBe('4001025');
   });
+
+  it('asks for the filter where the operation takes its criteria only there', () => {
+    expect(() => parseQuery(schema, { limit: '5' }, { filterOnly: true })).toThrow(/filter parameter is required/);
+    expect(parseQuery(schema, { filter: 'limit::5' }, { filterOnly: true })).toEqual({ limit: 5 });
+  });
 });

@@ -18,9 +18,11 @@ function filterPairs(filter: string): Array<[string, string]> {
 
 /**
  * A management query, validated: plain parameters, or `filter`, which when present replaces them
- * all (SWR's rule). Repeated or unknown parameters are refused like malformed ones.
+ * all (SWR's rule). Repeated or unknown parameters are refused like malformed ones. With
+ * `filterOnly` (the operation's flag), the criteria must come in `filter`.
  */
-export function parseQuery<S extends z.ZodType>(schema: S, raw: RawQuery): z.infer<S> {
+export function parseQuery<S extends z.ZodType>(schema: S, raw: RawQuery, options: { filterOnly?: boolean } = {}): z.infer<S> {
+  if (options.filterOnly && raw.filter === undefined) throw new ApiError(400, 'the filter parameter is required: write the criteria as key::value pairs joined by |', undefined, '1025');
   const single: Array<[string, string]> = [];
   for (const [key, value] of Object.entries(raw)) {
     if (Array.isArray(value)) throw new ApiError(400, `query parameter ${key.slice(0, 50)} is given more than once`, undefined, '1025');

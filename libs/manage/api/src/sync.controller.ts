@@ -129,8 +129,7 @@ export class SyncController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const name = repositoryName(namespace, repository);
-    if (raw.filter === undefined) throw new ApiError(400, 'filter is required: limit::{n}|offset::{n}[|order::desc]', undefined, '1025');
-    const q = parseQuery(Op.jobs.query, raw);
+    const q = parseQuery(Op.jobs.query, raw, Op.jobs);
     await this.access.repository(caller, name, READ);
     const page = await this.rpc.call(SyncRpc.jobList, { repository: name, accountId: caller.accountId, limit: q.limit, offset: q.offset, order: q.order ?? 'desc' });
     reply.header('content-range', contentRange(q.offset, page.jobs.length, page.total));
