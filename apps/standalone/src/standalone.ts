@@ -3,7 +3,7 @@ import { AuditModule } from '@swr/audit-feature';
 import { startEmbeddedPostgres } from '@swr/db';
 import { createGatewayApp } from '@swr/gateway-shell';
 import { InProcessJobQueue, InProcessJobScheduler } from '@swr/jobs';
-import { InProcessBus, InProcessEventBus, InProcessRpcClient, InProcessServer } from '@swr/messaging';
+import { controllersOf, InProcessBus, InProcessEventBus, InProcessRpcClient } from '@swr/messaging';
 import { iamSettingsFrom, IamModule } from '@swr/iam-feature';
 import { IAM_SCHEMA } from '@swr/iam-infra';
 import { accountLimitsFrom, garbageSettingsFrom, MetadataModule } from '@swr/metadata-feature';
@@ -114,8 +114,7 @@ export async function startStandalone(config: StandaloneConfig, logger: LoggerSe
         IamModule.forRoot(iamSettingsFrom(config, postgres.localUrl, encryptionKey), events),
       ],
     });
-    app.connectMicroservice({ strategy: new InProcessServer(bus) });
-    await app.startAllMicroservices();
+    const stopServing = bus.serve(controllersOf(app));
     await app.listen(config.SWR_PORT, config.SWR_HOST);
     const port = (app.getHttpServer().address() as { port: number }).port;
     return {
@@ -125,6 +124,7 @@ export async function startStandalone(config: StandaloneConfig, logger: LoggerSe
       drain: () => readiness.drain(),
       stop: async () => {
         await app.close();
+        stopServing();
         await postgres.stop();
       },
     };

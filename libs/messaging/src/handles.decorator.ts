@@ -22,6 +22,32 @@ function toPayload(error: unknown): ErrorPayload {
   return { code: MessagingErrorCode.Internal, message: 'internal error' };
 }
 
+/** The subjects a class's methods handle, by method name: how an in-process bus finds them without Nest's RPC pipeline. */
+const HANDLED_SUBJECTS = Symbol('handledSubjects');
+
+type HandlerTable = Map<string | symbol, string>;
+
+/** A handler as `@Handles` makes it: takes what a transport delivered, answers or throws an RpcException. */
+export type RpcHandler = (data: unknown) => Promise<unknown>;
+
+/** The `@Handles` methods of a controller instance, bound to it, by subject. */
+export function rpcHandlersOf(controller: object): Map<string, RpcHandler> {
+  const table = (controller as { [HANDLED_SUBJECTS]?: HandlerTable })[HANDLED_SUBJECTS];
+  const handlers = new Map<string, RpcHandler>();
+  for (const [key, subject] of table ?? []) {
+    const method = (controller as Record<string | symbol, RpcHandler>)[key];
+    handlers.set(subject, (data) => method.call(controller, data));
+  }
+  return handlers;
+}
+
+function recordSubject(target: object, key: string | symbol, subject: string): void {
+  const holder = target as { [HANDLED_SUBJECTS]?: HandlerTable };
+  // Each class gets its own table (a subclass starts from its parent's), never the parent's itself.
+  if (!Object.prototype.hasOwnProperty.call(holder, HANDLED_SUBJECTS)) holder[HANDLED_SUBJECTS] = new Map(holder[HANDLED_SUBJECTS]);
+  holder[HANDLED_SUBJECTS]?.set(key, subject);
+}
+
 /**
  * Marks a method as the handler of an RPC contract: registers the subject, validates the request
  * against the contract's schema, serves it within the caller's call context, and turns failures into the coded error payload callers expect.
@@ -43,6 +69,7 @@ export function Handles<Req, Res>(contract: RpcContract<Req, Res>): MethodDecora
       }
     };
     MessagePattern(contract.subject)(target, key, descriptor);
+    recordSubject(target, key, contract.subject);
     return descriptor;
   };
 }

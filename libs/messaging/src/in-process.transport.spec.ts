@@ -3,10 +3,11 @@ import { Test } from '@nestjs/testing';
 import { MessagingErrorCode, RemoteError, rpc } from '@swr/contracts';
 import { z } from 'zod';
 import { Handles } from './handles.decorator';
-import { InProcessBus, InProcessRpcClient, InProcessServer } from './in-process.transport';
+import { controllersOf, InProcessBus, InProcessRpcClient } from './in-process.transport';
 
 const Echo = rpc('test.echo.v1', z.object({ text: z.string().max(5), at: z.string() }), z.object({ text: z.string(), at: z.string() }));
 const Fail = rpc('test.fail.v1', z.object({ coded: z.boolean(), driver: z.boolean().optional() }), z.object({}));
+const Stamp = rpc('test.stamp.v1', z.object({}), z.object({ at: z.string() }));
 const Missing = rpc('test.missing.v1', z.object({}), z.object({}));
 
 class CodedFailure extends Error {
@@ -27,6 +28,11 @@ class TestHandlers {
     return { text: request.text.toUpperCase(), at: request.at };
   }
 
+  @Handles(Stamp)
+  stamp() {
+    return { at: new Date('2026-12-05T00:00:00Z') };
+  }
+
   @Handles(Fail)
   fail(request: { coded: boolean; driver?: boolean }) {
     if (request.driver) throw new DriverFailure('inconsistent types deduced for parameter $8 in SELECT secret FROM accounts');
@@ -37,12 +43,13 @@ class TestHandlers {
 describe('in-process transport', () => {
   let client: InProcessRpcClient;
   let close: () => Promise<void>;
+  let stopServing: () => void;
 
   beforeAll(async () => {
     const bus = new InProcessBus();
     const moduleRef = await Test.createTestingModule({ controllers: [TestHandlers] }).compile();
-    const app = moduleRef.createNestMicroservice({ strategy: new InProcessServer(bus), logger: false });
-    await app.listen();
+    const app = await moduleRef.init();
+    stopServing = bus.serve(controllersOf(app));
     client = new InProcessRpcClient(bus);
     close = () => app.close();
   });
@@ -71,5 +78,24 @@ describe('in-process transport', () => {
 
   it('says when nothing handles a subject', async () => {
     await expect(client.call(Missing, {})).rejects.toMatchObject({ code: MessagingErrorCode.NoHandler });
+  });
+
+  it('gives the handler and the caller copies as NATS would: dates as strings, nothing shared', async () => {
+    const sent = { text: 'hi', at: '2026-01-01' };
+    const answer = await client.call(Echo, sent);
+    answer.text = 'changed';
+    expect(sent).toEqual({ text: 'hi', at: '2026-01-01' });
+    await expect(client.call(Stamp, {})).resolves.toEqual({ at: '2026-12-05T00:00:00.000Z' });
+  });
+
+  it('refuses a second handler of the same subject', () => {
+    const bus = new InProcessBus();
+    bus.serve([new TestHandlers()]);
+    expect(() => bus.serve([new TestHandlers()])).toThrow('two handlers for test.echo.v1');
+  });
+
+  it('stops answering once it stops serving', async () => {
+    stopServing();
+    await expect(client.call(Echo, { text: 'hi', at: 'x' })).rejects.toMatchObject({ code: MessagingErrorCode.NoHandler });
   });
 });

@@ -1,69 +1,54 @@
-import { BaseRpcContext, CustomTransportStrategy, Server } from '@nestjs/microservices';
+import type { INestApplicationContext } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { RpcException } from '@nestjs/microservices';
 import { MessagingErrorCode, RemoteError, RpcClient, RpcContract } from '@swr/contracts';
-import { lastValueFrom } from 'rxjs';
 import { withCallContext } from './call-context';
+import { RpcHandler, rpcHandlersOf } from './handles.decorator';
+import { jsonCopy } from './json-copy';
 import { toRemoteError } from './rpc-client';
 
 /**
- * Request/reply inside one process (standalone mode). Payloads are copied through JSON both ways so
- * that a handler sees exactly what it would receive over NATS, and the two transports cannot drift.
+ * Request/reply inside one process (standalone mode). Handlers are called directly, not through
+ * Nest's RPC pipeline (`@Handles` already validates, carries the call context and codes errors).
+ * Payloads are copied both ways as a JSON round trip would, so that a handler sees exactly what it
+ * would receive over NATS, and the two transports cannot drift.
  */
 export class InProcessBus {
-  private readonly servers = new Set<InProcessServer>();
+  private readonly handlers = new Map<string, RpcHandler>();
 
-  attach(server: InProcessServer): void {
-    this.servers.add(server);
-  }
-
-  detach(server: InProcessServer): void {
-    this.servers.delete(server);
+  /** Serves the `@Handles` methods of these controllers until the returned function is called. */
+  serve(controllers: Iterable<object>): () => void {
+    const added: string[] = [];
+    for (const controller of controllers) {
+      for (const [subject, handler] of rpcHandlersOf(controller)) {
+        if (this.handlers.has(subject)) throw new Error(`two handlers for ${subject}`);
+        this.handlers.set(subject, handler);
+        added.push(subject);
+      }
+    }
+    return () => added.forEach((subject) => this.handlers.delete(subject));
   }
 
   async request(subject: string, data: unknown): Promise<unknown> {
-    for (const server of this.servers) {
-      if (server.handles(subject)) return server.dispatch(subject, data);
+    const handler = this.handlers.get(subject);
+    if (!handler) throw new RemoteError({ code: MessagingErrorCode.NoHandler, message: `no handler for ${subject}` });
+    try {
+      return jsonCopy(await handler(jsonCopy(data)));
+    } catch (error) {
+      throw error instanceof RpcException ? toRemoteError(error.getError()) : error;
     }
-    throw new RemoteError({ code: MessagingErrorCode.NoHandler, message: `no handler for ${subject}` });
   }
 }
 
-export class InProcessServer extends Server implements CustomTransportStrategy {
-  constructor(private readonly bus: InProcessBus) {
-    super();
+/** The controller instances of a Nest application: where its `@Handles` methods live. */
+export function controllersOf(app: INestApplicationContext): object[] {
+  const controllers: object[] = [];
+  for (const module of app.get(ModulesContainer, { strict: false }).values()) {
+    for (const wrapper of module.controllers.values()) {
+      if (wrapper.instance) controllers.push(wrapper.instance);
+    }
   }
-
-  listen(callback: () => void): void {
-    this.bus.attach(this);
-    callback();
-  }
-
-  close(): void {
-    this.bus.detach(this);
-  }
-
-  handles(subject: string): boolean {
-    return this.handlerFor(subject) !== undefined;
-  }
-
-  async dispatch(subject: string, data: unknown): Promise<unknown> {
-    const handler = this.handlerFor(subject);
-    if (!handler) throw new RemoteError({ code: MessagingErrorCode.NoHandler, message: `no handler for ${subject}` });
-    const result = await lastValueFrom(this.transformToObservable(await handler(copy(data), new BaseRpcContext([]))), { defaultValue: undefined });
-    return copy(result);
-  }
-
-  /** Subjects are plain strings: look them up directly (Nest's own lookup tries to parse each as JSON first). */
-  private handlerFor(subject: string) {
-    return this.messageHandlers.get(subject) ?? this.getHandlerByPattern(subject) ?? undefined;
-  }
-
-  on(): never {
-    throw new Error('the in-process transport has no events to listen to');
-  }
-
-  unwrap<T>(): T {
-    return this.bus as T;
-  }
+  return controllers;
 }
 
 export class InProcessRpcClient implements RpcClient {
@@ -80,8 +65,4 @@ export class InProcessRpcClient implements RpcClient {
   async close(): Promise<void> {
     return;
   }
-}
-
-function copy(value: unknown): unknown {
-  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
 }
