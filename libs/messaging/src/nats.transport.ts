@@ -18,13 +18,18 @@ export interface NatsServerOptions extends NatsConnectionOptions {
   readonly shutdownGraceMs?: number;
 }
 
-/** How every connection of ours to NATS behaves: reconnects forever, quickly, keeping its subscriptions. */
+/**
+ * How every RPC connection of ours to NATS behaves: reconnects forever, quickly, keeping its
+ * subscriptions; and takes no stack trace for each request and its timer in case it times out (a
+ * tenth of a gateway's CPU per call; our timeout errors name the subject instead).
+ */
 function connectionOptions(options: NatsConnectionOptions): ConnectionOptions {
   return {
     servers: options.servers,
     name: options.name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
+    noAsyncTraces: true,
   };
 }
 
