@@ -1,4 +1,4 @@
-import { ServerNats, type NatsContext } from '@nestjs/microservices';
+import { ServerNats, type MessageHandler, type NatsContext } from '@nestjs/microservices';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 
 /** The packet Nest publishes last for a request: the end of its answer, or the refusal of a subject nobody handles. */
@@ -57,6 +57,11 @@ export class DrainingNatsServer extends ServerNats {
       finish();
       throw error;
     }
+  }
+
+  /** Our subjects are plain strings: look them up directly (Nest's lookup first parses each as JSON, and catches the throw). */
+  override getHandlerByPattern(pattern: string): MessageHandler | null {
+    return this.messageHandlers.get(pattern) ?? super.getHandlerByPattern(pattern);
   }
 
   override getPublisher(message: Msg, id: string, context: NatsContext): (response: ResponsePacket) => unknown {
