@@ -63,6 +63,14 @@ describe('RPC over NATS (real nats-server, Nest NATS server, our client)', () =>
     expect(error).toMatchObject({ code: 'NAME_UNKNOWN', message: 'repository name not known to registry', detail: { name: 'x' } });
   });
 
+  it('fails the calls still waiting when it closes, as unavailable rather than hanging', async () => {
+    const closing = new NatsRpcClient({ servers: [nats.url] }, 5_000);
+    await closing.connect();
+    const waiting = closing.call(Echo, { n: 6 }).catch((e: unknown) => e);
+    await closing.close();
+    expect(await waiting).toMatchObject({ code: MessagingErrorCode.Unavailable });
+  });
+
   it('says at once, not after its timeout, that no service answers a subject', async () => {
     const started = Date.now();
     await expect(client.call(Nobody, {})).rejects.toMatchObject({ code: MessagingErrorCode.Unavailable });

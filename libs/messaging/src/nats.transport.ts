@@ -1,9 +1,10 @@
 import { ServerNats } from '@nestjs/microservices';
 import { MessagingErrorCode, RemoteError, RpcClient, RpcContract } from '@swr/contracts';
 import { randomUUID } from 'node:crypto';
-import { connect, ConnectionOptions, ErrorCode, JSONCodec, NatsConnection, NatsError } from 'nats';
+import { connect, ConnectionOptions, JSONCodec } from 'nats';
 import { withCallContext } from './call-context';
 import { DrainingNatsServer } from './draining-nats-server';
+import { ReplyInbox, UnansweredError } from './reply-inbox';
 import { toRemoteError } from './rpc-client';
 
 export interface NatsConnectionOptions {
@@ -53,7 +54,8 @@ const codec = JSONCodec<unknown>();
  * the NATS server two more operations per call).
  */
 export class NatsRpcClient implements RpcClient {
-  private connecting?: Promise<NatsConnection>;
+  private connecting?: Promise<ReplyInbox>;
+  private inbox?: ReplyInbox;
 
   constructor(
     private readonly options: NatsConnectionOptions,
@@ -61,24 +63,27 @@ export class NatsRpcClient implements RpcClient {
   ) {}
 
   async connect(): Promise<void> {
-    await this.connection();
+    await this.replies();
   }
 
-  /** One connection for every call, made by the first that needs it (again after a failed attempt). */
-  private connection(): Promise<NatsConnection> {
-    this.connecting ??= connect(connectionOptions(this.options)).catch((error: unknown) => {
-      this.connecting = undefined;
-      throw error;
-    });
+  /** One connection and reply inbox for every call, made by the first that needs it (again after a failed attempt). */
+  private replies(): Promise<ReplyInbox> {
+    this.connecting ??= connect(connectionOptions(this.options)).then(
+      (connection) => (this.inbox = new ReplyInbox(connection)),
+      (error: unknown) => {
+        this.connecting = undefined;
+        throw error;
+      },
+    );
     return this.connecting;
   }
 
   async call<Req, Res>(contract: RpcContract<Req, Res>, request: Req): Promise<Res> {
-    const connection = await this.connection();
+    const inbox = this.inbox ?? (await this.replies());
     const packet = { pattern: contract.subject, data: withCallContext(request), id: randomUUID() };
     let reply: ReplyPacket;
     try {
-      const message = await connection.request(contract.subject, codec.encode(packet), { timeout: this.timeoutMs });
+      const message = await inbox.ask(contract.subject, codec.encode(packet), this.timeoutMs);
       reply = codec.decode(message.data) as ReplyPacket;
     } catch (error) {
       throw failureOf(contract.subject, error, this.timeoutMs);
@@ -88,16 +93,20 @@ export class NatsRpcClient implements RpcClient {
   }
 
   async close(): Promise<void> {
-    await (await this.connecting)?.close();
+    const inbox = await this.connecting;
+    inbox?.close();
+    await inbox?.connection.close();
   }
 }
 
 function failureOf(subject: string, error: unknown, timeoutMs: number): RemoteError {
-  if (error instanceof NatsError && error.code === ErrorCode.Timeout) {
-    return new RemoteError({ code: MessagingErrorCode.Timeout, message: `${subject} timed out after ${timeoutMs} ms` });
+  if (!(error instanceof UnansweredError)) return toRemoteError(error);
+  switch (error.reason) {
+    case 'timeout':
+      return new RemoteError({ code: MessagingErrorCode.Timeout, message: `${subject} timed out after ${timeoutMs} ms` });
+    case 'no-responders':
+      return new RemoteError({ code: MessagingErrorCode.Unavailable, message: `no service answers ${subject}` });
+    case 'closed':
+      return new RemoteError({ code: MessagingErrorCode.Unavailable, message: `the connection closed before ${subject} was answered` });
   }
-  if (error instanceof NatsError && error.code === ErrorCode.NoResponders) {
-    return new RemoteError({ code: MessagingErrorCode.Unavailable, message: `no service answers ${subject}` });
-  }
-  return toRemoteError(error);
 }
