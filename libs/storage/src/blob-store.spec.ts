@@ -1,7 +1,7 @@
 // Test code only: the S3 adapter is tested against a real S3 server, which @swr/testing starts.
 import { startS3Server, type S3Server } from '@swr/testing';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -37,6 +37,20 @@ describe('FilesystemBlobStore', () => {
     const blob = await stat(join(rootDir, blobKey(digest)));
     expect(blob.ino).toBe(uploaded.ino);
     expect(blob.size).toBe(500_000);
+  });
+
+  it('creates every prefix directory of an algorithm with its first blob, so that no later blob has a directory of its own to create and flush', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'swr-blobs-prefixes-'));
+    const store = new FilesystemBlobStore(root);
+    const uploadId = randomUUID();
+    const content = randomBytes(1000);
+    const part = await store.writePart(uploadId, Readable.from([content]));
+
+    await store.commitUpload(uploadId, [part], `sha256:${createHash('sha256').update(content).digest('hex')}`);
+
+    const prefixes = await readdir(join(root, 'blobs', 'sha256'));
+    await rm(root, { recursive: true, force: true });
+    expect(prefixes).toHaveLength(256);
   });
 
   it('takes parts in a file of their own while a lock left by a crash stands, and still commits them in order', async () => {

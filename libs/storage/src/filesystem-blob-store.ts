@@ -16,6 +16,8 @@ const READ_CHUNK = 2 * 1024 * 1024;
 /** The upload's parts, appended end to end by the holder of the append lock. */
 const DATA_FILE = 'data';
 const APPEND_LOCK = 'append.lock';
+/** Every two-hex-digit directory a blob key can name under its algorithm's directory. */
+const PREFIXES = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export interface FilesystemBlobStoreOptions {
   /** Flush each file and its directory to disk before reporting it written. Default true. */
@@ -41,6 +43,8 @@ export interface FilesystemBlobStoreOptions {
 export class FilesystemBlobStore implements BlobStore {
   private readonly rootDir: string;
   private readonly fsync: boolean;
+  /** Per algorithm directory: its prefix directories exist and their entries are on disk. */
+  private readonly preparedPrefixes = new Map<string, Promise<void>>();
 
   constructor(rootDir: string, options: FilesystemBlobStoreOptions = {}) {
     // Absolute, so that the paths mkdir reports compare with ours.
@@ -77,7 +81,7 @@ export class FilesystemBlobStore implements BlobStore {
       const uploadDir = this.uploadDir(uploadId);
       const inPlace = parts.length > 0 ? await this.withAppendLock(uploadDir, () => this.dataAsBlob(uploadDir, parts)) : undefined;
       const assembled = inPlace ?? (await this.assemble(uploadDir, parts));
-      await this.makeDirectory(dirname(blobPath));
+      await this.preparePrefixes(dirname(dirname(blobPath)));
       await this.moveIntoPlace(assembled, blobPath);
     }
     await this.deleteUpload(uploadId);
@@ -208,6 +212,28 @@ export class FilesystemBlobStore implements BlobStore {
     await rename(from, to);
     // The rename itself is durable only once the directory entry reaches the disk.
     if (this.fsync) await syncDirectory(dirname(to));
+  }
+
+  /**
+   * Creates all 256 prefix directories of an algorithm's directory at once, flushed with one fsync
+   * of that directory, once per process: a blob that lands in a prefix directory it would otherwise
+   * create first costs one directory fsync more (two in a fresh registry, where most blobs do).
+   * Blobs of this process wait for the flush before they rename into a prefix directory.
+   */
+  private preparePrefixes(algorithmDir: string): Promise<void> {
+    let prepared = this.preparedPrefixes.get(algorithmDir);
+    if (!prepared) {
+      prepared = this.makePrefixes(algorithmDir);
+      this.preparedPrefixes.set(algorithmDir, prepared);
+      prepared.catch(() => this.preparedPrefixes.delete(algorithmDir));
+    }
+    return prepared;
+  }
+
+  private async makePrefixes(algorithmDir: string): Promise<void> {
+    await this.makeDirectory(algorithmDir);
+    await Promise.all(PREFIXES.map((prefix) => mkdir(join(algorithmDir, prefix), { recursive: true })));
+    if (this.fsync) await syncDirectory(algorithmDir);
   }
 
   /** `mkdir -p`, with the entries of the directories it creates flushed like any rename. */
