@@ -16,10 +16,16 @@ export class ChallengeError extends OciError {
   }
 }
 
-/** The keys IAM signs registry tokens with, fetched from IAM and refetched (at most every few seconds) when a token names a new one. */
+/**
+ * The keys IAM signs registry tokens with, fetched from IAM and refetched (at most every few
+ * seconds) when a token names a new one. Requests that find a key missing while a fetch is on its
+ * way wait for that fetch: at start-up, a burst of clients must not be refused because the first
+ * of them has not got the keys yet.
+ */
 export class VerificationKeys {
   private keys = new Map<string, KeyObject>();
   private fetchedAt = 0;
+  private fetching?: Promise<boolean>;
 
   constructor(
     private readonly iam: RpcClient,
@@ -30,13 +36,25 @@ export class VerificationKeys {
     return this.keys;
   }
 
-  /** True when new keys were fetched. */
-  async refresh(): Promise<boolean> {
-    if (Date.now() - this.fetchedAt < this.minRefreshMs) return false;
+  /** True when new keys were fetched (by this call or by the fetch it waited for). */
+  refresh(): Promise<boolean> {
+    if (this.fetching) return this.fetching;
+    if (Date.now() - this.fetchedAt < this.minRefreshMs) return Promise.resolve(false);
     this.fetchedAt = Date.now();
-    const { keys } = await this.iam.call(IamRpc.signingKeysList, {});
-    this.keys = new Map(keys.map((k) => [k.kid, importVerificationKey(k.publicPem)]));
-    return true;
+    this.fetching = this.fetch().finally(() => (this.fetching = undefined));
+    return this.fetching;
+  }
+
+  private async fetch(): Promise<boolean> {
+    try {
+      const { keys } = await this.iam.call(IamRpc.signingKeysList, {});
+      this.keys = new Map(keys.map((k) => [k.kid, importVerificationKey(k.publicPem)]));
+      return true;
+    } catch (error) {
+      // IAM did not answer: the next request may ask again at once.
+      this.fetchedAt = 0;
+      throw error;
+    }
   }
 }
 
