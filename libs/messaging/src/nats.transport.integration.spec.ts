@@ -71,6 +71,14 @@ describe('RPC over NATS (real nats-server, Nest NATS server, our client)', () =>
     expect(await waiting).toMatchObject({ code: MessagingErrorCode.Unavailable });
   });
 
+  it('says that a request is over the NATS payload limit, rather than that the connection closed', async () => {
+    const oversized = { n: 1, padding: 'x'.repeat(9 * 1024 * 1024) } as { n: number };
+    const error = await client.call(Echo, oversized).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: MessagingErrorCode.Unavailable });
+    expect((error as Error).message).toMatch(/payload/i);
+    await expect(client.call(Echo, { n: 2 })).resolves.toMatchObject({ n: 2 });
+  });
+
   it('says at once, not after its timeout, that no service answers a subject', async () => {
     const started = Date.now();
     await expect(client.call(Nobody, {})).rejects.toMatchObject({ code: MessagingErrorCode.Unavailable });

@@ -1,7 +1,7 @@
 import { ServerNats } from '@nestjs/microservices';
 import { MessagingErrorCode, RemoteError, RpcClient, RpcContract } from '@swr/contracts';
 import { randomUUID } from 'node:crypto';
-import { connect, ConnectionOptions, JSONCodec } from 'nats';
+import { connect, ConnectionOptions, JSONCodec, NatsError } from 'nats';
 import { withCallContext } from './call-context';
 import { DrainingNatsServer } from './draining-nats-server';
 import { ReplyInbox, UnansweredError } from './reply-inbox';
@@ -100,6 +100,7 @@ export class NatsRpcClient implements RpcClient {
 }
 
 function failureOf(subject: string, error: unknown, timeoutMs: number): RemoteError {
+  if (error instanceof NatsError) return new RemoteError({ code: MessagingErrorCode.Unavailable, message: `${subject} could not be sent: ${error.message}` });
   if (!(error instanceof UnansweredError)) return toRemoteError(error);
   switch (error.reason) {
     case 'timeout':

@@ -11,7 +11,7 @@ export class UnansweredError extends Error {
 
 interface Waiting {
   readonly resolve: (message: Msg) => void;
-  readonly reject: (error: UnansweredError) => void;
+  readonly reject: (error: unknown) => void;
   readonly timer: NodeJS.Timeout;
 }
 
@@ -59,8 +59,9 @@ export class ReplyInbox {
     for (const { subject, data, reply } of outgoing) {
       try {
         this.connection.publish(subject, data, { reply });
-      } catch {
-        this.fail(reply.slice(this.prefix.length + 1), 'closed');
+      } catch (error) {
+        // A closed connection, or a payload over the server's limit: the caller learns which.
+        this.take(reply.slice(this.prefix.length + 1))?.reject(error);
       }
     }
   }
@@ -69,18 +70,19 @@ export class ReplyInbox {
     const token = message.subject.slice(this.prefix.length + 1);
     // NATS answers a request nobody subscribes to with an empty 503 status message.
     if (message.data.length === 0 && message.headers?.code === 503) return this.fail(token, 'no-responders');
-    const waiting = this.waiting.get(token);
-    if (!waiting) return;
-    this.waiting.delete(token);
-    clearTimeout(waiting.timer);
-    waiting.resolve(message);
+    this.take(token)?.resolve(message);
   }
 
   private fail(token: string, reason: Unanswered): void {
+    this.take(token)?.reject(new UnansweredError(reason));
+  }
+
+  /** The request waiting for this token, no longer waiting. */
+  private take(token: string): Waiting | undefined {
     const waiting = this.waiting.get(token);
-    if (!waiting) return;
+    if (!waiting) return undefined;
     this.waiting.delete(token);
     clearTimeout(waiting.timer);
-    waiting.reject(new UnansweredError(reason));
+    return waiting;
   }
 }
