@@ -46,6 +46,14 @@ export interface BlobStore {
   writePart(uploadId: string, body: Readable): Promise<UploadPart>;
   /** Streams a part back (to rebuild a running digest on another replica). */
   readPart(uploadId: string, partId: string): Promise<Readable>;
+  /**
+   * Streams a whole blob whose digest is known before its bytes (a push in one request) into the
+   * blob `digest`, without the parts and assembly an upload in chunks needs. Once `body` has ended,
+   * and before anything is visible under `digest`, `verify` is called: when it throws, the write
+   * rejects with its error and leaves no blob. A blob already stored is kept as it is (the body is
+   * still read and verified). Resolves with the bytes read, once the blob is stored.
+   */
+  writeBlob(uploadId: string, digest: string, body: Readable, verify: () => void): Promise<number>;
   /** Assembles the parts, in the order given, into the blob `digest`. A blob already stored is kept as it is. Removes the parts. */
   commitUpload(uploadId: string, parts: readonly UploadPart[], digest: string): Promise<void>;
   /** Removes everything written for an upload. Idempotent. */

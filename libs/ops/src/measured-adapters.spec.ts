@@ -49,6 +49,7 @@ describe('MeasuredBlobStore', () => {
   const blob: OpenBlob = { sendTo: async (destination) => void destination.end() };
   const inner: BlobStore = {
     writePart: async () => ({ id: 'p1', size: 3 }),
+    writeBlob: async () => 3,
     readPart: async () => new PassThrough(),
     commitUpload: async () => undefined,
     deleteUpload: async () => undefined,

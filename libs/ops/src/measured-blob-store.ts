@@ -3,7 +3,7 @@ import type { Histogram } from 'prom-client';
 import type { Readable, Writable } from 'node:stream';
 import type { Metrics } from './metrics';
 
-type Operation = 'writePart' | 'readPart' | 'commitUpload' | 'deleteUpload' | 'stat' | 'open' | 'send' | 'delete' | 'presignedReadUrl';
+type Operation = 'writePart' | 'writeBlob' | 'readPart' | 'commitUpload' | 'deleteUpload' | 'stat' | 'open' | 'send' | 'delete' | 'presignedReadUrl';
 
 /**
  * A blob store that times each operation it passes on, by operation and outcome (ok | error).
@@ -30,6 +30,10 @@ export class MeasuredBlobStore implements BlobStore {
 
   writePart(uploadId: string, body: Readable): Promise<UploadPart> {
     return this.timed('writePart', () => this.inner.writePart(uploadId, body));
+  }
+
+  writeBlob(uploadId: string, digest: string, body: Readable, verify: () => void): Promise<number> {
+    return this.timed('writeBlob', () => this.inner.writeBlob(uploadId, digest, body, verify));
   }
 
   readPart(uploadId: string, partId: string): Promise<Readable> {

@@ -78,6 +78,57 @@ export function describeBlobStoreContract(name: string, createStore: () => Promi
       }
     });
 
+    it('writes a whole blob straight under its digest once it is verified, small or past one S3 request', async () => {
+      for (const size of [1000, 9 * MiB + 5]) {
+        const content = randomBytes(size);
+        const digest = digestOf(content);
+        let yielded = 0;
+        let yieldedWhenVerified = -1;
+        const body = Readable.from(generate(size, (chunk) => (yielded += chunk.length), content));
+
+        expect(await store.writeBlob(randomUUID(), digest, body, () => void (yieldedWhenVerified = yielded))).toBe(size);
+
+        expect(yieldedWhenVerified).toBe(size);
+        expect(await store.stat(digest)).toEqual({ size });
+        expect((await readBlob(digest)).equals(content)).toBe(true);
+      }
+    });
+
+    it('leaves nothing under the digest when a whole blob fails verification, small or past one S3 request', async () => {
+      for (const size of [1000, 9 * MiB + 5]) {
+        const digest = digestOf(randomBytes(8));
+        const refusal = new Error('digest mismatch');
+
+        await expect(store.writeBlob(randomUUID(), digest, Readable.from([randomBytes(size)]), () => {
+          throw refusal;
+        })).rejects.toBe(refusal);
+
+        expect(await store.stat(digest)).toBeUndefined();
+      }
+    });
+
+    it('leaves nothing under the digest when the body of a whole blob fails midway', async () => {
+      const digest = digestOf(randomBytes(8));
+      const verify = jest.fn();
+
+      await expect(store.writeBlob(randomUUID(), digest, Readable.from(failAfter(9 * MiB, new Error('client went away'))), verify)).rejects.toThrow('client went away');
+
+      expect(verify).not.toHaveBeenCalled();
+      expect(await store.stat(digest)).toBeUndefined();
+    });
+
+    it('keeps a blob already stored when the same blob is written whole again, still reading and verifying the body', async () => {
+      const original = randomBytes(100);
+      const digest = await storeBlob(original);
+      const verify = jest.fn();
+
+      // Different bytes under the same digest show which copy survived (the caller verifies digests).
+      expect(await store.writeBlob(randomUUID(), digest, Readable.from([randomBytes(100)]), verify)).toBe(100);
+
+      expect(verify).toHaveBeenCalledTimes(1);
+      expect((await readBlob(digest)).equals(original)).toBe(true);
+    });
+
     it('reads a part back before the upload is committed', async () => {
       const uploadId = randomUUID();
       const content = randomBytes(70_000);
@@ -259,10 +310,10 @@ function digestOf(content: Buffer): string {
   return `sha256:${createHash('sha256').update(content).digest('hex')}`;
 }
 
-/** Yields `size` bytes in 1 MiB chunks, none kept after it is yielded. */
-async function* generate(size: number, observe: (chunk: Buffer) => void): AsyncGenerator<Buffer> {
+/** Yields `size` bytes (random ones, or those of `content`) in 1 MiB chunks, none kept after it is yielded. */
+async function* generate(size: number, observe: (chunk: Buffer) => void, content?: Buffer): AsyncGenerator<Buffer> {
   for (let offset = 0; offset < size; offset += MiB) {
-    const chunk = randomBytes(Math.min(MiB, size - offset));
+    const chunk = content ? content.subarray(offset, offset + MiB) : randomBytes(Math.min(MiB, size - offset));
     observe(chunk);
     yield chunk;
   }

@@ -3,6 +3,7 @@ import { Client, CopyDestinationOptions, CopySourceOptions, S3Error } from 'mini
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { blobKey, partName, uploadPrefix, type BlobStat, type BlobStore, type ByteRange, type OpenBlob, type UploadPart } from '@swr/blob-store';
+import { PartAssembler } from './part-assembler';
 
 export interface S3BlobStoreOptions {
   readonly endPoint: string;
@@ -65,6 +66,20 @@ export class S3BlobStore implements BlobStore {
   async writePart(uploadId: string, body: Readable): Promise<UploadPart> {
     const id = randomUUID();
     return { id, size: await this.upload(partKey(uploadId, id), body) };
+  }
+
+  /**
+   * A multipart upload straight to the blob's key, completed only once `verify` passes: S3 shows
+   * nothing of an unfinished multipart upload, so no partial or unverified blob is ever visible,
+   * and no copy to the digest's key follows. A gateway that dies midway leaves an unfinished upload,
+   * which holds storage until the bucket's lifecycle rule expires it.
+   */
+  async writeBlob(_uploadId: string, digest: string, body: Readable, verify: () => void): Promise<number> {
+    if ((await this.stat(digest)) === undefined) return this.upload(blobKey(digest), body, verify);
+    let size = 0;
+    for await (const chunk of body) size += (chunk as Buffer).length;
+    verify();
+    return size;
   }
 
   readPart(uploadId: string, partId: string): Promise<Readable> {
@@ -157,47 +172,45 @@ export class S3BlobStore implements BlobStore {
    * Streams `source` into object `key` and returns the bytes stored. Up to PARTS_IN_FLIGHT parts go
    * to S3 while the next one is read from the source, so the client and S3 transfer side by side;
    * memory holds about that many `partSize`s per upload. The object appears only if the whole
-   * source was read and every part stored.
+   * source was read, `verify` (called once it has ended) did not throw, and every part was stored.
    */
-  private async upload(key: string, source: AsyncIterable<Uint8Array | string>): Promise<number> {
-    let pending: Uint8Array[] = [];
-    let pendingBytes = 0;
+  private async upload(key: string, source: AsyncIterable<Uint8Array | string>, verify?: () => void): Promise<number> {
+    const parts = new PartAssembler(this.partSize);
     let total = 0;
     let multipart: MultipartUpload | undefined;
     const inFlight = new Set<Promise<void>>();
     let failure: unknown;
-    const send = (upload: MultipartUpload, bytes: Buffer) => {
-      const sent: Promise<void> = upload.sendPart(bytes).then(
-        () => void inFlight.delete(sent),
-        (error: unknown) => {
+    const send = (upload: MultipartUpload, bytes: Buffer, reusable: boolean) => {
+      const sent: Promise<void> = upload
+        .sendPart(bytes)
+        .catch((error: unknown) => void (failure ??= error))
+        .finally(() => {
           inFlight.delete(sent);
-          failure ??= error;
-        },
-      );
+          if (reusable) parts.release(bytes);
+        });
       inFlight.add(sent);
     };
     try {
       for await (const chunk of source) {
         const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-        pending.push(bytes);
-        pendingBytes += bytes.length;
+        parts.add(bytes);
         total += bytes.length;
-        if (pendingBytes >= this.partSize) {
+        while (parts.hasPart()) {
           multipart ??= await MultipartUpload.start(this.client, this.bucket, key);
           while (inFlight.size >= PARTS_IN_FLIGHT) await Promise.race(inFlight);
           if (failure) throw failure;
-          send(multipart, Buffer.concat(pending, pendingBytes));
-          pending = [];
-          pendingBytes = 0;
+          send(multipart, parts.takePart(), true);
         }
       }
-      const rest = Buffer.concat(pending, pendingBytes);
+      const rest = parts.rest();
       if (multipart === undefined) {
+        verify?.();
         await this.client.putObject(this.bucket, key, rest, rest.length);
       } else {
-        if (rest.length > 0) send(multipart, rest);
+        if (rest.length > 0) send(multipart, rest, false);
         await Promise.all(inFlight);
         if (failure) throw failure;
+        verify?.();
         await multipart.complete();
       }
       return total;

@@ -1,7 +1,7 @@
 import { MetadataRpc, UploadSession } from '@swr/contracts';
 import { DigestAlgorithm, OciError, parseDigest } from '@swr/oci';
 import type { BlobStore } from '@swr/blob-store';
-import type { Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { Readable, pipeline } from 'node:stream';
 import { HashingStream, HashStates } from './hash-states';
 import type { MetadataClient } from './metadata-client';
@@ -49,19 +49,18 @@ export class BlobUploads {
   async finish(repository: string, id: string, digest: string, lastChunk?: Readable): Promise<{ digest: string; size: number }> {
     const { algorithm } = parseDigest(digest);
     let session = await this.metadata.call(MetadataRpc.uploadGet, { repository, id, holds: digest });
-    if (lastChunk) session = session.offset === 0 ? await this.writeWhole(session, lastChunk) : await this.write(session, lastChunk);
+    if (lastChunk && session.offset === 0) return this.finishWhole(session, digest, lastChunk);
+    if (lastChunk) session = await this.write(session, lastChunk);
     if (algorithm !== session.algorithm) {
       throw new OciError('DIGEST_INVALID', `upload was started for ${session.algorithm} digests`, { digest });
     }
     const hash = await this.hashes.resume(session);
     const actual = `${algorithm}:${hash.copy().digest('hex')}`;
     this.hashes.keep(session.id, session.offset, hash);
-    if (actual !== digest) throw new OciError('DIGEST_INVALID', 'provided digest did not match uploaded content', { digest, actual });
+    if (actual !== digest) throw digestMismatch(digest, actual);
 
     await this.store.commitUpload(session.id, session.parts, digest);
-    await this.refusedOverQuota(repository, id, () => this.metadata.call(MetadataRpc.uploadComplete, { repository, id, digest, size: session.offset }));
-    this.hashes.forget(session.id);
-    return { digest, size: session.offset };
+    return this.complete(session, digest, session.offset);
   }
 
   /** POST with `?digest=`: the whole blob in one request. Nothing of it stays when it fails. */
@@ -111,14 +110,31 @@ export class BlobUploads {
   }
 
   /**
-   * The whole blob in the closing PUT (docker's and skopeo's way): it is committed right after, so
-   * the session is not told of the part, which saves a metadata round trip per blob. Should the
-   * commit fail, the session still stands at offset 0 and the unrecorded part goes with it.
+   * The whole blob in the closing PUT (or a POST with its digest): the digest is known before the
+   * bytes, so the store writes them straight to the blob, which becomes visible only once they hash
+   * to it, with no parts to assemble or copy. The session is not told of a part, which saves a
+   * metadata round trip per blob; should the write fail, it still stands at offset 0.
    */
-  private async writeWhole(session: UploadSession, body: Readable): Promise<UploadSession> {
-    const { partId, size, hash } = await this.writeChunk(session, body);
-    this.hashes.keep(session.id, size, hash);
-    return { ...session, offset: size, parts: [{ id: partId, size }] };
+  private async finishWhole(session: UploadSession, digest: string, body: Readable): Promise<{ digest: string; size: number }> {
+    if (parseDigest(digest).algorithm !== session.algorithm) {
+      throw new OciError('DIGEST_INVALID', `upload was started for ${session.algorithm} digests`, { digest });
+    }
+    const hash = createHash(session.algorithm);
+    const hashing = new HashingStream(hash);
+    pipeline(body, hashing, () => undefined);
+    const size = await this.store.writeBlob(session.id, digest, hashing, () => {
+      const actual = `${session.algorithm}:${hash.digest('hex')}`;
+      if (actual !== digest) throw digestMismatch(digest, actual);
+    });
+    return this.complete(session, digest, size);
+  }
+
+  /** Records the stored blob as the session's outcome and links it to the repository. */
+  private async complete(session: UploadSession, digest: string, size: number): Promise<{ digest: string; size: number }> {
+    const { repository, id } = session;
+    await this.refusedOverQuota(repository, id, () => this.metadata.call(MetadataRpc.uploadComplete, { repository, id, digest, size }));
+    this.hashes.forget(id);
+    return { digest, size };
   }
 
   private async writeChunk(session: UploadSession, body: Readable): Promise<{ partId: string; size: number; hash: Hash }> {
@@ -128,4 +144,8 @@ export class BlobUploads {
     const { id, size } = await this.store.writePart(session.id, hashing);
     return { partId: id, size, hash };
   }
+}
+
+function digestMismatch(digest: string, actual: string): OciError {
+  return new OciError('DIGEST_INVALID', 'provided digest did not match uploaded content', { digest, actual });
 }
