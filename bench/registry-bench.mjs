@@ -7,10 +7,11 @@
 // server from npm): pushed through one gateway, pulled through another, and pulled once more
 // through a gateway that redirects blob GETs to presigned S3 URLs; the S3 server's own speed is
 // printed with the limits. Distribution stays on the filesystem (it cannot run on that S3 server).
+// Every push sends new content (new digests), so that none finds its blob stored already.
 // Usage: node bench/registry-bench.mjs [--rounds N] [--distributed]
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes, randomFillSync } from 'node:crypto';
+import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { curlCeilings, curlChunkedPush, curlPull, curlPush, diskWriteSpeed, s3Ceilings, sha256Speed } from './byte-paths.mjs';
 import { pushSmallImages, writeSmallImages } from './small-images.mjs';
 import { Agent, request } from 'node:http';
@@ -318,6 +319,20 @@ async function main() {
   const files = tempDir('swr-bench-files-');
   const { file, chunks } = writeBlobFiles(files, big, chunked.length, 5 * MiB);
   const digests = { big: sha256(big), chunked: sha256(chunked) };
+  /**
+   * New content (and digests) before every push, so that no push finds its blob stored already:
+   * a registry may skip writing a blob it has, and a round after the first would measure that.
+   */
+  const freshen = () => {
+    randomFillSync(big, 0, 16);
+    for (const path of [file, chunks[0].file]) {
+      const fd = openSync(path, 'r+');
+      writeSync(fd, big, 0, 16, 0);
+      closeSync(fd);
+    }
+    digests.big = sha256(big);
+    digests.chunked = sha256(chunked);
+  };
 
   const limits = { 'curl pull ceiling (MB/s)': [], 'curl push ceiling (MB/s)': [], 'disk write + fdatasync (MB/s)': [], 'SHA-256 in Node (MB/s)': [] };
   for (let round = 0; round < 3; round++) {
@@ -351,6 +366,7 @@ async function main() {
       const name = `bench/round${round}`;
       const auth = authorization.get(registry.url);
       const transfers = await withPeakRss(registry.pid, async () => {
+        freshen();
         record(registry, 'curl: push 256 MiB, POST + PUT (MB/s)', await curlPush(registry.url, auth, name, file, digests.big, big.length));
         record(registry, 'curl: pull 256 MiB (MB/s)', await curlPull(registry.pullUrl, auth, name, digests.big, big.length));
         if (distributed) {
@@ -358,9 +374,12 @@ async function main() {
           const via = registry.redirectUrl ?? registry.url;
           record(registry, 'curl: pull 256 MiB, following a redirect to S3 (MB/s)', await curlPull(via, auth, name, digests.big, big.length, { follow: true }));
         }
+        freshen();
         record(registry, 'curl: chunked push 64 MiB in 5 MiB PATCHes (MB/s)', await curlChunkedPush(registry.url, auth, `${name}-chunked`, chunks, digests.chunked, chunked.length));
+        freshen();
         record(registry, 'node client: push 256 MiB, 1 MiB writes (MB/s)', await monolithicPush(registry, `${name}-node`, big));
         record(registry, 'node client: pull 256 MiB, data events (MB/s)', await pull(registry, `${name}-node`, digests.big, big.length));
+        freshen();
         record(registry, 'node client: chunked push 64 MiB, one write per 5 MiB chunk (MB/s)', await chunkedPush(registry, `${name}-node-chunked`, chunked, 5 * MiB));
       });
       record(registry, 'peak RSS during transfers (MiB)', transfers.peak / MiB);
