@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
+import { standaloneNodeFlags } from './standalone-node-flags.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ADMIN_PASSWORD = 'bench-admin-pw';
@@ -67,7 +68,7 @@ class Registry {
     // The embedded PostgreSQL runs as "postgres" when we are root: it must be able to enter the directory.
     chmodSync(this.dataDir, 0o755);
     this.url = `http://127.0.0.1:${this.port}`;
-    this.child = spawn(process.execPath, [join(ROOT, 'dist/apps/standalone/main.js')], {
+    this.child = spawn(process.execPath, [...standaloneNodeFlags(), join(ROOT, 'dist/apps/standalone/main.js')], {
       env: {
         ...process.env,
         SWR_PORT: String(this.port),

@@ -14,6 +14,7 @@ import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { curlCeilings, curlChunkedPush, curlPull, curlPush, diskWriteSpeed, s3Ceilings, sha256Speed } from './byte-paths.mjs';
 import { pushSmallImages, writeSmallImages } from './small-images.mjs';
+import { standaloneNodeFlags } from './standalone-node-flags.mjs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -72,7 +73,7 @@ async function waitUp(url, child) {
 async function startOurs() {
   const port = await freePort();
   const dataDir = tempDir('swr-bench-');
-  const child = launch(process.execPath, [join(ROOT, 'dist/apps/standalone/main.js')], {
+  const child = launch(process.execPath, [...standaloneNodeFlags(), join(ROOT, 'dist/apps/standalone/main.js')], {
     SWR_PORT: String(port),
     SWR_DATA_DIR: dataDir,
     SWR_LOG_LEVEL: 'warn',

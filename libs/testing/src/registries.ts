@@ -1,6 +1,6 @@
 import { startEmbeddedPostgres } from '@swr/db';
 import type { EmbeddedPostgresHandle } from '@swr/db';
-import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startNatsServer, type NatsServerHandle } from './nats-server';
@@ -71,8 +71,21 @@ async function ready(url: string, processes: ManagedProcess[], admin: Login = AD
   });
 }
 
+/**
+ * The node flags an app runs with: its own `apps/<app>/node-flags` (one a line, as `npm start` runs
+ * the standalone registry), else source maps alone (as docker-compose runs the services).
+ */
+function nodeFlags(app: string): string[] {
+  const file = join(workspaceRoot(), 'apps', app, 'node-flags');
+  if (!existsSync(file)) return ['--enable-source-maps'];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
+}
+
 function node(app: string, env: Record<string, string>, logFile?: string): ManagedProcess {
-  return startProcess(process.execPath, ['--enable-source-maps', dist(app)], {
+  return startProcess(process.execPath, [...nodeFlags(app), dist(app)], {
     logFile,
     env: {
       ...process.env,
