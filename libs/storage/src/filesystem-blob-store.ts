@@ -45,6 +45,8 @@ export class FilesystemBlobStore implements BlobStore {
   private readonly fsync: boolean;
   /** Per algorithm directory: its prefix directories exist and their entries are on disk. */
   private readonly preparedPrefixes = new Map<string, Promise<void>>();
+  /** Upload directories whose data file is being flushed in the background. */
+  private readonly flushing = new Set<string>();
 
   constructor(rootDir: string, options: FilesystemBlobStoreOptions = {}) {
     // Absolute, so that the paths mkdir reports compare with ours.
@@ -58,6 +60,20 @@ export class FilesystemBlobStore implements BlobStore {
    * cannot commit corrupt data either: the gateway re-hashes stored parts it has no state for.
    */
   async writePart(uploadId: string, body: Readable): Promise<UploadPart> {
+    const part = await this.storePart(uploadId, body);
+    if (dataPosition(part.id)) this.flushInBackground(this.uploadDir(uploadId));
+    return part;
+  }
+
+  /** A rename commits a part without copying it, so a whole blob goes the way of a chunked upload's one part. */
+  async writeBlob(uploadId: string, digest: string, body: Readable, verify: () => void): Promise<number> {
+    const part = await this.storePart(uploadId, body);
+    verify();
+    await this.commitUpload(uploadId, [part], digest);
+    return part.size;
+  }
+
+  private async storePart(uploadId: string, body: Readable): Promise<UploadPart> {
     const uploadDir = this.uploadDir(uploadId);
     await mkdir(uploadDir, { recursive: true });
     const appended = await this.withAppendLock(uploadDir, () => this.appendToData(uploadDir, body));
@@ -66,12 +82,18 @@ export class FilesystemBlobStore implements BlobStore {
     return { id, size: await this.writeNewFile(join(uploadDir, partName(id)), body, false) };
   }
 
-  /** A rename commits a part without copying it, so a whole blob goes the way of a chunked upload's one part. */
-  async writeBlob(uploadId: string, digest: string, body: Readable, verify: () => void): Promise<number> {
-    const part = await this.writePart(uploadId, body);
-    verify();
-    await this.commitUpload(uploadId, [part], digest);
-    return part.size;
+  /**
+   * Starts flushing an upload's data file to disk without waiting for it, unless a flush of it is
+   * under way already: a chunked upload's chunks then reach the disk while the next ones arrive,
+   * and the commit's flush, which makes the blob durable, finds little left to write. A failed
+   * flush here is not reported: the commit's own flush is the one that counts.
+   */
+  private flushInBackground(uploadDir: string): void {
+    if (!this.fsync || this.flushing.has(uploadDir)) return;
+    this.flushing.add(uploadDir);
+    void syncFile(join(uploadDir, DATA_FILE), 'data')
+      .catch(() => undefined)
+      .finally(() => this.flushing.delete(uploadDir));
   }
 
   async readPart(uploadId: string, partId: string): Promise<Readable> {
@@ -320,10 +342,11 @@ async function* concatenateParts(uploadDir: string, parts: readonly UploadPart[]
   }
 }
 
-async function syncFile(path: string): Promise<void> {
+/** Flushes a file to disk: all of it, or with `data` its contents and size only (fdatasync), which is all a file that is renamed or read later needs. */
+async function syncFile(path: string, what: 'all' | 'data' = 'all'): Promise<void> {
   const handle = await open(path, 'r+');
   try {
-    await handle.sync();
+    await (what === 'data' ? handle.datasync() : handle.sync());
   } finally {
     await handle.close();
   }
