@@ -9,7 +9,7 @@ import { eventActor } from './event-envelope';
 export const callContext = z.object({
   requestId: z.string().max(64),
   actor: eventActor,
-  /** The status a success of this call answers with (201 for creations…); recorded as the events' outcome. */
+  /** The status a success of this call answers with (201 for creations, ...); recorded as the events' outcome. */
   successCode: z.number().int().min(100).max(599).optional(),
 });
 export type CallContext = z.infer<typeof callContext>;
