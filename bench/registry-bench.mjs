@@ -7,7 +7,8 @@
 // server from npm): pushed through one gateway, pulled through another, and pulled once more
 // through a gateway that redirects blob GETs to presigned S3 URLs; the S3 server's own speed is
 // printed with the limits. Distribution stays on the filesystem (it cannot run on that S3 server).
-// Every push sends new content (new digests), so that none finds its blob stored already.
+// Every push sends new content (new digests), so that none finds its blob stored already, and
+// starts with the page cache written back, so that none waits for the writes of the one before.
 // Usage: node bench/registry-bench.mjs [--rounds N] [--distributed]
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomFillSync } from 'node:crypto';
@@ -26,6 +27,7 @@ const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 5;
 const distributed = process.argv.includes('--distributed');
 const children = new Set();
 const BENCH_PASSWORD = 'bench-admin-password';
+const REST_MS = 15_000;
 /** Authorization header per registry URL: ours needs a token, Distribution here runs without auth. */
 const authorization = new Map();
 const authHeaders = (base) => (authorization.has(base) ? { authorization: authorization.get(base) } : {});
@@ -297,6 +299,16 @@ async function seedManifest(registry, name) {
   return { layerDigest: sha256(layer) };
 }
 
+/**
+ * Writes everything still in the page cache to disk before a push is timed. Distribution never
+ * flushes, so the hundreds of MiB it has just taken are still being written back when the next
+ * push starts: a registry that flushes its blobs would wait for those writes too, and be timed
+ * for Distribution's deferred work.
+ */
+function settleDisk() {
+  execFileSync('sync');
+}
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const spread = (values) => `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`;
 
@@ -357,8 +369,12 @@ async function main() {
 
   for (const registry of registries) {
     registry.seed = await seedManifest(registry, 'bench/seed');
-    record(registry, 'RSS at rest (MiB)', rssOf(registry.pid) / MiB);
+    record(registry, 'RSS just after start and a first push (MiB)', rssOf(registry.pid) / MiB);
   }
+  // At rest is idle for a while: V8 gives back its young generation's room some seconds after a
+  // process goes idle, as it would on any registry left alone between pushes.
+  await new Promise((resolve) => setTimeout(resolve, REST_MS));
+  for (const registry of registries) record(registry, `RSS at rest, ${REST_MS / 1000} s idle (MiB)`, rssOf(registry.pid) / MiB);
 
   for (let round = 0; round < rounds; round++) {
     // Interleaved: each round runs every workload on both registries, alternating who goes first.
@@ -368,6 +384,7 @@ async function main() {
       const auth = authorization.get(registry.url);
       const transfers = await withPeakRss(registry.pid, async () => {
         freshen();
+        settleDisk();
         record(registry, 'curl: push 256 MiB, POST + PUT (MB/s)', await curlPush(registry.url, auth, name, file, digests.big, big.length));
         record(registry, 'curl: pull 256 MiB (MB/s)', await curlPull(registry.pullUrl, auth, name, digests.big, big.length));
         if (distributed) {
@@ -376,11 +393,14 @@ async function main() {
           record(registry, 'curl: pull 256 MiB, following a redirect to S3 (MB/s)', await curlPull(via, auth, name, digests.big, big.length, { follow: true }));
         }
         freshen();
+        settleDisk();
         record(registry, 'curl: chunked push 64 MiB in 5 MiB PATCHes (MB/s)', await curlChunkedPush(registry.url, auth, `${name}-chunked`, chunks, digests.chunked, chunked.length));
         freshen();
+        settleDisk();
         record(registry, 'node client: push 256 MiB, 1 MiB writes (MB/s)', await monolithicPush(registry, `${name}-node`, big));
         record(registry, 'node client: pull 256 MiB, data events (MB/s)', await pull(registry, `${name}-node`, digests.big, big.length));
         freshen();
+        settleDisk();
         record(registry, 'node client: chunked push 64 MiB, one write per 5 MiB chunk (MB/s)', await chunkedPush(registry, `${name}-node-chunked`, chunked, 5 * MiB));
       });
       record(registry, 'peak RSS during transfers (MiB)', transfers.peak / MiB);
@@ -392,6 +412,7 @@ async function main() {
       // Fresh images every time: nothing of them is in the registry yet.
       const layouts = writeSmallImages(join(files, `small-${round}-${registry.pid}`), 20);
       const host = new URL(registry.url).host;
+      settleDisk();
       record(registry, 'skopeo: 20 small images (3 layers), 4 at a time (s, lower is better)', await pushSmallImages(layouts, host, `bench/small-${round}`, { creds: registry.creds }));
     }
   }
