@@ -1,5 +1,6 @@
-import type { OutboxEntry } from '@swr/contracts';
-import type { DataSource } from 'typeorm';
+import type { OutboxChange, OutboxEntry } from '@swr/contracts';
+import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import { PostgresListener } from './postgres-listener';
 
 /** Anything that runs SQL: a DataSource, or the EntityManager of a transaction. */
 interface Queryable {
@@ -23,6 +24,38 @@ export function outboxTableSql(schema: string): string {
     payload text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
   )`;
+}
+
+/** The channel a service's outbox announces its writes on. */
+export function outboxChannel(schema: string): string {
+  return outboxTable(schema).replace('.', '_');
+}
+
+/**
+ * The migration, for a service's own list, that makes its outbox announce on `outboxChannel` every
+ * statement that writes into it, once the transaction commits (PostgreSQL sends a transaction's
+ * identical notifications once), so that relays wait for writes instead of polling.
+ */
+export function outboxAnnouncements(schema: string): new () => MigrationInterface {
+  const table = outboxTable(schema);
+  return class OutboxAnnouncements1765100000000 implements MigrationInterface {
+    name = 'OutboxAnnouncements1765100000000';
+
+    async up(db: QueryRunner): Promise<void> {
+      await db.query(`
+        CREATE FUNCTION ${schema}.outbox_written() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM pg_notify('${outboxChannel(schema)}', '');
+          RETURN NULL;
+        END $$;
+        CREATE TRIGGER outbox_written AFTER INSERT ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.outbox_written();
+      `);
+    }
+
+    async down(db: QueryRunner): Promise<void> {
+      await db.query(`DROP TRIGGER outbox_written ON ${table}; DROP FUNCTION ${schema}.outbox_written();`);
+    }
+  };
 }
 
 /**
@@ -60,6 +93,25 @@ export class PostgresOutbox {
       if (published.length) await tx.query(`DELETE FROM ${outboxTable(this.schema)} WHERE id = ANY($1::uuid[])`, [published]);
       return published.length;
     });
+  }
+
+  /**
+   * Reports the outbox's announced writes (see outboxAnnouncementSql) over a connection of its own,
+   * which reconnects when dropped; resolves with the function that stops it.
+   */
+  async watch(onChange: (change: OutboxChange) => void): Promise<() => Promise<void>> {
+    // openDatabase gives every service's pool its database by URL.
+    const { url } = this.db.options as { url?: string };
+    if (!url) throw new Error('watching an outbox needs the database given by URL');
+    const listener = new PostgresListener({
+      url,
+      channel: outboxChannel(this.schema),
+      onNotification: () => onChange('written'),
+      onListening: () => onChange('listening'),
+      onLost: () => onChange('lost'),
+    });
+    await listener.start();
+    return () => listener.stop();
   }
 
   async pending(): Promise<number> {

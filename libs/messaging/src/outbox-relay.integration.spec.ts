@@ -1,5 +1,5 @@
 import { EVENT_STREAM, eventSubject } from '@swr/contracts';
-import { appendToOutbox, EmbeddedPostgresHandle, openDatabase, outboxTableSql, PostgresOutbox, startEmbeddedPostgres } from '@swr/db';
+import { appendToOutbox, EmbeddedPostgresHandle, openDatabase, outboxAnnouncements, outboxTableSql, PostgresOutbox, startEmbeddedPostgres } from '@swr/db';
 import { NatsServerHandle, startNatsServer, waitFor } from '@swr/testing';
 import { connect, NatsConnection } from 'nats';
 import { randomUUID } from 'node:crypto';
@@ -24,6 +24,12 @@ describe('outbox relay to JetStream (real PostgreSQL and nats-server)', () => {
     [postgres, nats] = await Promise.all([startEmbeddedPostgres({ dataDir: dir }), startNatsServer()]);
     db = await openDatabase({ url: postgres.url, schema: SCHEMA, migrations: [] });
     await db.query(outboxTableSql(SCHEMA));
+    const runner = db.createQueryRunner();
+    try {
+      await new (outboxAnnouncements(SCHEMA))().up(runner);
+    } finally {
+      await runner.release();
+    }
   }, 60_000);
   afterAll(async () => {
     await db?.destroy();
@@ -43,6 +49,41 @@ describe('outbox relay to JetStream (real PostgreSQL and nats-server)', () => {
     await messages.close();
     return ids;
   }
+
+  async function writeEvent(): Promise<string> {
+    const id = randomUUID();
+    await db.transaction((tx) => appendToOutbox(tx, SCHEMA, { id, subject: eventSubject('test.thing'), payload: JSON.stringify({ id }) }));
+    return id;
+  }
+
+  it('leaves an idle outbox alone, publishes a committed event at once, and looks every idleMs again while its announcements are not heard', async () => {
+    const outbox = new PostgresOutbox(db, SCHEMA);
+    let looks = 0;
+    const counted = { drain: (limit: number, publish: Parameters<PostgresOutbox['drain']>[1]) => (looks++, outbox.drain(limit, publish)), watch: outbox.watch.bind(outbox) };
+    const published: string[] = [];
+    const publisher = { publish: async (_subject: string, _payload: string, id: string) => void published.push(id), close: async () => undefined };
+    // A minute between looks unless a write is announced: only the announcement can explain a prompt publish.
+    const relay = new OutboxRelay(counted, publisher, { idleMs: 100, quietMs: 60_000 });
+    relay.start();
+    try {
+      await waitFor('the relay to look once', async () => looks >= 1, 5_000);
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(looks).toBeLessThanOrEqual(2);
+
+      const first = await writeEvent();
+      await waitFor('the announced event to be published', async () => published.includes(first), 2_000);
+
+      // The listener's connection killed: the relay polls until it listens again, and misses nothing.
+      await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN ${SCHEMA}_outbox'`);
+      const second = await writeEvent();
+      await waitFor('the event written while unheard to be published', async () => published.includes(second), 3_000);
+      const third = await writeEvent();
+      await waitFor('an event after the listener is back to be published', async () => published.includes(third), 3_000);
+    } finally {
+      await relay.stop();
+    }
+    expect(await outbox.pending()).toBe(0);
+  }, 30_000);
 
   it('delivers every committed event exactly once across a NATS outage, and drops a republished one', async () => {
     const publisher = await JetStreamEventPublisher.connect({ servers: nats.url });

@@ -1,15 +1,22 @@
-import type { OutboxEntry } from '@swr/contracts';
+import type { OutboxChange, OutboxEntry } from '@swr/contracts';
 import type { EventPublisher } from './event-publisher';
 
 /** A service's outbox: hands out locked batches, oldest first, and removes what was published. */
 export interface OutboxSource {
   drain(limit: number, publish: (entries: OutboxEntry[]) => Promise<string[]>): Promise<number>;
+  /** Reports the source's writes as they commit, until the returned function is called. */
+  watch?(onChange: (change: OutboxChange) => void): Promise<() => Promise<void>>;
 }
 
 export interface OutboxRelaySettings {
   readonly batchSize?: number;
-  /** How long an empty outbox is left alone before it is looked at again. */
+  /**
+   * How long an empty outbox is left alone before it is looked at again: the least time between
+   * two looks, so that events written close together leave in one batch.
+   */
   readonly idleMs?: number;
+  /** How long a watched outbox with no write announced is left alone before it is looked at anyway. */
+  readonly quietMs?: number;
   /** The longest wait between attempts while publishing fails. */
   readonly maxBackoffMs?: number;
   readonly onError?: (error: unknown) => void;
@@ -20,13 +27,24 @@ export interface OutboxRelaySettings {
  * has acknowledged it; while the stream is down the relay backs off and retries, so an outage
  * delays events and never loses one. Entries published but not yet removed (a crash in between)
  * are published again under the same id, which the stream drops as a duplicate.
+ *
+ * A source that can be watched announces its writes: the relay then looks at it when one commits
+ * (and every `quietMs` regardless) rather than every `idleMs`, so an idle service is idle. While
+ * the announcements are not heard (the listener lost), it looks every `idleMs` again.
  */
 export class OutboxRelay {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  private unwatch?: () => Promise<void>;
+  /** Writes are being announced, and one was since the last look. */
+  private listening = false;
+  private written = false;
+  /** In the wait for an announced write, which one cuts short. */
+  private quiet = false;
   private readonly batchSize: number;
   private readonly idleMs: number;
+  private readonly quietMs: number;
   private readonly maxBackoffMs: number;
 
   constructor(
@@ -36,6 +54,7 @@ export class OutboxRelay {
   ) {
     this.batchSize = settings.batchSize ?? 200;
     this.idleMs = settings.idleMs ?? 100;
+    this.quietMs = settings.quietMs ?? 5_000;
     this.maxBackoffMs = settings.maxBackoffMs ?? 5_000;
   }
 
@@ -54,13 +73,30 @@ export class OutboxRelay {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await this.unwatch?.();
+    this.unwatch = undefined;
+  }
+
+  private changed(change: OutboxChange): void {
+    if (change === 'lost') this.listening = false;
+    else this.written = true;
+    if (change === 'listening') this.listening = true;
+    if (this.quiet) this.wake?.();
   }
 
   private async run(): Promise<void> {
+    if (this.source.watch) {
+      try {
+        this.unwatch = await this.source.watch((change) => this.changed(change));
+      } catch (error) {
+        this.settings.onError?.(error);
+      }
+    }
     let backoff = 0;
     while (this.running) {
       let failure: unknown;
       let moved = 0;
+      this.written = false;
       try {
         moved = await this.source.drain(this.batchSize, async (entries) => {
           // Published together for throughput; only the acknowledged ones leave the outbox.
@@ -77,8 +113,19 @@ export class OutboxRelay {
         await this.pause(backoff);
       } else {
         backoff = 0;
-        if (moved < this.batchSize) await this.pause(this.idleMs);
+        if (moved < this.batchSize) await this.rest();
       }
+    }
+  }
+
+  private async rest(): Promise<void> {
+    await this.pause(this.idleMs);
+    if (!this.running || !this.listening || this.written) return;
+    this.quiet = true;
+    try {
+      await this.pause(this.quietMs);
+    } finally {
+      this.quiet = false;
     }
   }
 

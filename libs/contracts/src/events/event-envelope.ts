@@ -45,6 +45,12 @@ export interface OutboxEntry {
 }
 
 /**
+ * What a watched outbox reports to its relay: a write committed, its listener (back) on the
+ * outbox's channel (writes made while it was away went unannounced), or the listener lost.
+ */
+export type OutboxChange = 'written' | 'listening' | 'lost';
+
+/**
  * Events a worker kind gave up on (it failed them `maxDeliver` times, or they were not valid
  * envelopes) are kept, payload untouched, in this stream, on `swr.dead-letters.<kind>`.
  */

@@ -1,3 +1,4 @@
+import { outboxAnnouncements } from '@swr/db';
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { RepositoryAttributes1764200000000 } from './1764200000000-repository-attributes';
 import { RepositoryNameSearch1764400000000 } from './1764400000000-repository-name-search';
@@ -15,5 +16,6 @@ export const METADATA_MIGRATIONS = [
   AccountDays1764600000000,
   PullBatches1764610000000,
   GarbageReview1764700000000,
+  outboxAnnouncements('metadata'),
 ];
 export const METADATA_SCHEMA = 'metadata';
