@@ -96,7 +96,7 @@ export class PostgresOutbox {
   }
 
   /**
-   * Reports the outbox's announced writes (see outboxAnnouncementSql) over a connection of its own,
+   * Reports the outbox's announced writes (see outboxAnnouncements) over a connection of its own,
    * which reconnects when dropped; resolves with the function that stops it.
    */
   async watch(onChange: (change: OutboxChange) => void): Promise<() => Promise<void>> {

@@ -37,8 +37,9 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private wake?: () => void;
   private unwatch?: () => Promise<void>;
-  /** Writes are being announced, and one was since the last look. */
+  /** The source's writes are being announced. */
   private listening = false;
+  /** A write was announced since the last look. */
   private written = false;
   /** In the wait for an announced write, which one cuts short. */
   private quiet = false;
@@ -78,9 +79,9 @@ export class OutboxRelay {
   }
 
   private changed(change: OutboxChange): void {
-    if (change === 'lost') this.listening = false;
-    else this.written = true;
-    if (change === 'listening') this.listening = true;
+    this.listening = change !== 'lost';
+    // Back on the channel, the relay looks once for what was written unannounced meanwhile.
+    if (change !== 'lost') this.written = true;
     if (this.quiet) this.wake?.();
   }
 
