@@ -201,6 +201,17 @@ export function describeBlobStoreContract(name: string, createStore: () => Promi
       expect(await store.stat(digest)).toBeUndefined();
     });
 
+    it('deletes every part of an upload of more than 1,000 parts (more than one listing page on S3)', async () => {
+      const uploadId = randomUUID();
+      const parts = await writeParts(uploadId, Array.from({ length: 1_001 }, (_, i) => Buffer.from([i % 256])));
+
+      await store.deleteUpload(uploadId);
+
+      const readWhole = async (partId: string) => (await store.readPart(uploadId, partId)).toArray();
+      await expect(readWhole(parts[0].id)).rejects.toThrow();
+      await expect(readWhole(parts[1_000].id)).rejects.toThrow();
+    }, 120_000);
+
     it('deletes a blob idempotently', async () => {
       const digest = await storeBlob(randomBytes(10));
 

@@ -21,7 +21,7 @@ export interface S3Server {
 interface KoaContext {
   readonly method: string;
   readonly path: string;
-  readonly query: Record<string, unknown>;
+  query: Record<string, unknown>;
   status: number;
   type: string;
   body: unknown;
@@ -88,6 +88,33 @@ const answerFirstByteRange: KoaMiddleware = async (ctx, next) => {
   ctx.set('Content-Range', `bytes 0-0/${size}`);
 };
 
+/**
+ * ListObjectsV2 past its first 1,000 keys: s3rver seals its continuation tokens with DES, which
+ * OpenSSL 3 no longer offers, so every truncated listing failed with 500. The listing is asked of
+ * s3rver as a version 1 listing from the key the token names (`marker`), and its answer gets the
+ * version 2 fields a client reads: KeyCount, and when truncated a NextContinuationToken, the last
+ * key in base64url.
+ */
+const listObjectsV2WithoutDes: KoaMiddleware = async (ctx, next) => {
+  const bucket = /^\/([a-z0-9.-]+)\/?$/.exec(ctx.path)?.[1];
+  if (ctx.method !== 'GET' || bucket === undefined || ctx.query['list-type'] !== '2') return next();
+  const { 'continuation-token': token, 'start-after': startAfter, ...rest } = ctx.query;
+  delete rest['list-type'];
+  delete rest['fetch-owner'];
+  const from = typeof token === 'string' ? Buffer.from(token, 'base64url').toString() : startAfter;
+  ctx.query = from ? { ...rest, marker: from } : rest;
+  await next();
+  if (ctx.status !== 200 || typeof ctx.body !== 'string') return;
+  const keys = [...ctx.body.matchAll(/<Key>([^<]*)<\/Key>/g)].map((match) => unescapeXml(match[1]));
+  const truncated = ctx.body.includes('<IsTruncated>true</IsTruncated>') && keys.length > 0;
+  const continuation = truncated ? `<NextContinuationToken>${Buffer.from(keys[keys.length - 1]).toString('base64url')}</NextContinuationToken>` : '';
+  ctx.body = ctx.body.replace('</ListBucketResult>', `<KeyCount>${keys.length}</KeyCount>${continuation}</ListBucketResult>`);
+};
+
+function unescapeXml(text: string): string {
+  return text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[name] ?? '');
+}
+
 /** Wraps `run` so that each call starts only once the previous one has settled. */
 function oneAtATime<A extends unknown[], R>(run: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   let previous: Promise<unknown> = Promise.resolve();
@@ -112,7 +139,7 @@ export async function startS3Server(place: { dir?: string } = {}): Promise<S3Ser
     configureBuckets: [{ name: bucket }],
   });
   // Ahead of s3rver's own middleware, so that they see its requests first and its answers last.
-  server.middleware.unshift(answerListMultipartUploads, answerFirstByteRange);
+  server.middleware.unshift(answerListMultipartUploads, answerFirstByteRange, listObjectsV2WithoutDes);
   // s3rver removes a key's emptied parent directories after each delete, racing any other request
   // that deletes, writes or lists under them (500 now and then); DeleteObjects even races itself, as it
   // deletes its keys in parallel. So requests take turns (a response body still streams after its
