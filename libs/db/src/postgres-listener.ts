@@ -52,7 +52,10 @@ export class PostgresListener {
       this.client = client;
       client.on('error', (error) => lost(error.message));
       client.on('end', () => lost('connection ended'));
-      client.on('notification', (message) => this.options.onNotification(message.payload ?? ''));
+      client.on('notification', (message) => {
+        // One still buffered on a connection already given up is not news from a live listener.
+        if (this.client === client) this.options.onNotification(message.payload ?? '');
+      });
       await client.connect();
       await client.query(`LISTEN ${this.options.channel}`);
       attempt = 0;
