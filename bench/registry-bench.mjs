@@ -335,6 +335,7 @@ async function main() {
   /**
    * New content (and digests) before every push, so that no push finds its blob stored already:
    * a registry may skip writing a blob it has, and a round after the first would measure that.
+   * And the page cache written back, so that the push does not wait for the writes before it.
    */
   const freshen = () => {
     randomFillSync(big, 0, 16);
@@ -345,6 +346,7 @@ async function main() {
     }
     digests.big = sha256(big);
     digests.chunked = sha256(chunked);
+    settleDisk();
   };
 
   const limits = { 'curl pull ceiling (MB/s)': [], 'curl push ceiling (MB/s)': [], 'disk write + fdatasync (MB/s)': [], 'SHA-256 in Node (MB/s)': [] };
@@ -384,7 +386,6 @@ async function main() {
       const auth = authorization.get(registry.url);
       const transfers = await withPeakRss(registry.pid, async () => {
         freshen();
-        settleDisk();
         record(registry, 'curl: push 256 MiB, POST + PUT (MB/s)', await curlPush(registry.url, auth, name, file, digests.big, big.length));
         record(registry, 'curl: pull 256 MiB (MB/s)', await curlPull(registry.pullUrl, auth, name, digests.big, big.length));
         if (distributed) {
@@ -393,14 +394,11 @@ async function main() {
           record(registry, 'curl: pull 256 MiB, following a redirect to S3 (MB/s)', await curlPull(via, auth, name, digests.big, big.length, { follow: true }));
         }
         freshen();
-        settleDisk();
         record(registry, 'curl: chunked push 64 MiB in 5 MiB PATCHes (MB/s)', await curlChunkedPush(registry.url, auth, `${name}-chunked`, chunks, digests.chunked, chunked.length));
         freshen();
-        settleDisk();
         record(registry, 'node client: push 256 MiB, 1 MiB writes (MB/s)', await monolithicPush(registry, `${name}-node`, big));
         record(registry, 'node client: pull 256 MiB, data events (MB/s)', await pull(registry, `${name}-node`, digests.big, big.length));
         freshen();
-        settleDisk();
         record(registry, 'node client: chunked push 64 MiB, one write per 5 MiB chunk (MB/s)', await chunkedPush(registry, `${name}-node-chunked`, chunked, 5 * MiB));
       });
       record(registry, 'peak RSS during transfers (MiB)', transfers.peak / MiB);
