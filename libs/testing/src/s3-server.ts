@@ -111,8 +111,10 @@ const listObjectsV2WithoutDes: KoaMiddleware = async (ctx, next) => {
   ctx.body = ctx.body.replace('</ListBucketResult>', `<KeyCount>${keys.length}</KeyCount>${continuation}</ListBucketResult>`);
 };
 
+const XML_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
+
 function unescapeXml(text: string): string {
-  return text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[name] ?? '');
+  return text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => XML_ENTITIES[name]);
 }
 
 /** Wraps `run` so that each call starts only once the previous one has settled. */
