@@ -47,7 +47,7 @@ describe('a NATS service replica that stops (real nats-server)', () => {
     });
     await app.listen();
     replicas.push(app);
-    // Subscribed once the server has routed a request to the group.
+    // Answered "no responders" if listen() resolved before the NATS server had the subscription.
     await client.call(SLOW, { ms: 0 });
     return app;
   }
@@ -65,6 +65,13 @@ describe('a NATS service replica that stops (real nats-server)', () => {
     expect(answers.slice(0, 20).filter((a) => a.replica === 'leaving').length).toBeGreaterThan(0);
     expect(answers.slice(20).every((a) => a.replica === 'staying')).toBe(true);
     await staying.close();
+  }, 30_000);
+
+  it('takes requests the moment it has started listening', async () => {
+    for (let round = 0; round < 30; round++) {
+      const replica = await start(`fresh-${round}`, 1_000);
+      await replica.close();
+    }
   }, 30_000);
 
   it('stops at once when it holds nothing, and lets go of a request that outlasts the grace period', async () => {

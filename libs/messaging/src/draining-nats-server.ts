@@ -21,6 +21,7 @@ interface Handling {
 export class DrainingNatsServer extends ServerNats {
   private readonly drainable: Subscription[] = [];
   private readonly handling = new Map<Msg, Handling>();
+  private connection?: NatsConnection;
 
   constructor(
     options: ConstructorParameters<typeof ServerNats>[0],
@@ -29,7 +30,20 @@ export class DrainingNatsServer extends ServerNats {
     super(options);
   }
 
+  /**
+   * Listening ends once the NATS server has the subscriptions, not when they are queued on the
+   * socket: a request sent the moment `listen()` resolves is then routed here instead of being
+   * answered "no responders".
+   */
+  override start(callback: (error?: unknown) => void): void {
+    super.start((error?: unknown) => {
+      if (error || !this.connection) return callback(error);
+      this.connection.flush().then(() => callback(), callback);
+    });
+  }
+
   override bindEvents(client: NatsConnection): void {
+    this.connection = client;
     const subscribe = client.subscribe.bind(client);
     // Keeps each subscription Nest makes, to drain it on close.
     client.subscribe = (subject, options) => {
