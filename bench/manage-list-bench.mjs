@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { standaloneNodeFlags } from './standalone-node-flags.mjs';
+import { standaloneNodeEnv, standaloneNodeFlags } from './standalone-node-flags.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ADMIN_PASSWORD = 'bench-admin-pw';
@@ -71,6 +71,7 @@ class Registry {
     this.child = spawn(process.execPath, [...standaloneNodeFlags(), join(ROOT, 'dist/apps/standalone/main.js')], {
       env: {
         ...process.env,
+        ...standaloneNodeEnv(),
         SWR_PORT: String(this.port),
         SWR_HOST: '127.0.0.1',
         SWR_DATA_DIR: this.dataDir,

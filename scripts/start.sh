@@ -5,5 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 node tools/build-app.mjs apps/standalone
 node tools/build-app.mjs apps/console   # the web console, served under /console/
-# The flags it runs with are kept in one file, which the tests and benchmarks read too.
-exec node $(grep -v -e '^#' -e '^$' apps/standalone/node-flags) dist/apps/standalone/main.js
+# The flags and environment it runs with are kept in two files, which the tests and benchmarks read too.
+exec env $(grep -v -e '^#' -e '^$' apps/standalone/node-env) node $(grep -v -e '^#' -e '^$' apps/standalone/node-flags) dist/apps/standalone/main.js

@@ -71,17 +71,27 @@ async function ready(url: string, processes: ManagedProcess[], admin: Login = AD
   });
 }
 
-/**
- * The node flags an app runs with: its own `apps/<app>/node-flags` (one a line, as `npm start` runs
- * the standalone registry), else source maps alone (as docker-compose runs the services).
- */
-function nodeFlags(app: string): string[] {
-  const file = join(workspaceRoot(), 'apps', app, 'node-flags');
-  if (!existsSync(file)) return ['--enable-source-maps'];
+/** One setting a line of an app's `apps/<app>/<name>` file (`node-flags`, `node-env`), if it has one. */
+function appSettings(app: string, name: string): string[] | undefined {
+  const file = join(workspaceRoot(), 'apps', app, name);
+  if (!existsSync(file)) return undefined;
   return readFileSync(file, 'utf8')
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith('#'));
+}
+
+/**
+ * The node flags and environment an app runs with: its own `apps/<app>/node-flags` and `node-env`
+ * (as `npm start` runs the standalone registry), else source maps alone (as docker-compose runs the
+ * services).
+ */
+function nodeFlags(app: string): string[] {
+  return appSettings(app, 'node-flags') ?? ['--enable-source-maps'];
+}
+
+function nodeEnv(app: string): Record<string, string> {
+  return Object.fromEntries((appSettings(app, 'node-env') ?? []).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
 }
 
 function node(app: string, env: Record<string, string>, logFile?: string): ManagedProcess {
@@ -89,6 +99,7 @@ function node(app: string, env: Record<string, string>, logFile?: string): Manag
     logFile,
     env: {
       ...process.env,
+      ...nodeEnv(app),
       SWR_LOG_LEVEL: 'warn',
       SWR_ADMIN_PASSWORD: ADMIN.password,
       SWR_QUOTA_ORGANIZATIONS: '100',
