@@ -45,7 +45,8 @@ interface ReplyPacket {
   readonly response?: unknown;
 }
 
-const codec = JSONCodec<unknown>();
+// Pure: a bundle that never calls over NATS (standalone) then does not load the nats package.
+const codec = /* @__PURE__ */ JSONCodec<unknown>();
 
 /**
  * Calls services over NATS in the packets Nest's NATS server reads (`{ pattern, data, id }`) and
