@@ -57,6 +57,15 @@ describe("accounts' days against PostgreSQL: stored bytes and bytes served to pu
     expect(days[29].storedBytes).toBe(500);
   });
 
+  it('records the stored bytes of an account whose first charge creates its usage row', async () => {
+    const upload = await sessions.create(parseRepositoryName('rowless/app'), randomUUID(), 'sha256', 'acct-rowless');
+    // An organization whose owner was set after its repositories were counted has no usage row.
+    await db.query("DELETE FROM metadata.account_usage WHERE account_id = 'acct-rowless'");
+    await sessions.complete('rowless/app', upload.id, digest(5), 400);
+    const days = await repositories.accountDays('acct-rowless', 1);
+    expect(days[0]).toEqual({ date: day(0), storedBytes: 400, egressBytes: 0 });
+  });
+
   it('carries a day without changes forward from the last day that had one', async () => {
     await link('carry/app', 'acct-carry', 10, 700);
     await db.query(`UPDATE metadata.account_day SET day = day - 3 WHERE account_id = 'acct-carry'`);
