@@ -121,6 +121,20 @@ describe('IAM against PostgreSQL', () => {
     expect((await authenticator.dockerLogin('acme/mallory-target', 'right')).userName).toBe('mallory-target');
   });
 
+  it('forgets the failures before a successful login, and records the login as an event', async () => {
+    await directory.createUser(acmeAdmin.accountId, { name: 'forgetful', passwordHash: await hashPassword('right'), isAdmin: false });
+    for (let i = 0; i < 2; i++) expect(await failure(authenticator.dockerLogin('acme/forgetful', 'guess'))).toBe('IAM_INVALID_CREDENTIALS');
+    const user = await authenticator.dockerLogin('acme/forgetful', 'right');
+    // Two more failures would lock the name had the first two been kept (the limit is three).
+    for (let i = 0; i < 2; i++) expect(await failure(authenticator.dockerLogin('acme/forgetful', 'guess'))).toBe('IAM_INVALID_CREDENTIALS');
+    expect((await authenticator.dockerLogin('acme/forgetful', 'right')).userId).toBe(user.userId);
+
+    const events: Array<{ payload: string }> = await db.query(`SELECT payload FROM iam.outbox WHERE subject LIKE '%login.succeeded%' ORDER BY seq`);
+    const logins = events.map((e) => JSON.parse(e.payload)).filter((e) => e.data?.subject === 'acme/forgetful');
+    expect(logins).toHaveLength(2);
+    expect(logins[0].actor).toMatchObject({ userId: user.userId, userName: 'forgetful' });
+  });
+
   it('grants on each repository only what was asked and what the caller may do', async () => {
     // A push into a new organization claims it for the admin's account, which then owns everything in it.
     expect(await grantedActions('acme/root', 'acme-root-pw', 'acme-new/app')).toEqual(['pull', 'push', 'delete']);

@@ -1,7 +1,8 @@
 import { RESOURCE_TYPES } from '@swr/contracts';
 import type { AccessKeyRecord, Credentials, LoginAttempt, SigningKeyRecord, SigningKeys, TemporarySecretRecord, UserRecord } from '@swr/iam-core';
 import { returnedRows, touchedRows } from '@swr/db';
-import { recordEvent } from './events';
+import { domainEvent } from '@swr/messaging';
+import { IAM_OUTBOX, recordEvent } from './events';
 import type { DataSource } from 'typeorm';
 
 interface AccessKeyRow {
@@ -133,18 +134,20 @@ export class PostgresCredentials implements Credentials {
     ]);
   }
 
+  /** One statement, without a transaction's extra round trips: every token a client fetches with a password comes through here. */
   async recordLogin(subject: string, user: UserRecord, attempt: LoginAttempt) {
-    await this.db.transaction(async (tx) => {
-      await tx.query('DELETE FROM iam.login_failure WHERE subject = $1', [subject]);
-      await tx.query('DELETE FROM iam.login_lock WHERE subject = $1', [subject]);
-      await recordEvent(
-        tx,
-        'login.succeeded',
-        { type: RESOURCE_TYPES.token, name: subject, id: user.id },
-        { subject, method: attempt.method },
-        { actor: { accountId: user.accountId, accountName: user.accountName, userId: user.id, userName: user.name } },
-      );
-    });
+    const event = domainEvent(
+      'login.succeeded',
+      { type: RESOURCE_TYPES.token, name: subject, id: user.id },
+      { subject, method: attempt.method },
+      { actor: { accountId: user.accountId, accountName: user.accountName, userId: user.id, userName: user.name } },
+    );
+    await this.db.query(
+      `WITH failures AS (DELETE FROM iam.login_failure WHERE subject = $1),
+            lock AS (DELETE FROM iam.login_lock WHERE subject = $1)
+       INSERT INTO ${IAM_OUTBOX} (id, subject, payload) VALUES ($2, $3, $4)`,
+      [subject, event.id, event.subject, event.payload],
+    );
   }
 }
 
