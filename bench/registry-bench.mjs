@@ -367,6 +367,7 @@ async function main() {
       const s3 = await s3Ceilings(registries[0].s3, file, big.length);
       (limits['S3 server: curl PUT, presigned (MB/s)'] ??= []).push(s3.push);
       (limits['S3 server: curl GET, presigned (MB/s)'] ??= []).push(s3.pull);
+      (limits['S3 server: multipart, 8 MiB parts, 3 at a time, minio client (MB/s)'] ??= []).push(s3.multipart);
     }
   }
   const results = new Map(registries.map((r) => [r.name, {}]));
