@@ -75,6 +75,8 @@ describe('distributed registry: two gateways, two metadata replicas, NATS, Postg
       // Within a moment every replica has heard of the move; reads before it would be stale.
       const seen = await eventually(async () => (await second.request('HEAD', `/v2/${name}/manifests/moving`)).header('docker-content-digest'), image.digest);
       expect(seen).toBe(image.digest);
+      // The other replica hears of it on its own event loop, a moment after the one that answered.
+      await new Promise((r) => setTimeout(r, 100));
       for (let read = 0; read < 4; read++) expect((await second.request('HEAD', `/v2/${name}/manifests/moving`)).header('docker-content-digest')).toBe(image.digest);
     }
     await first.request('DELETE', `/v2/${name}/manifests/moving`);
