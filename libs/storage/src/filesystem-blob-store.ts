@@ -115,8 +115,8 @@ export class FilesystemBlobStore implements BlobStore {
 
   async commitUpload(uploadId: string, parts: readonly UploadPart[], digest: string): Promise<void> {
     const blobPath = this.blobPath(digest);
-    const uploadDir = this.uploadDir(uploadId);
     if (statOrUndefined(blobPath) === undefined) {
+      const uploadDir = this.uploadDir(uploadId);
       const inPlace = parts.length > 0 ? await this.withAppendLock(uploadDir, () => this.dataAsBlob(uploadDir, parts)) : undefined;
       const assembled = inPlace ?? (await this.assemble(uploadDir, parts));
       await this.preparePrefixes(dirname(dirname(blobPath)));
