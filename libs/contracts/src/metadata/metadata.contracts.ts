@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { rpc } from '../rpc';
-import { descriptor, digest, digestAlgorithm, page, repositoryName, storedManifest, tag, uploadId, uploadPart, uploadSession } from './schemas';
+import { descriptor, digest, digestAlgorithm, heldUpload, page, repositoryName, storedManifest, tag, uploadId, uploadPart, uploadParts, uploadSession } from './schemas';
 
 const empty = z.object({});
 const inRepository = { repository: repositoryName };
@@ -22,12 +22,14 @@ export const MetadataRpc = {
   ),
   blobUnlink: rpc('metadata.blob.unlink.v1', z.object({ ...inRepository, digest }), empty),
 
-  uploadStart: rpc('metadata.upload.start.v1', z.object({ ...inRepository, ...pusher, algorithm: digestAlgorithm }), uploadSession),
-  /** With `holds`: the closing PUT's digest, which garbage collection then leaves alone until the session ends. */
-  uploadGet: rpc('metadata.upload.get.v1', z.object({ ...inRepository, id: uploadId, holds: digest.optional() }), uploadSession),
+  uploadStart: rpc('metadata.upload.start.v2', z.object({ ...inRepository, ...pusher, algorithm: digestAlgorithm }), uploadSession),
+  uploadGet: rpc('metadata.upload.get.v2', z.object({ ...inRepository, id: uploadId }), uploadSession),
+  /** For the closing PUT: the session with its parts, and `digest` held, which garbage collection then leaves alone until the session ends. */
+  uploadHold: rpc('metadata.upload.hold.v1', z.object({ ...inRepository, id: uploadId, digest }), heldUpload),
+  uploadParts: rpc('metadata.upload.parts.v1', z.object({ ...inRepository, id: uploadId }), z.object({ parts: uploadParts })),
   /** Records a part written at `offset`; refused unless `offset` is still the session's offset. */
   uploadAppend: rpc(
-    'metadata.upload.append.v1',
+    'metadata.upload.append.v2',
     z.object({ ...inRepository, id: uploadId, offset: z.number().int().min(0), part: uploadPart }),
     uploadSession,
   ),

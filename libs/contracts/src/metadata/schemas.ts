@@ -20,10 +20,16 @@ export const uploadSession = z.object({
   algorithm: digestAlgorithm,
   /** Bytes received so far: the next chunk must start here. */
   offset: z.number().int().min(0),
-  parts: z.array(uploadPart),
   startedAt: z.iso.datetime(),
 });
 export type UploadSession = z.infer<typeof uploadSession>;
+
+/** A session's parts, in order: asked for only when they are needed (the commit, a hash to rebuild), so that a chunk costs the same however many came before it. */
+export const uploadParts = z.array(uploadPart);
+
+/** A session as its closing PUT holds it: with the parts it commits. */
+export const heldUpload = uploadSession.extend({ parts: uploadParts });
+export type HeldUpload = z.infer<typeof heldUpload>;
 
 export const descriptor = z.object({
   mediaType: z.string(),

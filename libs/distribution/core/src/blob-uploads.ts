@@ -1,4 +1,4 @@
-import { MetadataRpc, UploadSession } from '@swr/contracts';
+import { MetadataRpc, UploadPartPayload, UploadSession } from '@swr/contracts';
 import { DigestAlgorithm, OciError, parseDigest } from '@swr/oci';
 import type { BlobStore } from '@swr/blob-store';
 import { createHash, type Hash } from 'node:crypto';
@@ -42,24 +42,31 @@ export class BlobUploads {
     if (range && range.start !== session.offset) {
       throw new OciError('RANGE_INVALID', `chunk must start at offset ${session.offset}`, { offset: session.offset });
     }
-    return this.write(session, body, range ? range.end - range.start + 1 : undefined);
+    const { session: appended } = await this.write(session, body, range ? range.end - range.start + 1 : undefined, () => this.partsOf(session));
+    return appended;
   }
 
   /** PUT: optionally a last chunk, then the digest check and the commit. */
   async finish(repository: string, id: string, digest: string, lastChunk?: Readable): Promise<{ digest: string; size: number }> {
     const { algorithm } = parseDigest(digest);
-    let session = await this.metadata.call(MetadataRpc.uploadGet, { repository, id, holds: digest });
-    if (lastChunk && session.offset === 0) return this.finishWhole(session, digest, lastChunk);
-    if (lastChunk) session = await this.write(session, lastChunk);
+    const held = await this.metadata.call(MetadataRpc.uploadHold, { repository, id, digest });
+    if (lastChunk && held.offset === 0) return this.finishWhole(held, digest, lastChunk);
+    let session: UploadSession = held;
+    const parts = [...held.parts];
+    if (lastChunk) {
+      const written = await this.write(held, lastChunk, undefined, async () => held.parts);
+      session = written.session;
+      if (written.part.size > 0) parts.push(written.part);
+    }
     if (algorithm !== session.algorithm) {
       throw new OciError('DIGEST_INVALID', `upload was started for ${session.algorithm} digests`, { digest });
     }
-    const hash = await this.hashes.resume(session);
+    const hash = await this.hashes.resume(session, async () => parts);
     const actual = `${algorithm}:${hash.copy().digest('hex')}`;
     this.hashes.keep(session.id, session.offset, hash);
     if (actual !== digest) throw digestMismatch(digest, actual);
 
-    await this.store.commitUpload(session.id, session.parts, digest);
+    await this.store.commitUpload(session.id, parts, digest);
     return this.complete(session, digest, session.offset);
   }
 
@@ -97,16 +104,27 @@ export class BlobUploads {
     }
   }
 
-  private async write(session: UploadSession, body: Readable, expectedLength?: number): Promise<UploadSession> {
-    const { partId, size, hash } = await this.writeChunk(session, body);
+  /** Writes one chunk after the session's parts (`parts`, asked for only if the hash must be rebuilt) and records it. */
+  private async write(
+    session: UploadSession,
+    body: Readable,
+    expectedLength: number | undefined,
+    parts: () => Promise<readonly UploadPartPayload[]>,
+  ): Promise<{ session: UploadSession; part: UploadPartPayload }> {
+    const { partId, size, hash } = await this.writeChunk(session, body, parts);
     if (expectedLength !== undefined && size !== expectedLength) {
       throw new OciError('SIZE_INVALID', 'chunk length does not match Content-Range', { expected: expectedLength, received: size });
     }
+    const part = { id: partId, size };
     const updated = await this.refusedOverQuota(session.repository, session.id, () =>
-      this.metadata.call(MetadataRpc.uploadAppend, { repository: session.repository, id: session.id, offset: session.offset, part: { id: partId, size } }),
+      this.metadata.call(MetadataRpc.uploadAppend, { repository: session.repository, id: session.id, offset: session.offset, part }),
     );
     this.hashes.keep(session.id, updated.offset, hash);
-    return updated;
+    return { session: updated, part };
+  }
+
+  private async partsOf(session: UploadSession): Promise<UploadPartPayload[]> {
+    return (await this.metadata.call(MetadataRpc.uploadParts, { repository: session.repository, id: session.id })).parts;
   }
 
   /**
@@ -137,8 +155,12 @@ export class BlobUploads {
     return { digest, size };
   }
 
-  private async writeChunk(session: UploadSession, body: Readable): Promise<{ partId: string; size: number; hash: Hash }> {
-    const hash = await this.hashes.resume(session);
+  private async writeChunk(
+    session: UploadSession,
+    body: Readable,
+    parts: () => Promise<readonly UploadPartPayload[]>,
+  ): Promise<{ partId: string; size: number; hash: Hash }> {
+    const hash = await this.hashes.resume(session, parts);
     const hashing = new HashingStream(hash);
     pipeline(body, hashing, () => undefined);
     const { id, size } = await this.store.writePart(session.id, hashing);

@@ -1,6 +1,6 @@
 import { createHash, Hash } from 'node:crypto';
 import { Transform, TransformCallback } from 'node:stream';
-import type { UploadSession } from '@swr/contracts';
+import type { UploadPartPayload, UploadSession } from '@swr/contracts';
 import type { BlobStore } from '@swr/blob-store';
 
 interface HashState {
@@ -23,23 +23,23 @@ export class HashStates {
     private readonly maxEntries = 1024,
   ) {}
 
-  /** The hash of the session's first `offset` bytes, ready to take the next chunk. */
-  async resume(session: UploadSession): Promise<Hash> {
+  /**
+   * The hash of the session's first `offset` bytes, ready to take the next chunk. `parts` (the
+   * session's stored parts, in order) is asked for only when this replica did not hash every chunk
+   * so far itself.
+   */
+  async resume(session: UploadSession, parts: () => Promise<readonly UploadPartPayload[]>): Promise<Hash> {
     const cached = this.states.get(session.id);
     this.states.delete(session.id);
-    let offset = 0;
-    let hash = createHash(session.algorithm);
-    if (cached && cached.offset <= session.offset) {
-      offset = cached.offset;
-      hash = cached.hash;
-    }
+    if (cached && cached.offset === session.offset) return cached.hash;
+    const stored = await parts();
+    // Offsets only ever land on part boundaries; a state anywhere else is not this upload's.
+    const from = cached && cached.offset < session.offset && endsOfParts(stored).has(cached.offset) ? cached : undefined;
+    const hash = from?.hash ?? createHash(session.algorithm);
     let position = 0;
-    for (const part of session.parts) {
-      if (position >= offset) {
+    for (const part of stored) {
+      if (position >= (from?.offset ?? 0)) {
         for await (const chunk of await this.store.readPart(session.id, part.id)) hash.update(chunk as Buffer);
-      } else if (position + part.size > offset) {
-        // Offsets only ever land on part boundaries; anything else means the cache is not ours.
-        return this.resume(session);
       }
       position += part.size;
     }
@@ -55,6 +55,14 @@ export class HashStates {
   forget(uploadId: string): void {
     this.states.delete(uploadId);
   }
+}
+
+/** Where each part ends, and 0: the offsets a hash state may stand at. */
+function endsOfParts(parts: readonly UploadPartPayload[]): Set<number> {
+  const ends = new Set([0]);
+  let position = 0;
+  for (const part of parts) ends.add((position += part.size));
+  return ends;
 }
 
 /** Passes bytes through unchanged while feeding them to a hash and counting them. */

@@ -6,8 +6,12 @@ export interface UploadRecord {
   readonly repository: string;
   readonly algorithm: DigestAlgorithm;
   readonly offset: number;
-  readonly parts: readonly UploadPartPayload[];
   readonly startedAt: Date;
+}
+
+/** A session as its closing PUT holds it, with its parts in order. */
+export interface HeldUploadRecord extends UploadRecord {
+  readonly parts: readonly UploadPartPayload[];
 }
 
 export interface PageRequest {
@@ -30,8 +34,10 @@ export interface UploadSessions {
   /** Opens a session; the repository is created for `account` on first push. */
   create(repository: RepositoryName, id: string, algorithm: DigestAlgorithm, account?: string): Promise<UploadRecord>;
   find(repository: string, id: string): Promise<UploadRecord | undefined>;
-  /** Finds the session and marks `digest` as the blob it is committing: collection leaves that blob alone until the session ends. */
-  hold(repository: string, id: string, digest: string): Promise<UploadRecord | undefined>;
+  /** Finds the session with its parts and marks `digest` as the blob it is committing: collection leaves that blob alone until the session ends. */
+  hold(repository: string, id: string, digest: string): Promise<HeldUploadRecord | undefined>;
+  /** The session's parts in order; undefined when there is no such session. */
+  parts(repository: string, id: string): Promise<UploadPartPayload[] | undefined>;
   /**
    * Appends a part when the session's offset is still `expectedOffset` and the upload still fits
    * the owning account's storage quota; otherwise says why not (or undefined: no such session).

@@ -1,11 +1,11 @@
 import type { DescriptorPayload, UploadPartPayload } from '@swr/contracts';
 import { digestOf, OciError, RepositoryName } from '@swr/oci';
 import { ManifestService } from './manifest.service';
-import type { ManifestIndex, ManifestLookup, MissingReferences, NewManifest, PageRequest, UploadRecord, UploadSessions } from './ports';
+import type { HeldUploadRecord, ManifestIndex, ManifestLookup, MissingReferences, NewManifest, PageRequest, UploadSessions } from './ports';
 import { UploadService } from './upload.service';
 
 class MemoryUploads implements UploadSessions {
-  readonly records = new Map<string, UploadRecord>();
+  readonly records = new Map<string, HeldUploadRecord>();
   quotaBytes = Infinity;
   async create(repository: RepositoryName, id: string, algorithm: 'sha256' | 'sha512') {
     const record = { id, repository: repository.name, algorithm, offset: 0, parts: [], startedAt: new Date(0) };
@@ -18,6 +18,10 @@ class MemoryUploads implements UploadSessions {
   }
   async hold(repository: string, id: string) {
     return this.find(repository, id);
+  }
+  async parts(repository: string, id: string) {
+    const record = await this.find(repository, id);
+    return record && [...record.parts];
   }
   async append(repository: string, id: string, expectedOffset: number, part: UploadPartPayload) {
     const record = await this.find(repository, id);
@@ -77,7 +81,7 @@ describe('UploadService', () => {
 
   it('opens a session for a valid name and refuses an invalid one', async () => {
     const session = await uploads.start('acme/app', 'sha256');
-    expect(session).toMatchObject({ repository: 'acme/app', offset: 0, parts: [], startedAt: '1970-01-01T00:00:00.000Z' });
+    expect(session).toEqual({ id: '00000000-0000-4000-8000-000000000001', repository: 'acme/app', algorithm: 'sha256', offset: 0, startedAt: '1970-01-01T00:00:00.000Z' });
     expect(await codeOf(uploads.start('nope', 'sha256'))).toBe('NAME_INVALID');
   });
 
@@ -101,9 +105,24 @@ describe('UploadService', () => {
     }
   });
 
-  it('reports an unknown session on get, complete and cancel', async () => {
+  it('gives the parts only to the closing PUT (or when asked), in order', async () => {
+    const { id } = await uploads.start('acme/app', 'sha256');
+    await uploads.append('acme/app', id, 0, { id: 'p1', size: 10 });
+    const appended = await uploads.append('acme/app', id, 10, { id: 'p2', size: 5 });
+    expect(appended).not.toHaveProperty('parts');
+    expect(await uploads.get('acme/app', id)).not.toHaveProperty('parts');
+    expect(await uploads.parts('acme/app', id)).toEqual([
+      { id: 'p1', size: 10 },
+      { id: 'p2', size: 5 },
+    ]);
+    expect(await uploads.hold('acme/app', id, digestOf('x'))).toMatchObject({ offset: 15, parts: [{ id: 'p1' }, { id: 'p2' }] });
+  });
+
+  it('reports an unknown session on get, hold, parts, complete and cancel', async () => {
     const unknown = '00000000-0000-4000-8000-00000000dead';
     expect(await codeOf(uploads.get('acme/app', unknown))).toBe('BLOB_UPLOAD_UNKNOWN');
+    expect(await codeOf(uploads.hold('acme/app', unknown, digestOf('')))).toBe('BLOB_UPLOAD_UNKNOWN');
+    expect(await codeOf(uploads.parts('acme/app', unknown))).toBe('BLOB_UPLOAD_UNKNOWN');
     expect(await codeOf(uploads.complete('acme/app', unknown, digestOf(''), 0))).toBe('BLOB_UPLOAD_UNKNOWN');
     expect(await codeOf(uploads.cancel('acme/app', unknown))).toBe('BLOB_UPLOAD_UNKNOWN');
   });

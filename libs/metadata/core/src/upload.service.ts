@@ -1,4 +1,4 @@
-import type { UploadPartPayload, UploadSession } from '@swr/contracts';
+import type { HeldUpload, UploadPartPayload, UploadSession } from '@swr/contracts';
 import { DigestAlgorithm, OciError, parseRepositoryName } from '@swr/oci';
 import { randomUUID } from 'node:crypto';
 import { asRegistryOperation } from './metadata-error';
@@ -12,7 +12,6 @@ export function toSessionPayload(record: UploadRecord): UploadSession {
     repository: record.repository,
     algorithm: record.algorithm,
     offset: record.offset,
-    parts: [...record.parts],
     startedAt: record.startedAt.toISOString(),
   };
 }
@@ -28,11 +27,23 @@ export class UploadService {
     return asRegistryOperation(async () => toSessionPayload(await this.sessions.create(parseRepositoryName(repository), this.newId(), algorithm, account)));
   }
 
-  /** With `holds`, the digest the closing PUT is about to commit is held (see UploadSessions.hold). */
-  async get(repository: string, id: string, holds?: string): Promise<UploadSession> {
-    const record = holds === undefined ? await this.sessions.find(repository, id) : await this.sessions.hold(repository, id, holds);
+  async get(repository: string, id: string): Promise<UploadSession> {
+    const record = await this.sessions.find(repository, id);
     if (!record) throw unknownUpload(id);
     return toSessionPayload(record);
+  }
+
+  /** For the closing PUT: the session with its parts; `digest`, which it is about to commit, is held (see UploadSessions.hold). */
+  async hold(repository: string, id: string, digest: string): Promise<HeldUpload> {
+    const record = await this.sessions.hold(repository, id, digest);
+    if (!record) throw unknownUpload(id);
+    return { ...toSessionPayload(record), parts: [...record.parts] };
+  }
+
+  async parts(repository: string, id: string): Promise<UploadPartPayload[]> {
+    const parts = await this.sessions.parts(repository, id);
+    if (!parts) throw unknownUpload(id);
+    return parts;
   }
 
   /** Records a chunk written at `offset`. A chunk that does not start where the upload ends is refused. */

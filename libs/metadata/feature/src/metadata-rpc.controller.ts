@@ -37,7 +37,17 @@ export class MetadataRpcController {
 
   @Handles(MetadataRpc.uploadGet)
   uploadGet(req: Req<'uploadGet'>) {
-    return this.uploads.get(req.repository, req.id, req.holds);
+    return this.uploads.get(req.repository, req.id);
+  }
+
+  @Handles(MetadataRpc.uploadHold)
+  uploadHold(req: Req<'uploadHold'>) {
+    return this.uploads.hold(req.repository, req.id, req.digest);
+  }
+
+  @Handles(MetadataRpc.uploadParts)
+  async uploadParts(req: Req<'uploadParts'>) {
+    return { parts: await this.uploads.parts(req.repository, req.id) };
   }
 
   @Handles(MetadataRpc.uploadAppend)

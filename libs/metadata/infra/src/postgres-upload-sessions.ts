@@ -1,5 +1,5 @@
 import type { UploadPartPayload } from '@swr/contracts';
-import { MetadataError, type AccountLimits, type AppendResult, type UploadRecord, type UploadSessions } from '@swr/metadata-core';
+import { MetadataError, type AccountLimits, type AppendResult, type HeldUploadRecord, type UploadRecord, type UploadSessions } from '@swr/metadata-core';
 import type { DigestAlgorithm, RepositoryName } from '@swr/oci';
 import { touchedRows } from '@swr/db';
 import type { DataSource } from 'typeorm';
@@ -10,11 +10,13 @@ interface UploadRow {
   id: string;
   algorithm: DigestAlgorithm;
   offset: string;
-  parts: UploadPartPayload[];
   started_at: Date;
 }
 
-const COLUMNS = 'u.id, u.algorithm, u."offset", u.parts, u.started_at';
+const COLUMNS = 'u.id, u.algorithm, u."offset", u.started_at';
+/** The parts of the upload whose id the SQL expression `id` gives, in order, as one JSON array. */
+const partsOf = (id: string) =>
+  `(SELECT coalesce(jsonb_agg(jsonb_build_object('id', p.part_id, 'size', p.size) ORDER BY p.start_offset), '[]') FROM metadata.upload_part p WHERE p.upload_id = ${id})`;
 
 export class PostgresUploadSessions implements UploadSessions {
   constructor(
@@ -52,35 +54,48 @@ export class PostgresUploadSessions implements UploadSessions {
    * until the session ends. Should a collection be deleting it right now, this waits until it is
    * gone: the PUT then finds it missing from the store and stores it again.
    */
-  async hold(repository: string, id: string, digest: string): Promise<UploadRecord | undefined> {
+  async hold(repository: string, id: string, digest: string): Promise<HeldUploadRecord | undefined> {
     // One statement: the hold is written first, then the blob's row is locked (or waited for)
     // until the statement commits.
-    const rows: UploadRow[] = await this.db.query(
+    const rows: Array<UploadRow & { parts: UploadPartPayload[] }> = await this.db.query(
       `WITH held AS (
          UPDATE metadata.upload u SET holds = $3, updated_at = now() FROM metadata.repository r
           WHERE r.id = u.repository_id AND r.name = $1 AND u.id = $2 RETURNING ${COLUMNS}
        ),
        guarded AS (SELECT 1 FROM metadata.blob WHERE digest = $3 AND EXISTS (SELECT 1 FROM held) FOR SHARE)
-       SELECT held.*, (SELECT count(*) FROM guarded) AS guarded FROM held`,
+       SELECT held.*, ${partsOf('held.id')} AS parts, (SELECT count(*) FROM guarded) AS guarded FROM held`,
       [repository, id, digest],
     );
-    return rows.length ? toRecord(repository, rows[0]) : undefined;
+    return rows.length ? { ...toRecord(repository, rows[0]), parts: rows[0].parts } : undefined;
   }
 
-  /** The quota check is an early refusal: the bytes are charged, atomically, when the blob is linked. */
+  async parts(repository: string, id: string): Promise<UploadPartPayload[] | undefined> {
+    const rows: Array<{ parts: UploadPartPayload[] }> = await this.db.query(
+      `SELECT ${partsOf('u.id')} AS parts FROM metadata.upload u JOIN metadata.repository r ON r.id = u.repository_id WHERE u.id = $2 AND r.name = $1`,
+      [repository, id],
+    );
+    return rows[0]?.parts;
+  }
+
+  /**
+   * The quota check is an early refusal: the bytes are charged, atomically, when the blob is
+   * linked. An empty part holds nothing to commit: it moves nothing and is not kept.
+   */
   async append(repository: string, id: string, expectedOffset: number, part: UploadPartPayload): Promise<AppendResult | undefined> {
     const rows: UploadRow[] = await this.db.query(
       `WITH appended AS (
          UPDATE metadata.upload u
-            SET "offset" = u."offset" + $4, parts = u.parts || $5::jsonb, updated_at = now()
+            SET "offset" = u."offset" + $4, updated_at = now()
            FROM metadata.repository r
           WHERE r.id = u.repository_id AND r.name = $1 AND u.id = $2 AND u."offset" = $3
             AND ($6 < 0 OR NOT EXISTS (
                   SELECT 1 FROM metadata.organization o JOIN metadata.account_usage a ON a.account_id = o.account_id
                    WHERE o.id = r.organization_id AND a.bytes + u."offset" + $4 > $6))
          RETURNING ${COLUMNS}
-       ) SELECT * FROM appended`,
-      [repository, id, expectedOffset, part.size, JSON.stringify([part]), this.limits.bytes],
+       ),
+       kept AS (INSERT INTO metadata.upload_part (upload_id, start_offset, part_id, size) SELECT id, $3::bigint, $5::text, $4::bigint FROM appended WHERE $4::bigint > 0)
+       SELECT * FROM appended`,
+      [repository, id, expectedOffset, part.size, part.id, this.limits.bytes],
     );
     if (rows.length) return { appended: toRecord(repository, rows[0]) };
     const current = await this.find(repository, id);
@@ -127,5 +142,5 @@ export class PostgresUploadSessions implements UploadSessions {
 }
 
 function toRecord(repository: string, row: UploadRow): UploadRecord {
-  return { id: row.id, repository, algorithm: row.algorithm, offset: toNumber(row.offset), parts: row.parts, startedAt: row.started_at };
+  return { id: row.id, repository, algorithm: row.algorithm, offset: toNumber(row.offset), startedAt: row.started_at };
 }

@@ -6,6 +6,7 @@ import { EventOutbox1764500000000 } from './1764500000000-event-outbox';
 import { AccountDays1764600000000 } from './1764600000000-account-days';
 import { PullBatches1764610000000 } from './1764610000000-pull-batches';
 import { GarbageReview1764700000000 } from './1764700000000-garbage-review';
+import { UploadPartRows1765200000000 } from './1765200000000-upload-part-rows';
 
 /** In order. A migration, once released, is never edited: add a new one. */
 export const METADATA_MIGRATIONS = [
@@ -17,5 +18,6 @@ export const METADATA_MIGRATIONS = [
   PullBatches1764610000000,
   GarbageReview1764700000000,
   outboxAnnouncements('metadata'),
+  UploadPartRows1765200000000,
 ];
 export const METADATA_SCHEMA = 'metadata';
