@@ -38,15 +38,22 @@ const SUMMARY_LIMIT = 512;
  * `call.answered`, so every management call and registry write leaves exactly one event.
  */
 export function auditCalls(fastify: FastifyInstance, operations: readonly ApiOperation[], outbox: MemoryOutbox): void {
-  const byRoute = new Map<string, AuditedOperation>();
+  const byRoute = new Map<string, AuditedCall>();
   for (const operation of operations) {
-    if (operation.audit) byRoute.set(routeKey(operation.method, operation.path.replace(/\{[^}]+\}/g, ':')), { ...operation, audit: operation.audit });
+    if (operation.audit) byRoute.set(routeKey(operation.method, operation.path.replace(/\{[^}]+\}/g, ':')), managementCall({ ...operation, audit: operation.audit }));
   }
+  // Templates are the routes registered at start, so each is matched against the document once.
+  const byTemplate = new Map<string, AuditedCall | null>();
+  const managementCallOf = (method: string, template: string): AuditedCall | undefined => {
+    const key = `${method} ${template}`;
+    let call = byTemplate.get(key);
+    if (call === undefined) byTemplate.set(key, (call = byRoute.get(routeKey(method, template)) ?? null));
+    return call ?? undefined;
+  };
   fastify.addHook('onRequest', (request, reply, done) => {
     const url = request.routeOptions.url ?? '';
-    const operation = byRoute.get(routeKey(request.method, url));
     const registry = url === '/v2/*' ? registryWrite(request) : undefined;
-    const call = operation ? managementCall(operation) : registry && { ...registry, challengeOnly: true };
+    const call = registry ? { ...registry, challengeOnly: true } : managementCallOf(request.method, url);
     const context: CallContext = {
       requestId: randomUUID(),
       actor: { sourceIp: request.ip, ...userAgent(request) },

@@ -88,6 +88,8 @@ export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastif
     },
     // Long path values reach the handlers, which refuse them in their API's own error format.
     new EnvelopeErrorsFastifyAdapter({
+      // No Nest middleware is applied: without middie, no request passes through an empty middleware chain.
+      skipMiddie: true,
       bodyLimit: 4 * 1024 * 1024,
       routerOptions: { maxParamLength: 2048 },
       schemaController: { compilersFactory: { buildValidator: noJsonSchemas, buildSerializer: noJsonSchemas } },

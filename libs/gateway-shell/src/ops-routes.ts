@@ -1,4 +1,4 @@
-import { parseRegistryPath } from '@swr/distribution-core';
+import { registryEndpointOf } from '@swr/distribution-feature';
 import type { OpsEndpoints } from '@swr/ops';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
@@ -39,22 +39,5 @@ export function serveOps(fastify: FastifyInstance, ops: OpsEndpoints): void {
 function routeLabel(request: FastifyRequest): string {
   const template = request.routeOptions.url;
   if (template === undefined) return 'unmatched';
-  if (template !== '/v2/*') return template;
-  try {
-    const route = parseRegistryPath(request.url.split('?')[0].slice('/v2/'.length));
-    return route ? ENDPOINTS[route.kind] : '/v2/*';
-  } catch {
-    return '/v2/*';
-  }
+  return template === '/v2/*' ? (registryEndpointOf(request) ?? template) : template;
 }
-
-const ENDPOINTS = {
-  base: '/v2/',
-  catalog: '/v2/_catalog',
-  tags: '/v2/{name}/tags/list',
-  manifest: '/v2/{name}/manifests/{reference}',
-  uploads: '/v2/{name}/blobs/uploads/',
-  upload: '/v2/{name}/blobs/uploads/{id}',
-  blob: '/v2/{name}/blobs/{digest}',
-  referrers: '/v2/{name}/referrers/{digest}',
-} as const;

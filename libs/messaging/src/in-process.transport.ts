@@ -29,13 +29,14 @@ export class InProcessBus {
     return () => added.forEach((subject) => this.handlers.delete(subject));
   }
 
+  /** The handler's answer, or its failure as the `RemoteError` a client over NATS would get. */
   async request(subject: string, data: unknown): Promise<unknown> {
     const handler = this.handlers.get(subject);
     if (!handler) throw new RemoteError({ code: MessagingErrorCode.NoHandler, message: `no handler for ${subject}` });
     try {
       return jsonCopy(await handler(jsonCopy(data)));
     } catch (error) {
-      throw error instanceof RpcException ? toRemoteError(error.getError()) : error;
+      throw toRemoteError(error instanceof RpcException ? error.getError() : error);
     }
   }
 }
@@ -54,12 +55,8 @@ export function controllersOf(app: INestApplicationContext): object[] {
 export class InProcessRpcClient implements RpcClient {
   constructor(private readonly bus: InProcessBus) {}
 
-  async call<Req, Res>(contract: RpcContract<Req, Res>, request: Req): Promise<Res> {
-    try {
-      return (await this.bus.request(contract.subject, withCallContext(request))) as Res;
-    } catch (error) {
-      throw toRemoteError(error);
-    }
+  call<Req, Res>(contract: RpcContract<Req, Res>, request: Req): Promise<Res> {
+    return this.bus.request(contract.subject, withCallContext(request)) as Promise<Res>;
   }
 
   async close(): Promise<void> {

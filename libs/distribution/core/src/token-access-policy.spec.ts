@@ -59,6 +59,19 @@ describe('TokenAccessPolicy', () => {
     await expect(policy.authorize(request(tokenFor(key, 'team/a'), 'team/a'))).resolves.toMatchObject({ subject: 'user-1' });
   });
 
+  it('checks a token once and answers its later requests from memory, but never past its expiry', async () => {
+    const key = generateSigningKey();
+    const lookups: string[] = [];
+    let now = Math.floor(Date.now() / 1000);
+    const policy = new TokenAccessPolicy(new VerificationKeys(new SlowIam(key, 1)), { issuer: ISSUER, service: SERVICE, onCacheLookup: (result) => lookups.push(result) }, () => now);
+    const token = tokenFor(key, 'team/a');
+    for (let i = 0; i < 3; i++) await expect(policy.authorize(request(token, 'team/a'))).resolves.toMatchObject({ subject: 'user-1' });
+    expect(lookups).toEqual(['miss', 'hit', 'hit']);
+    now += 3600;
+    await expect(policy.authorize(request(token, 'team/a'))).rejects.toBeInstanceOf(ChallengeError);
+    expect(lookups).toEqual(['miss', 'hit', 'hit', 'miss']);
+  });
+
   it('still refuses a token signed by a key IAM does not have', async () => {
     const iam = new SlowIam(generateSigningKey(), 1);
     const policy = new TokenAccessPolicy(new VerificationKeys(iam), { issuer: ISSUER, service: SERVICE });

@@ -82,14 +82,15 @@ export class TokenAccessPolicy implements AccessPolicy {
   ) {}
 
   async authorize(request: AccessRequest): Promise<AccessGrant> {
-    const scope = scopeOf(request);
-    const challenge = (error?: string) =>
-      [`Bearer realm="${request.realm}"`, `service="${this.settings.service}"`, ...(scope ? [`scope="${scope}"`] : []), ...(error ? [`error="${error}"`] : [])].join(',');
+    const challenge = (error?: string) => {
+      const scope = scopeOf(request);
+      return [`Bearer realm="${request.realm}"`, `service="${this.settings.service}"`, ...(scope ? [`scope="${scope}"`] : []), ...(error ? [`error="${error}"`] : [])].join(',');
+    };
     const token = /^Bearer\s+(\S+)$/i.exec(request.authorization ?? '')?.[1];
     if (!token) throw new ChallengeError('authentication required', challenge());
     let claims: RegistryTokenClaims;
     try {
-      claims = await this.verify(token);
+      claims = this.remembered(token) ?? (await this.verify(token));
     } catch (error) {
       if (error instanceof TokenError) throw new ChallengeError(error.message, challenge('invalid_token'));
       throw error;
@@ -102,12 +103,17 @@ export class TokenAccessPolicy implements AccessPolicy {
     return grant;
   }
 
-  private async verify(token: string): Promise<RegistryTokenClaims> {
-    const now = this.nowSeconds();
+  /** The claims of a token verified before that has not expired: most requests, answered without waiting. */
+  private remembered(token: string): RegistryTokenClaims | undefined {
     const cached = this.verified.get(token);
-    const hit = cached !== undefined && cached.exp > now;
-    this.settings.onCacheLookup?.(hit ? 'hit' : 'miss');
-    if (hit) return cached;
+    if (cached === undefined || cached.exp <= this.nowSeconds()) return undefined;
+    this.settings.onCacheLookup?.('hit');
+    return cached;
+  }
+
+  private async verify(token: string): Promise<RegistryTokenClaims> {
+    this.settings.onCacheLookup?.('miss');
+    const now = this.nowSeconds();
     this.verified.delete(token);
     const check = () => verifyRegistryToken(token, this.keys.current(), { issuer: this.settings.issuer, audience: this.settings.service, now });
     let claims: RegistryTokenClaims;

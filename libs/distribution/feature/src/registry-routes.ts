@@ -23,6 +23,24 @@ export interface RegistryServices {
 const CHUNK_MIN_LENGTH = 5 * 1024 * 1024;
 const API_VERSION = 'registry/2.0';
 
+/** The endpoints under `/v2/` by template: what metrics may name (never a repository or a digest). */
+const ENDPOINTS: Readonly<Record<RegistryRoute['kind'], string>> = {
+  base: '/v2/',
+  catalog: '/v2/_catalog',
+  tags: '/v2/{name}/tags/list',
+  manifest: '/v2/{name}/manifests/{reference}',
+  uploads: '/v2/{name}/blobs/uploads/',
+  upload: '/v2/{name}/blobs/uploads/{id}',
+  blob: '/v2/{name}/blobs/{digest}',
+  referrers: '/v2/{name}/referrers/{digest}',
+};
+const ENDPOINT = Symbol('swr.registryEndpoint');
+
+/** The template of the OCI endpoint a registry request reached, once it was routed (a path that is none has none). */
+export function registryEndpointOf(request: FastifyRequest): string | undefined {
+  return (request as unknown as Record<symbol, string | undefined>)[ENDPOINT];
+}
+
 interface Exchange {
   readonly request: FastifyRequest;
   readonly reply: FastifyReply;
@@ -51,23 +69,20 @@ async function handle(services: RegistryServices, request: FastifyRequest, reply
     const path = (q < 0 ? url : url.slice(0, q)).replace(/^\/v2\/?/, '');
     const route = parseRegistryPath(path);
     if (!route) throw new OciError('NAME_UNKNOWN', 'no such endpoint', { path: path.slice(0, 300) });
+    (request as unknown as Record<symbol, string>)[ENDPOINT] = ENDPOINTS[route.kind];
     const exchange: Exchange = { request, reply, method: request.method, query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) };
-    const grant = await services.access
-      .authorize({
-        action: actionOf(route, exchange.method),
-        repository: 'name' in route ? route.name : undefined,
-        catalog: route.kind === 'catalog',
-        mountFrom: route.kind === 'uploads' && exchange.method === 'POST' ? mountSource(exchange.query) : undefined,
-        authorization: request.headers.authorization,
-        realm: `${services.publicUrl ?? origin(request)}${TOKEN_PATH}`,
-      })
-      .catch((error: unknown) => {
-        if (error instanceof ChallengeError && error.refused) identify(error.refused);
-        throw error;
-      });
+    const grant = await services.access.authorize({
+      action: actionOf(route, exchange.method),
+      repository: 'name' in route ? route.name : undefined,
+      catalog: route.kind === 'catalog',
+      mountFrom: route.kind === 'uploads' && exchange.method === 'POST' ? mountSource(exchange.query) : undefined,
+      authorization: request.headers.authorization,
+      realm: `${services.publicUrl ?? origin(request)}${TOKEN_PATH}`,
+    });
     identify(grant);
     return await dispatch(services, route, exchange, grant);
   } catch (error) {
+    if (error instanceof ChallengeError && error.refused) identify(error.refused);
     return sendError(services, reply, request.method, error);
   }
 }

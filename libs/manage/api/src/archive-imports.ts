@@ -45,8 +45,8 @@ export function acceptArchiveBodies(fastify: FastifyInstance): void {
   // A refused archive (no permission, too large, not an archive) is answered before the client has
   // sent all of it: the rest is read and dropped, so that the client gets to read the answer
   // instead of a connection reset in the middle of its upload.
-  fastify.addHook('onSend', async (request, _reply, payload) => {
+  fastify.addHook('onSend', (request, _reply, payload, done) => {
     if (ARCHIVE_ROUTE.test(request.routeOptions.url ?? '') && !request.raw.readableEnded) request.raw.resume();
-    return payload;
+    done(null, payload);
   });
 }
