@@ -257,15 +257,14 @@ async function chunkedPush(registry, name, blob, chunkSize) {
   return blob.length / 1e6 / ((performance.now() - t) / 1000);
 }
 
-/** Requests per second at concurrency 32, measured by wrk (C, so the load generator costs little CPU). */
+/** Requests per second at concurrency 32, measured by wrk (C, so the load generator costs little CPU), and how many it made. */
 function wrk(url, method, headers, seconds = 5) {
   const script = join(tempDir('wrk-'), 'request.lua');
   writeFileSync(script, `wrk.method = "${method}"\n${Object.entries(headers).map(([k, v]) => `wrk.headers["${k}"] = "${v}"`).join('\n')}\n`);
   const out = execFileSync('wrk', ['-t2', '-c32', `-d${seconds}s`, '-s', script, url], { encoding: 'utf8' });
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]);
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
   if (non2xx) throw new Error(`${url}: ${non2xx[1]} failed responses`);
-  return rps;
+  return { rate: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]), requests: Number(/(\d+) requests in/.exec(out)[1]) };
 }
 
 /** HEAD at concurrency 32, measured by ApacheBench: wrk waits for a body that a HEAD answer never has. */
@@ -274,7 +273,25 @@ function abHead(url, headers, requests = 30000) {
   const failed = Number(/Failed requests:\s+(\d+)/.exec(out)[1]);
   const non2xx = /Non-2xx responses:\s+(\d+)/.exec(out);
   if (failed || non2xx) throw new Error(`${url}: ${failed} failed, ${non2xx?.[1] ?? 0} non-2xx responses`);
-  return Number(/Requests per second:\s+([\d.]+)/.exec(out)[1]);
+  return { rate: Number(/Requests per second:\s+([\d.]+)/.exec(out)[1]), requests };
+}
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+
+/** CPU time (user + system, every thread) a process has used so far, in microseconds. */
+function cpuMicros(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+}
+
+/**
+ * A load run's rate, and the server's CPU per request: what the request costs the server whatever
+ * the load generator and the machine's mood, which move the rates of both servers from run to run.
+ */
+function measured(pid, run) {
+  const before = cpuMicros(pid);
+  const { rate, requests } = run();
+  return { rate, cpuPerRequest: (cpuMicros(pid) - before) / requests };
 }
 
 function rssOf(pid) {
@@ -422,8 +439,15 @@ async function main() {
     const order = round % 2 === 0 ? registries : [...registries].reverse();
     for (const registry of order) {
       const reads = registry.pullUrl;
-      record(registry, 'manifest GET by tag, c=32 (req/s)', wrk(`${reads}/v2/bench/seed/manifests/latest`, 'GET', { Accept: 'application/vnd.docker.distribution.manifest.v2+json', ...authHeaders(reads) }));
-      record(registry, 'blob HEAD, c=32 (req/s)', abHead(`${reads}/v2/bench/seed/blobs/${registry.seed.layerDigest}`, authHeaders(reads)));
+      const gets = measured(registry.pid, () => wrk(`${reads}/v2/bench/seed/manifests/latest`, 'GET', { Accept: 'application/vnd.docker.distribution.manifest.v2+json', ...authHeaders(reads) }));
+      const heads = measured(registry.pid, () => abHead(`${reads}/v2/bench/seed/blobs/${registry.seed.layerDigest}`, authHeaders(reads)));
+      record(registry, 'manifest GET by tag, c=32 (req/s)', gets.rate);
+      record(registry, 'blob HEAD, c=32 (req/s)', heads.rate);
+      // The distributed registry's work is spread over processes: only the serving gateway's would be counted.
+      if (!distributed) {
+        record(registry, 'manifest GET: server CPU per request (µs, lower is better)', gets.cpuPerRequest);
+        record(registry, 'blob HEAD: server CPU per request (µs, lower is better)', heads.cpuPerRequest);
+      }
     }
   }
   await Promise.all(registries.map((r) => r.stop()));
