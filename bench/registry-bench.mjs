@@ -12,7 +12,7 @@
 // Usage: node bench/registry-bench.mjs [--rounds N] [--distributed]
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomFillSync } from 'node:crypto';
-import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { curlCeilings, curlChunkedPush, curlPull, curlPush, diskWriteSpeed, s3Ceilings, sha256Speed } from './byte-paths.mjs';
 import { pushSmallImages, writeSmallImages } from './small-images.mjs';
 import { standaloneNodeEnv, standaloneNodeFlags } from './standalone-node-flags.mjs';
@@ -284,6 +284,29 @@ function cpuMicros(pid) {
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
 }
 
+/** The CPU time of a process and of every process below it (standalone's PostgreSQL and its backends), in microseconds. */
+function treeCpuMicros(root) {
+  const parents = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      parents.set(Number(entry), Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]));
+    } catch {
+      // Gone since the listing.
+    }
+  }
+  const below = (pid) => [...parents].filter(([, parent]) => parent === pid).flatMap(([child]) => [child, ...below(child)]);
+  let total = 0;
+  for (const pid of [root, ...below(root)]) {
+    try {
+      total += cpuMicros(pid);
+    } catch {
+      // Gone since the listing: a backend that ended took its CPU time with it, which this undercounts.
+    }
+  }
+  return total;
+}
+
 /**
  * A load run's rate, and the server's CPU per request: what the request costs the server whatever
  * the load generator and the machine's mood, which move the rates of both servers from run to run.
@@ -432,7 +455,9 @@ async function main() {
       const layouts = writeSmallImages(join(files, `small-${round}-${registry.pid}`), 20);
       const host = new URL(registry.url).host;
       settleDisk();
+      const before = treeCpuMicros(registry.pid);
       record(registry, 'skopeo: 20 small images (3 layers), 4 at a time (s, lower is better)', await pushSmallImages(layouts, host, `bench/small-${round}`, { creds: registry.creds }));
+      if (!distributed) record(registry, 'skopeo: server CPU per image, with its PostgreSQL (ms, lower is better)', (treeCpuMicros(registry.pid) - before) / 1000 / layouts.length);
     }
   }
   for (let round = 0; round < 3; round++) {
