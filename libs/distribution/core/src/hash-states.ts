@@ -32,6 +32,8 @@ export class HashStates {
     const cached = this.states.get(session.id);
     this.states.delete(session.id);
     if (cached && cached.offset === session.offset) return cached.hash;
+    // Nothing stored yet (a fresh upload's first chunk, every blob of a docker or skopeo push): no parts to ask for.
+    if (session.offset === 0) return createHash(session.algorithm);
     const stored = await parts();
     // Offsets only ever land on part boundaries; a state anywhere else is not this upload's.
     const from = cached && cached.offset < session.offset && endsOfParts(stored).has(cached.offset) ? cached : undefined;
