@@ -308,13 +308,14 @@ function treeCpuMicros(root) {
 }
 
 /**
- * A load run's rate, and the server's CPU per request: what the request costs the server whatever
- * the load generator and the machine's mood, which move the rates of both servers from run to run.
+ * A load run's rate, and the server's CPU per request (its process tree: our PostgreSQL records the
+ * batched download counts of reads): what the request costs the server whatever the load generator
+ * and the machine's mood, which move the rates of both servers from run to run.
  */
 function measured(pid, run) {
-  const before = cpuMicros(pid);
+  const before = treeCpuMicros(pid);
   const { rate, requests } = run();
-  return { rate, cpuPerRequest: (cpuMicros(pid) - before) / requests };
+  return { rate, cpuPerRequest: (treeCpuMicros(pid) - before) / requests };
 }
 
 function rssOf(pid) {
