@@ -28,8 +28,10 @@ export function takeCallContext(data: unknown): { context?: CallContext; request
   return { context: parsed.success ? parsed.data : undefined, request };
 }
 
-/** Names the caller of the current call once it is known (after its token was verified). */
+/** Names the caller of the current call once it is known (after its token was verified); names it lacks are left out. */
 export function identifyCaller(actor: CallContext['actor']): void {
   const context = storage.getStore();
-  if (context) Object.assign(context.actor, actor);
+  if (!context) return;
+  const known = context.actor as Record<string, string | undefined>;
+  for (const [key, value] of Object.entries(actor)) if (value) known[key] = value;
 }

@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { MessagingErrorCode, RemoteError, rpc } from '@swr/contracts';
 import { z } from 'zod';
+import { currentCall, identifyCaller, runInCall } from './call-context';
 import { Handles } from './handles.decorator';
 import { controllersOf, InProcessBus, InProcessRpcClient } from './in-process.transport';
 
@@ -9,6 +10,7 @@ const Echo = rpc('test.echo.v1', z.object({ text: z.string().max(5), at: z.strin
 const Fail = rpc('test.fail.v1', z.object({ coded: z.boolean(), driver: z.boolean().optional() }), z.object({}));
 const Stamp = rpc('test.stamp.v1', z.object({}), z.object({ at: z.string() }));
 const Missing = rpc('test.missing.v1', z.object({}), z.object({}));
+const WhoAsks = rpc('test.who.v1', z.object({}), z.object({ requestId: z.string().optional(), userName: z.string().optional() }));
 
 class CodedFailure extends Error {
   readonly code = 'SOMETHING_UNKNOWN';
@@ -31,6 +33,12 @@ class TestHandlers {
   @Handles(Stamp)
   stamp() {
     return { at: new Date('2026-12-05T00:00:00Z') };
+  }
+
+  @Handles(WhoAsks)
+  async whoAsks() {
+    await Promise.resolve();
+    return { requestId: currentCall()?.requestId, userName: currentCall()?.actor.userName };
   }
 
   @Handles(Fail)
@@ -74,6 +82,15 @@ describe('in-process transport', () => {
     expect(error).toMatchObject({ code: MessagingErrorCode.Internal, message: 'internal error' });
     const driver = await client.call(Fail, { coded: false, driver: true }).catch((e) => e);
     expect(driver).toMatchObject({ code: MessagingErrorCode.Internal, message: 'internal error' });
+  });
+
+  it('serves a request within its caller\'s call context, naming the caller as identified so far', async () => {
+    const asked = runInCall({ requestId: 'req-1', actor: { sourceIp: '127.0.0.1' } }, async () => {
+      identifyCaller({ userName: 'alice', accountName: undefined });
+      return client.call(WhoAsks, {});
+    });
+    await expect(asked).resolves.toEqual({ requestId: 'req-1', userName: 'alice' });
+    await expect(client.call(WhoAsks, {})).resolves.toEqual({});
   });
 
   it('says when nothing handles a subject', async () => {

@@ -2,7 +2,6 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { RpcException } from '@nestjs/microservices';
 import { MessagingErrorCode, RemoteError, RpcClient, RpcContract } from '@swr/contracts';
-import { withCallContext } from './call-context';
 import { RpcHandler, rpcHandlersOf } from './handles.decorator';
 import { jsonCopy } from './json-copy';
 import { toRemoteError } from './rpc-client';
@@ -52,11 +51,15 @@ export function controllersOf(app: INestApplicationContext): object[] {
   return controllers;
 }
 
+/**
+ * Sends no call context with a request: the handler runs within the caller's own, which it
+ * inherits as any function called from it does, so there is nothing to copy, check or re-enter.
+ */
 export class InProcessRpcClient implements RpcClient {
   constructor(private readonly bus: InProcessBus) {}
 
   call<Req, Res>(contract: RpcContract<Req, Res>, request: Req): Promise<Res> {
-    return this.bus.request(contract.subject, withCallContext(request)) as Promise<Res>;
+    return this.bus.request(contract.subject, request) as Promise<Res>;
   }
 
   async close(): Promise<void> {

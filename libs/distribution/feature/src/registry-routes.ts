@@ -89,12 +89,7 @@ async function handle(services: RegistryServices, request: FastifyRequest, reply
 
 /** Names the caller in the call context, so that what the request records says who it was. */
 function identify(grant: AccessGrant): void {
-  identifyCaller({
-    ...(grant.account ? { accountId: grant.account } : {}),
-    ...(grant.accountName ? { accountName: grant.accountName } : {}),
-    ...(grant.subject ? { userId: grant.subject } : {}),
-    ...(grant.userName ? { userName: grant.userName } : {}),
-  });
+  identifyCaller({ accountId: grant.account, accountName: grant.accountName, userId: grant.subject, userName: grant.userName });
 }
 
 /** The origin a client used to reach us: proxies tell it in X-Forwarded-Proto. */
