@@ -59,7 +59,10 @@ describe('outbox relay to JetStream (real PostgreSQL and nats-server)', () => {
   it('leaves an idle outbox alone, publishes a committed event at once, and looks every idleMs again while its announcements are not heard', async () => {
     const outbox = new PostgresOutbox(db, SCHEMA);
     let looks = 0;
-    const counted = { drain: (limit: number, publish: Parameters<PostgresOutbox['drain']>[1]) => (looks++, outbox.drain(limit, publish)), watch: outbox.watch.bind(outbox) };
+    const counted = {
+      drain: (limit: number, publish: Parameters<PostgresOutbox['drain']>[1], announced?: boolean) => (looks++, outbox.drain(limit, publish, announced)),
+      watch: outbox.watch.bind(outbox),
+    };
     const published: string[] = [];
     const publisher = { publish: async (_subject: string, _payload: string, id: string) => void published.push(id), close: async () => undefined };
     // A minute between looks unless a write is announced: only the announcement can explain a prompt publish.

@@ -3,7 +3,8 @@ import type { EventPublisher } from './event-publisher';
 
 /** A service's outbox: hands out locked batches, oldest first, and removes what was published. */
 export interface OutboxSource {
-  drain(limit: number, publish: (entries: OutboxEntry[]) => Promise<string[]>): Promise<number>;
+  /** `announced`: a write was announced since the last look, so there is likely something to lock. */
+  drain(limit: number, publish: (entries: OutboxEntry[]) => Promise<string[]>, announced?: boolean): Promise<number>;
   /** Reports the source's writes as they commit, until the returned function is called. */
   watch?(onChange: (change: OutboxChange) => void): Promise<() => Promise<void>>;
 }
@@ -94,9 +95,12 @@ export class OutboxRelay {
       }
     }
     let backoff = 0;
+    let moved = 0;
     while (this.running) {
       let failure: unknown;
-      let moved = 0;
+      // A full batch leaves more behind as surely as an announced write does.
+      const announced = this.written || moved === this.batchSize;
+      moved = 0;
       this.written = false;
       try {
         moved = await this.source.drain(this.batchSize, async (entries) => {
@@ -104,7 +108,7 @@ export class OutboxRelay {
           const results = await Promise.allSettled(entries.map((e) => this.publisher.publish(e.subject, e.payload, e.id)));
           failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
           return entries.filter((_, i) => results[i].status === 'fulfilled').map((e) => e.id);
-        });
+        }, announced);
       } catch (error) {
         failure = error;
       }

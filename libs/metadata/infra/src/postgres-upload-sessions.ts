@@ -14,6 +14,21 @@ interface UploadRow {
 }
 
 const COLUMNS = 'u.id, u.algorithm, u."offset", u.started_at';
+
+/** What `metadata.abort_uncharged_link()` raises. */
+const UNCHARGED_LINK = 'SWR01';
+
+/**
+ * A blob's completion as CTEs: ends session $5 of repository $4, records blob $1 of $2 bytes,
+ * queues its event ($6-$8) and links it (see linkSteps, $3 the storage limit).
+ */
+const completionSteps = `WITH ended AS (
+    DELETE FROM metadata.upload u USING metadata.repository r
+     WHERE u.repository_id = r.id AND r.name = $4 AND u.id = $5 RETURNING u.repository_id
+  ),
+  stored AS (INSERT INTO metadata.blob (digest, size) SELECT $1::text, $2::bigint FROM ended ON CONFLICT DO NOTHING),
+  announced AS (INSERT INTO ${METADATA_OUTBOX} (id, subject, payload) SELECT $6::uuid, $7::text, $8::text FROM ended),
+  ${linkSteps('ended')}`;
 /** The parts of the upload whose id the SQL expression `id` gives, in order, as one JSON array. */
 const partsOf = (id: string) =>
   `(SELECT coalesce(jsonb_agg(jsonb_build_object('id', p.part_id, 'size', p.size) ORDER BY p.start_offset), '[]') FROM metadata.upload_part p WHERE p.upload_id = ${id})`;
@@ -115,21 +130,26 @@ export class PostgresUploadSessions implements UploadSessions {
     }
   }
 
-  /** Ends the session, records the blob, links and charges it and records its event: one statement in a transaction that a refused charge rolls back. */
-  private linkCompleted(repository: string, id: string, digest: string, size: number): Promise<boolean> {
+  /**
+   * Ends the session, records the blob, links and charges it and records its event, all in one
+   * statement. A link it cannot charge (the account at its quota, or without a usage row) aborts
+   * that statement, and the transaction that settles the charge does it all again.
+   */
+  private async linkCompleted(repository: string, id: string, digest: string, size: number): Promise<boolean> {
     const event = eventEntry('blob.uploaded', blobResource(repository, digest), { ...repositoryParts(repository), digest, size });
-    return this.db.transaction(async (tx) => {
-      const outcomes: Array<LinkOutcome & { ended: boolean }> = await tx.query(
-        `WITH ended AS (
-           DELETE FROM metadata.upload u USING metadata.repository r
-            WHERE u.repository_id = r.id AND r.name = $4 AND u.id = $5 RETURNING u.repository_id
-         ),
-         stored AS (INSERT INTO metadata.blob (digest, size) SELECT $1::text, $2::bigint FROM ended ON CONFLICT DO NOTHING),
-         announced AS (INSERT INTO ${METADATA_OUTBOX} (id, subject, payload) SELECT $6::uuid, $7::text, $8::text FROM ended),
-         ${linkSteps('ended')}
-         SELECT EXISTS (SELECT 1 FROM ended) AS ended, ${LINK_OUTCOME}`,
-        [digest, size, this.limits.bytes, repository, id, ...event],
+    const parameters = [digest, size, this.limits.bytes, repository, id, ...event];
+    try {
+      const outcomes: Array<{ ended: boolean }> = await this.db.query(
+        `${completionSteps} SELECT EXISTS (SELECT 1 FROM ended) AS ended,
+           CASE WHEN (SELECT account_id FROM sized) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM charged) THEN metadata.abort_uncharged_link() END`,
+        parameters,
       );
+      return outcomes[0].ended;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== UNCHARGED_LINK) throw error;
+    }
+    return this.db.transaction(async (tx) => {
+      const outcomes: Array<LinkOutcome & { ended: boolean }> = await tx.query(`${completionSteps} SELECT EXISTS (SELECT 1 FROM ended) AS ended, ${LINK_OUTCOME}`, parameters);
       if (!outcomes[0].ended) return false;
       await settleCharge(tx, outcomes[0], size, this.limits);
       return true;

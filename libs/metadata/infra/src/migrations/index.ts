@@ -7,6 +7,7 @@ import { AccountDays1764600000000 } from './1764600000000-account-days';
 import { PullBatches1764610000000 } from './1764610000000-pull-batches';
 import { GarbageReview1764700000000 } from './1764700000000-garbage-review';
 import { UploadPartRows1765200000000 } from './1765200000000-upload-part-rows';
+import { UnchargedLinkGuard1765300000000 } from './1765300000000-uncharged-link-guard';
 
 /** In order. A migration, once released, is never edited: add a new one. */
 export const METADATA_MIGRATIONS = [
@@ -19,5 +20,6 @@ export const METADATA_MIGRATIONS = [
   GarbageReview1764700000000,
   outboxAnnouncements('metadata'),
   UploadPartRows1765200000000,
+  UnchargedLinkGuard1765300000000,
 ];
 export const METADATA_SCHEMA = 'metadata';
