@@ -5,3 +5,4 @@ export * from './outbox';
 export * from './postgres-listener';
 export * from './processed-events';
 export * from './outbox-backlog';
+export * from './transient-commit';

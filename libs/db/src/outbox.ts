@@ -1,6 +1,7 @@
 import type { OutboxChange, OutboxEntry } from '@swr/contracts';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { PostgresListener } from './postgres-listener';
+import { TRANSIENT_COMMIT } from './transient-commit';
 
 /** Anything that runs SQL: a DataSource, or the EntityManager of a transaction. */
 interface Queryable {
@@ -92,7 +93,8 @@ export class PostgresOutbox {
       );
       if (!entries.length) return 0;
       const published = await publish(entries);
-      if (published.length) await tx.query(`DELETE FROM ${outboxTable(this.schema)} WHERE id = ANY($1::uuid[])`, [published]);
+      // A removal a crash takes back only publishes the entries again, under ids the stream drops as duplicates.
+      if (published.length) await tx.query(`DELETE FROM ${outboxTable(this.schema)} WHERE id = ANY($1::uuid[]) AND ${TRANSIENT_COMMIT}`, [published]);
       return published.length;
     });
   }

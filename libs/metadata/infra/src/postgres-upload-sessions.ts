@@ -1,7 +1,7 @@
 import type { UploadPartPayload } from '@swr/contracts';
 import { MetadataError, type AccountLimits, type AppendResult, type HeldUploadRecord, type UploadRecord, type UploadSessions } from '@swr/metadata-core';
 import type { DigestAlgorithm, RepositoryName } from '@swr/oci';
-import { touchedRows } from '@swr/db';
+import { TRANSIENT_COMMIT, touchedRows } from '@swr/db';
 import type { DataSource } from 'typeorm';
 import { blobResource, eventEntry, METADATA_OUTBOX, repositoryParts } from './events';
 import { ensureRepository, LINK_OUTCOME, linkSteps, settleCharge, toNumber, type LinkOutcome } from './sql';
@@ -33,6 +33,13 @@ const completionSteps = `WITH ended AS (
 const partsOf = (id: string) =>
   `(SELECT coalesce(jsonb_agg(jsonb_build_object('id', p.part_id, 'size', p.size) ORDER BY p.start_offset), '[]') FROM metadata.upload_part p WHERE p.upload_id = ${id})`;
 
+/**
+ * Upload sessions in PostgreSQL. A session's progress (opened, a part appended, the closing PUT's
+ * hold) commits without waiting for the disk (TRANSIENT_COMMIT): like the parts' bytes, it only
+ * has to last until the blob is committed, and a client whose progress a crash took back is told
+ * where the upload stands, or that it is unknown, and sends again. The completion, which makes
+ * the blob part of the registry, waits for the disk.
+ */
 export class PostgresUploadSessions implements UploadSessions {
   constructor(
     private readonly db: DataSource,
@@ -42,7 +49,7 @@ export class PostgresUploadSessions implements UploadSessions {
   async create(repository: RepositoryName, id: string, algorithm: DigestAlgorithm, account?: string): Promise<UploadRecord> {
     // Into an existing repository (every blob of a push but the first), in one statement.
     const opened: UploadRow[] = await this.db.query(
-      `INSERT INTO metadata.upload AS u (id, repository_id, algorithm) SELECT $1, r.id, $3 FROM metadata.repository r WHERE r.name = $2 RETURNING ${COLUMNS}`,
+      `INSERT INTO metadata.upload AS u (id, repository_id, algorithm) SELECT $1, r.id, $3 FROM metadata.repository r WHERE r.name = $2 AND ${TRANSIENT_COMMIT} RETURNING ${COLUMNS}`,
       [id, repository.name, algorithm],
     );
     if (opened.length) return toRecord(repository.name, opened[0]);
@@ -78,7 +85,7 @@ export class PostgresUploadSessions implements UploadSessions {
           WHERE r.id = u.repository_id AND r.name = $1 AND u.id = $2 RETURNING ${COLUMNS}
        ),
        guarded AS (SELECT 1 FROM metadata.blob WHERE digest = $3 AND EXISTS (SELECT 1 FROM held) FOR SHARE)
-       SELECT held.*, ${partsOf('held.id')} AS parts, (SELECT count(*) FROM guarded) AS guarded FROM held`,
+       SELECT held.*, ${partsOf('held.id')} AS parts, (SELECT count(*) FROM guarded) AS guarded FROM held WHERE ${TRANSIENT_COMMIT}`,
       [repository, id, digest],
     );
     return rows.length ? { ...toRecord(repository, rows[0]), parts: rows[0].parts } : undefined;
@@ -109,7 +116,7 @@ export class PostgresUploadSessions implements UploadSessions {
          RETURNING ${COLUMNS}
        ),
        kept AS (INSERT INTO metadata.upload_part (upload_id, start_offset, part_id, size) SELECT id, $3::bigint, $5::text, $4::bigint FROM appended WHERE $4::bigint > 0)
-       SELECT * FROM appended`,
+       SELECT * FROM appended WHERE ${TRANSIENT_COMMIT}`,
       [repository, id, expectedOffset, part.size, part.id, this.limits.bytes],
     );
     if (rows.length) return { appended: toRecord(repository, rows[0]) };
