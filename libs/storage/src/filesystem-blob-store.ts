@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, createReadStream, fdatasync, fstatSync, fsync, openSync, statSync } from 'node:fs';
-import { FileHandle, mkdir, open, rename, rm, truncate } from 'node:fs/promises';
+import { FileHandle, mkdir, open, rename, rm, rmdir, truncate, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,6 +12,8 @@ import { sendFileRange } from './pooled-file-sender';
 const WRITE_BUFFER = 4 * 1024 * 1024;
 /** How much written data may wait in the page cache before a background flush starts. */
 const FLUSH_EVERY = 16 * 1024 * 1024;
+/** Parts smaller than this are left to the commit's flush: a flush of its own would cost more than it saves. */
+const BACKGROUND_FLUSH_FROM = 1024 * 1024;
 /** Reads of stored parts in large pieces: few system calls and event-loop turns per byte. */
 const READ_CHUNK = 2 * 1024 * 1024;
 /** The upload's parts, appended end to end by the holder of the append lock. */
@@ -69,7 +71,7 @@ export class FilesystemBlobStore implements BlobStore {
    */
   async writePart(uploadId: string, body: Readable): Promise<UploadPart> {
     const part = await this.storePart(uploadId, body);
-    if (dataPosition(part.id)) this.flushInBackground(this.uploadDir(uploadId));
+    if (dataPosition(part.id) && part.size >= BACKGROUND_FLUSH_FROM) this.flushInBackground(this.uploadDir(uploadId));
     return part;
   }
 
@@ -125,8 +127,17 @@ export class FilesystemBlobStore implements BlobStore {
     await this.deleteUpload(uploadId);
   }
 
+  /** A committed upload's directory is empty (its data became the blob): removed as such, without walking it. */
   async deleteUpload(uploadId: string): Promise<void> {
-    await rm(this.uploadDir(uploadId), { recursive: true, force: true });
+    const uploadDir = this.uploadDir(uploadId);
+    try {
+      await rmdir(uploadDir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+      await rm(uploadDir, { recursive: true, force: true });
+    }
   }
 
   async stat(digest: string): Promise<BlobStat | undefined> {
@@ -164,7 +175,9 @@ export class FilesystemBlobStore implements BlobStore {
     try {
       return await work();
     } finally {
-      await rm(lockPath, { force: true });
+      await unlink(lockPath).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
     }
   }
 
