@@ -4,10 +4,11 @@
  * flush (and longer while blob bytes are being flushed), an unflushed one ~0.3 ms in all. Outside
  * a transaction block it covers its own statement only; inside one, the whole transaction.
  *
- * Only for writes a crash may take back without losing anything a client was promised: progress
- * that is redone (an upload's session and parts, whose bytes are not flushed either until the blob
- * is committed), or a removal that is repeated (an outbox entry published again under its id is
- * dropped as a duplicate). A crash loses at most the last few hundred milliseconds of them;
- * nothing else is affected, and what is committed durably still waits for the disk.
+ * Only for writes a crash may take back without losing anything a client was promised, and
+ * without leaving anything that nothing would collect: progress that is redone (an upload's part,
+ * whose bytes are not flushed either until the blob is committed), or a removal that is repeated
+ * (an outbox entry published again under its id is dropped as a duplicate). A crash loses at most
+ * the last few hundred milliseconds of them; the log is sequential, so the next durable commit
+ * takes them to the disk with it.
  */
 export const TRANSIENT_COMMIT = "set_config('synchronous_commit', 'off', true) IS NOT NULL";

@@ -34,11 +34,13 @@ const partsOf = (id: string) =>
   `(SELECT coalesce(jsonb_agg(jsonb_build_object('id', p.part_id, 'size', p.size) ORDER BY p.start_offset), '[]') FROM metadata.upload_part p WHERE p.upload_id = ${id})`;
 
 /**
- * Upload sessions in PostgreSQL. A session's progress (opened, a part appended, the closing PUT's
- * hold) commits without waiting for the disk (TRANSIENT_COMMIT): like the parts' bytes, it only
- * has to last until the blob is committed, and a client whose progress a crash took back is told
- * where the upload stands, or that it is unknown, and sends again. The completion, which makes
- * the blob part of the registry, waits for the disk.
+ * Upload sessions in PostgreSQL. A part appended commits without waiting for the disk
+ * (TRANSIENT_COMMIT): like the part's bytes, which are not flushed either, it only has to last
+ * until the blob is committed, and a client whose part a crash took back is told where the upload
+ * stands and sends again. What must outlive a crash waits for the disk: the session itself, before
+ * any byte of it is stored (collection finds an upload's files through it), the closing PUT's hold,
+ * before the blob is stored under its digest (an expired session's hold has collection review a
+ * blob that was stored but never linked), and the completion.
  */
 export class PostgresUploadSessions implements UploadSessions {
   constructor(
@@ -49,7 +51,7 @@ export class PostgresUploadSessions implements UploadSessions {
   async create(repository: RepositoryName, id: string, algorithm: DigestAlgorithm, account?: string): Promise<UploadRecord> {
     // Into an existing repository (every blob of a push but the first), in one statement.
     const opened: UploadRow[] = await this.db.query(
-      `INSERT INTO metadata.upload AS u (id, repository_id, algorithm) SELECT $1, r.id, $3 FROM metadata.repository r WHERE r.name = $2 AND ${TRANSIENT_COMMIT} RETURNING ${COLUMNS}`,
+      `INSERT INTO metadata.upload AS u (id, repository_id, algorithm) SELECT $1, r.id, $3 FROM metadata.repository r WHERE r.name = $2 RETURNING ${COLUMNS}`,
       [id, repository.name, algorithm],
     );
     if (opened.length) return toRecord(repository.name, opened[0]);
@@ -85,7 +87,7 @@ export class PostgresUploadSessions implements UploadSessions {
           WHERE r.id = u.repository_id AND r.name = $1 AND u.id = $2 RETURNING ${COLUMNS}
        ),
        guarded AS (SELECT 1 FROM metadata.blob WHERE digest = $3 AND EXISTS (SELECT 1 FROM held) FOR SHARE)
-       SELECT held.*, ${partsOf('held.id')} AS parts, (SELECT count(*) FROM guarded) AS guarded FROM held WHERE ${TRANSIENT_COMMIT}`,
+       SELECT held.*, ${partsOf('held.id')} AS parts, (SELECT count(*) FROM guarded) AS guarded FROM held`,
       [repository, id, digest],
     );
     return rows.length ? { ...toRecord(repository, rows[0]), parts: rows[0].parts } : undefined;
