@@ -1,8 +1,8 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { freePort } from './free-ports';
 
 export interface EmbeddedPostgresHandle {
   /** Over TCP on 127.0.0.1, for any client. */
@@ -124,18 +124,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       await exited;
     },
   };
-}
-
-/** A port that was free on 127.0.0.1 a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-  });
 }
 
 function run(command: string, args: string[], options: object, log: (line: string) => void): Promise<void> {

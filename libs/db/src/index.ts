@@ -1,5 +1,6 @@
 export * from './database';
 export * from './embedded-postgres';
+export * from './free-ports';
 export * from './touched';
 export * from './outbox';
 export * from './postgres-listener';

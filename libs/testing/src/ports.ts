@@ -1,5 +1,4 @@
-import { createServer, type AddressInfo, type Server } from 'node:net';
-export { freePort } from '@swr/db';
+export { freePort, freePorts } from '@swr/db';
 
 /** Thrown by a waitFor check when waiting longer cannot help (a process it waits on has exited). */
 export class StopWaiting extends Error {}
@@ -16,22 +15,4 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-}
-
-/** `count` distinct ports that were free on 127.0.0.1 a moment ago (held open together while chosen, so none repeats). */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<Server>((resolve, reject) => {
-          const server = createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
 }
