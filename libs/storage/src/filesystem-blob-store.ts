@@ -12,7 +12,7 @@ import { sendFileRange } from './pooled-file-sender';
 const WRITE_BUFFER = 4 * 1024 * 1024;
 /** How much written data may wait in the page cache before a background flush starts. */
 const FLUSH_EVERY = 16 * 1024 * 1024;
-/** Parts smaller than this are left to the commit's flush: a flush of its own would cost more than it saves. */
+/** Uploads smaller than this are left to the commit's flush: a flush of their own would cost more than it saves. */
 const BACKGROUND_FLUSH_FROM = 1024 * 1024;
 /** Reads of stored parts in large pieces: few system calls and event-loop turns per byte. */
 const READ_CHUNK = 2 * 1024 * 1024;
@@ -71,7 +71,8 @@ export class FilesystemBlobStore implements BlobStore {
    */
   async writePart(uploadId: string, body: Readable): Promise<UploadPart> {
     const part = await this.storePart(uploadId, body);
-    if (dataPosition(part.id) && part.size >= BACKGROUND_FLUSH_FROM) this.flushInBackground(this.uploadDir(uploadId));
+    const inData = dataPosition(part.id);
+    if (inData && inData.start + inData.size >= BACKGROUND_FLUSH_FROM) this.flushInBackground(this.uploadDir(uploadId));
     return part;
   }
 

@@ -4,7 +4,7 @@ import type { DigestAlgorithm, RepositoryName } from '@swr/oci';
 import { TRANSIENT_COMMIT, touchedRows } from '@swr/db';
 import type { DataSource } from 'typeorm';
 import { blobResource, eventEntry, METADATA_OUTBOX, repositoryParts } from './events';
-import { ensureRepository, LINK_OUTCOME, linkSteps, settleCharge, toNumber, type LinkOutcome } from './sql';
+import { ABORT_IF_UNCHARGED, ensureRepository, LINK_OUTCOME, linkSteps, settleCharge, toNumber, UNCHARGED_LINK, type LinkOutcome } from './sql';
 
 interface UploadRow {
   id: string;
@@ -14,9 +14,6 @@ interface UploadRow {
 }
 
 const COLUMNS = 'u.id, u.algorithm, u."offset", u.started_at';
-
-/** What `metadata.abort_uncharged_link()` raises. */
-const UNCHARGED_LINK = 'SWR01';
 
 /**
  * A blob's completion as CTEs: ends session $5 of repository $4, records blob $1 of $2 bytes,
@@ -29,6 +26,7 @@ const completionSteps = `WITH ended AS (
   stored AS (INSERT INTO metadata.blob (digest, size) SELECT $1::text, $2::bigint FROM ended ON CONFLICT DO NOTHING),
   announced AS (INSERT INTO ${METADATA_OUTBOX} (id, subject, payload) SELECT $6::uuid, $7::text, $8::text FROM ended),
   ${linkSteps('ended')}`;
+
 /** The parts of the upload whose id the SQL expression `id` gives, in order, as one JSON array. */
 const partsOf = (id: string) =>
   `(SELECT coalesce(jsonb_agg(jsonb_build_object('id', p.part_id, 'size', p.size) ORDER BY p.start_offset), '[]') FROM metadata.upload_part p WHERE p.upload_id = ${id})`;
@@ -149,8 +147,7 @@ export class PostgresUploadSessions implements UploadSessions {
     const parameters = [digest, size, this.limits.bytes, repository, id, ...event];
     try {
       const outcomes: Array<{ ended: boolean }> = await this.db.query(
-        `${completionSteps} SELECT EXISTS (SELECT 1 FROM ended) AS ended,
-           CASE WHEN (SELECT account_id FROM sized) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM charged) THEN metadata.abort_uncharged_link() END`,
+        `${completionSteps} SELECT EXISTS (SELECT 1 FROM ended) AS ended, ${ABORT_IF_UNCHARGED}`,
         parameters,
       );
       return outcomes[0].ended;

@@ -106,6 +106,16 @@ export const linkSteps = (source: string): string => `
 
 export const LINK_OUTCOME = '(SELECT account_id FROM sized) AS owner, EXISTS (SELECT 1 FROM charged) AS charged';
 
+/** The SQLSTATE of `metadata.abort_uncharged_link()`. */
+export const UNCHARGED_LINK = 'SWR01';
+
+/**
+ * Selected after linkSteps in place of LINK_OUTCOME by a statement run without a transaction of
+ * its own: a link it could not charge aborts the whole statement (UNCHARGED_LINK), so that it can
+ * be run again in a transaction that settles the charge.
+ */
+export const ABORT_IF_UNCHARGED = 'CASE WHEN (SELECT account_id FROM sized) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM charged) THEN metadata.abort_uncharged_link() END';
+
 export interface LinkOutcome {
   /** The account charged for a new link; null when the link existed or the organization has no owner. */
   readonly owner: string | null;
