@@ -7,8 +7,10 @@
  * Only for writes a crash may take back without losing anything a client was promised, and
  * without leaving anything that nothing would collect: progress that is redone (an upload's part,
  * whose bytes are not flushed either until the blob is committed), or a removal that is repeated
- * (an outbox entry published again under its id is dropped as a duplicate). A crash loses at most
- * the last few hundred milliseconds of them; the log is sequential, so the next durable commit
- * takes them to the disk with it.
+ * (an outbox entry published again under its id, which the stream or the consumers' claims drop
+ * as a duplicate). Only a crash of the database server or its machine can lose them (the server
+ * has the commit whatever becomes of its client), and at most the last few hundred milliseconds
+ * of them: its WAL writer flushes them in the background, and the log is sequential, so the next
+ * durable commit takes them along.
  */
 export const TRANSIENT_COMMIT = "set_config('synchronous_commit', 'off', true) IS NOT NULL";
