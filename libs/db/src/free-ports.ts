@@ -4,7 +4,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 
 /** Where ports are chosen from: at or above it, ports are registered to well-known services less often. */
 const LOWEST = 15_000;
-/** Tries before giving up: a port below the ephemeral range is rarely taken. */
+/** Tries before giving up, for all the ports asked for: a port below the ephemeral range is rarely taken. */
 const ATTEMPTS = 1_000;
 
 /**
@@ -37,13 +37,13 @@ function listenOn(port: number): Promise<Server | undefined> {
  * leaves no room below it, the kernel picks the ports.
  */
 export async function freePorts(count: number): Promise<number[]> {
-  const below = ephemeralFloor();
+  const room = ephemeralFloor() - LOWEST;
   const held: Server[] = [];
   try {
     for (let attempt = 0; held.length < count; attempt++) {
-      const server = below - LOWEST >= 1_000 && attempt < ATTEMPTS ? await listenOn(LOWEST + randomInt(below - LOWEST)) : await listenOn(0);
+      if (attempt === ATTEMPTS) throw new Error('no free port on 127.0.0.1');
+      const server = await listenOn(room >= 1_000 ? LOWEST + randomInt(room) : 0);
       if (server) held.push(server);
-      else if (attempt >= ATTEMPTS) throw new Error('no free port on 127.0.0.1');
     }
     return held.map((server) => (server.address() as AddressInfo).port);
   } finally {
