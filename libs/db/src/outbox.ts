@@ -1,5 +1,6 @@
 import type { OutboxChange, OutboxEntry } from '@swr/contracts';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { PostgresListener } from './postgres-listener';
 import { TRANSIENT_COMMIT } from './transient-commit';
 
@@ -67,6 +68,21 @@ export async function appendToOutbox(tx: Queryable, schema: string, entry: Outbo
   await tx.query(`INSERT INTO ${outboxTable(schema)} (id, subject, payload) VALUES ($1, $2, $3)`, [entry.id, entry.subject, entry.payload]);
 }
 
+/** What the drain uses of a pooled pg client: simple queries (several statements, one result each) and its errors. */
+interface PooledClient {
+  query(sql: string): Promise<Array<{ rows: unknown[] }>>;
+  on(event: 'error', listener: (error: Error) => void): void;
+  removeListener(event: 'error', listener: (error: Error) => void): void;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The statement that removes published entries, with their ids written in: each is checked to be a uuid as PostgreSQL prints one. */
+function removal(schema: string, ids: readonly string[]): string {
+  for (const id of ids) if (!UUID.test(id)) throw new Error(`invalid outbox entry id ${id}`);
+  return `DELETE FROM ${outboxTable(schema)} WHERE id = ANY('{${ids.join(',')}}'::uuid[]) AND ${TRANSIENT_COMMIT}`;
+}
+
 /** A service's outbox as the relay drains it: oldest first, batches locked so that relays never share one. */
 export class PostgresOutbox {
   constructor(
@@ -81,22 +97,43 @@ export class PostgresOutbox {
    * reports published, in one transaction. Entries it did not publish stay for the next round.
    */
   async drain(limit: number, publish: (entries: OutboxEntry[]) => Promise<string[]>, announced = false): Promise<number> {
-    // Most unannounced looks find it empty: one statement instead of a transaction's three round trips.
+    // Most unannounced looks find it empty: one statement instead of a transaction's round trips.
     if (!announced) {
       const waiting: unknown[] = await this.db.query(`SELECT 1 FROM ${outboxTable(this.schema)} LIMIT 1`);
       if (!waiting.length) return 0;
     }
-    return this.db.transaction(async (tx) => {
-      const entries: OutboxEntry[] = await tx.query(
-        `SELECT id, subject, payload FROM ${outboxTable(this.schema)} ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [limit],
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`invalid outbox batch size ${limit}`);
+    // Two round trips instead of four: BEGIN travels with the locking read, COMMIT with the removal,
+    // as multi-statement simple queries. Those take no parameters, so the batch size (checked above)
+    // and the ids (read back from a uuid column, checked again below) are written into the SQL.
+    const [client, release] = (await (this.db.driver as PostgresDriver).obtainMasterConnection()) as [PooledClient, (broken?: Error) => void];
+    // Checked out, a client's errors are ours to take: unheard, a dropped connection would throw.
+    let broken: Error | undefined;
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
+    let ended = false;
+    try {
+      const [, locked] = await client.query(
+        `BEGIN; SELECT id, subject, payload FROM ${outboxTable(this.schema)} ORDER BY seq LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
       );
-      if (!entries.length) return 0;
-      const published = await publish(entries);
+      const entries = locked.rows as OutboxEntry[];
+      let published: string[] = [];
+      try {
+        if (entries.length) published = await publish(entries);
+      } catch (error) {
+        await client.query('ROLLBACK');
+        ended = true;
+        throw error;
+      }
       // A removal a crash takes back only publishes the entries again, under ids the stream drops as duplicates.
-      if (published.length) await tx.query(`DELETE FROM ${outboxTable(this.schema)} WHERE id = ANY($1::uuid[]) AND ${TRANSIENT_COMMIT}`, [published]);
+      await client.query(published.length ? `${removal(this.schema, published)}; COMMIT` : 'COMMIT');
+      ended = true;
       return published.length;
-    });
+    } finally {
+      client.removeListener('error', onError);
+      // A connection whose transaction did not end goes back to the pool only to be closed.
+      release(broken ?? (ended ? undefined : new Error('outbox drain interrupted')));
+    }
   }
 
   /**
