@@ -98,6 +98,38 @@ describe('distributed registry: two gateways, two metadata replicas, NATS, Postg
     expect((await first.request('GET', `/v2/${name}/blobs/${sha256(data)}`)).body.equals(data)).toBe(true);
   });
 
+  it('appends chunks sent without a range where the upload ends, whichever gateway moved it last', async () => {
+    // Each gateway remembers where it left the upload; the other one has moved it on in between.
+    const [first, second] = registry.gateways.map((g) => new OciClient(g.url, registry.admin));
+    const name = uniqueName('unranged');
+    const data = randomBytes(5 * 40_000);
+    const location = await first.startUpload(name);
+    for (const [i, via] of [first, first, second, first, second].entries()) {
+      const res = await via.request('PATCH', location, { body: data.subarray(i * 40_000, (i + 1) * 40_000) });
+      expect(res.status).toBe(202);
+      expect(res.header('range')).toBe(`0-${(i + 1) * 40_000 - 1}`);
+    }
+    expect((await first.request('PUT', `${location}?digest=${sha256(data)}`)).status).toBe(201);
+    expect((await second.request('GET', `/v2/${name}/blobs/${sha256(data)}`)).body.equals(data)).toBe(true);
+  });
+
+  it('refuses a chunk for an upload cancelled through the other gateway, and keeps none of its bytes', async () => {
+    const [first, second] = registry.gateways.map((g) => new OciClient(g.url, registry.admin));
+    const name = uniqueName('cancelled');
+    const location = await first.startUpload(name);
+    expect((await first.request('PATCH', location, { body: randomBytes(30_000) })).status).toBe(202);
+    expect((await second.request('DELETE', location)).status).toBe(204);
+
+    const late = await first.request('PATCH', location, { body: randomBytes(30_000) });
+    expect(late.status).toBe(404);
+    expect(late.json().errors[0].code).toBe('BLOB_UPLOAD_UNKNOWN');
+    const id = location.split('/').pop()!.split('?')[0];
+    const s3 = new Client({ endPoint: registry.s3.endPoint, port: registry.s3.port, useSSL: false, accessKey: registry.s3.accessKey, secretKey: registry.s3.secretKey });
+    const left: string[] = [];
+    for await (const item of s3.listObjectsV2('swr-e2e', `uploads/${id}/`, true)) if (item.name) left.push(item.name);
+    expect(left).toEqual([]);
+  });
+
   it('answers blob GETs with a redirect to a presigned S3 URL when SWR_S3_REDIRECT is on, whole and ranged', async () => {
     const redirecting = await registry.startGateway({ SWR_S3_REDIRECT: 'true' });
     const client = new OciClient(redirecting.url, registry.admin);

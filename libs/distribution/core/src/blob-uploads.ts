@@ -19,31 +19,41 @@ export interface ChunkRange {
  */
 export class BlobUploads {
   private readonly hashes: HashStates;
+  /**
+   * Sessions as this gateway last left them (started, or a chunk appended), so that a PATCH need not
+   * ask for its session first: a docker or skopeo push sends each blob in one PATCH right after its
+   * POST. Another gateway may have moved a session on since; the append, conditional on the offset
+   * it was written at, tells, and the chunk is then recorded where the upload really ends.
+   */
+  private readonly known = new Map<string, UploadSession>();
 
   constructor(
     private readonly metadata: MetadataClient,
     private readonly store: BlobStore,
+    private readonly maxKnown = 1024,
   ) {
     this.hashes = new HashStates(store);
   }
 
   /** `account` is the pusher's: a repository this push creates is that account's. */
-  start(repository: string, algorithm: DigestAlgorithm = 'sha256', account?: string): Promise<UploadSession> {
-    return this.metadata.call(MetadataRpc.uploadStart, { repository, algorithm, account });
+  async start(repository: string, algorithm: DigestAlgorithm = 'sha256', account?: string): Promise<UploadSession> {
+    return this.remember(await this.metadata.call(MetadataRpc.uploadStart, { repository, algorithm, account }));
   }
 
   status(repository: string, id: string): Promise<UploadSession> {
     return this.metadata.call(MetadataRpc.uploadGet, { repository, id });
   }
 
-  /** PATCH: appends one chunk; it must start where the upload ends. */
+  /** PATCH: appends one chunk; with a range, it must start where the upload ends. */
   async append(repository: string, id: string, body: Readable, range?: ChunkRange): Promise<UploadSession> {
-    const session = await this.status(repository, id);
+    const known = this.known.get(id);
+    let session = known?.repository === repository ? known : await this.status(repository, id);
+    if (range && range.start !== session.offset && session === known) session = await this.status(repository, id);
     if (range && range.start !== session.offset) {
       throw new OciError('RANGE_INVALID', `chunk must start at offset ${session.offset}`, { offset: session.offset });
     }
-    const { session: appended } = await this.write(session, body, range ? range.end - range.start + 1 : undefined, () => this.partsOf(session));
-    return appended;
+    const placement = session !== known ? 'asked' : range ? 'ranged' : 'at-end';
+    return (await this.write(session, body, range ? range.end - range.start + 1 : undefined, () => this.partsOf(session), placement)).session;
   }
 
   /** PUT: optionally a last chunk, then the digest check and the commit. */
@@ -54,7 +64,7 @@ export class BlobUploads {
     let session: UploadSession = held;
     const parts = [...held.parts];
     if (lastChunk) {
-      const written = await this.write(held, lastChunk, undefined, async () => held.parts);
+      const written = await this.write(held, lastChunk, undefined, async () => held.parts, 'asked');
       session = written.session;
       if (written.part.size > 0) parts.push(written.part);
     }
@@ -82,6 +92,7 @@ export class BlobUploads {
   }
 
   async cancel(repository: string, id: string): Promise<void> {
+    this.known.delete(id);
     await this.metadata.call(MetadataRpc.uploadCancel, { repository, id });
     this.hashes.forget(id);
     await this.store.deleteUpload(id);
@@ -104,23 +115,63 @@ export class BlobUploads {
     }
   }
 
-  /** Writes one chunk after the session's parts (`parts`, asked for only if the hash must be rebuilt) and records it. */
+  /**
+   * Writes one chunk after the session's parts (`parts`, asked for only if the hash must be rebuilt)
+   * and records it. `placement` says where `session` came from: asked of metadata just now, or
+   * remembered by this gateway, for a chunk sent with a range or for one that goes at the end.
+   */
   private async write(
     session: UploadSession,
     body: Readable,
     expectedLength: number | undefined,
     parts: () => Promise<readonly UploadPartPayload[]>,
+    placement: 'asked' | 'ranged' | 'at-end',
   ): Promise<{ session: UploadSession; part: UploadPartPayload }> {
     const { partId, size, hash } = await this.writeChunk(session, body, parts);
     if (expectedLength !== undefined && size !== expectedLength) {
       throw new OciError('SIZE_INVALID', 'chunk length does not match Content-Range', { expected: expectedLength, received: size });
     }
     const part = { id: partId, size };
-    const updated = await this.refusedOverQuota(session.repository, session.id, () =>
-      this.metadata.call(MetadataRpc.uploadAppend, { repository: session.repository, id: session.id, offset: session.offset, part }),
-    );
-    this.hashes.keep(session.id, updated.offset, hash);
-    return { session: updated, part };
+    let updated: UploadSession;
+    try {
+      updated = await this.refusedOverQuota(session.repository, session.id, () => this.record(session, part, placement));
+    } catch (error) {
+      if (placement !== 'asked') await this.forgetStale(session.id, error);
+      throw error;
+    }
+    if (updated.offset === session.offset + size) this.hashes.keep(session.id, updated.offset, hash);
+    return { session: this.remember(updated), part };
+  }
+
+  /**
+   * Records a written part at the offset the session stood at. A remembered session may have been
+   * moved on by another gateway since: a chunk sent without a range then goes where the upload
+   * ends now, and the running hash, taken after the wrong bytes, is left to be rebuilt from the
+   * parts. A chunk sent with a range was sent for the wrong place, and is refused as ever.
+   */
+  private async record(session: UploadSession, part: UploadPartPayload, placement: 'asked' | 'ranged' | 'at-end'): Promise<UploadSession> {
+    const append = (offset: number) => this.metadata.call(MetadataRpc.uploadAppend, { repository: session.repository, id: session.id, offset, part });
+    try {
+      return await append(session.offset);
+    } catch (error) {
+      const current = error instanceof OciError && error.code === 'RANGE_INVALID' ? (error.detail as { offset?: unknown } | undefined)?.offset : undefined;
+      if (placement !== 'at-end' || typeof current !== 'number') throw error;
+      return append(current);
+    }
+  }
+
+  /** A remembered session that failed to take a chunk is forgotten; if it is gone, so are the bytes just stored for it. */
+  private async forgetStale(id: string, error: unknown): Promise<void> {
+    this.known.delete(id);
+    this.hashes.forget(id);
+    if (error instanceof OciError && error.code === 'BLOB_UPLOAD_UNKNOWN') await this.store.deleteUpload(id).catch(() => undefined);
+  }
+
+  private remember(session: UploadSession): UploadSession {
+    this.known.delete(session.id);
+    this.known.set(session.id, session);
+    if (this.known.size > this.maxKnown) this.known.delete(this.known.keys().next().value as string);
+    return session;
   }
 
   private async partsOf(session: UploadSession): Promise<UploadPartPayload[]> {
@@ -150,6 +201,7 @@ export class BlobUploads {
   /** Records the stored blob as the session's outcome and links it to the repository. */
   private async complete(session: UploadSession, digest: string, size: number): Promise<{ digest: string; size: number }> {
     const { repository, id } = session;
+    this.known.delete(id);
     await this.refusedOverQuota(repository, id, () => this.metadata.call(MetadataRpc.uploadComplete, { repository, id, digest, size }));
     this.hashes.forget(id);
     return { digest, size };
