@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { DataSource, MigrationInterface } from 'typeorm';
+import { PreparingClient } from './preparing-client';
 
 export interface DatabaseOptions {
   /** postgres://user:password@host:port/database */
@@ -25,7 +26,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 },
+    // Statements are prepared once per connection (see PreparingClient).
+    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000, Client: PreparingClient },
   });
   await dataSource.initialize();
   try {

@@ -7,3 +7,4 @@ export * from './postgres-listener';
 export * from './processed-events';
 export * from './outbox-backlog';
 export * from './transient-commit';
+export * from './preparing-client';
