@@ -92,8 +92,13 @@ export class PostgresManifestIndex implements ManifestIndex {
         ],
       );
       if (inserted.length) {
-        await tx.query('INSERT INTO metadata.manifest_blob (manifest_id, digest) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [inserted[0].id, manifest.blobs]);
-        await tx.query('INSERT INTO metadata.manifest_child (manifest_id, child_digest) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [inserted[0].id, manifest.manifests]);
+        // An image has no child manifests, an index mostly no blobs: a round trip saved for the list that is empty.
+        if (manifest.blobs.length) {
+          await tx.query('INSERT INTO metadata.manifest_blob (manifest_id, digest) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [inserted[0].id, manifest.blobs]);
+        }
+        if (manifest.manifests.length) {
+          await tx.query('INSERT INTO metadata.manifest_child (manifest_id, child_digest) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [inserted[0].id, manifest.manifests]);
+        }
         return { manifestId: inserted[0].id, totalSize: toNumber(inserted[0].total_size) };
       }
       const existing: Array<{ id: string; total_size: string }> = await tx.query(

@@ -12,6 +12,9 @@ interface RequesterRow {
   user_name: string;
 }
 
+/** RuleRow's columns, named rather than starred, so that the read is a prepared statement (see PreparingClient). */
+const RULE_COLUMNS = 'id, repository, remote_region_id, remote_namespace, sync_auto, override, created_at, updated_at, account_id, account_name, user_id, user_name';
+
 interface RuleRow extends RequesterRow {
   id: number;
   repository: string;
@@ -125,7 +128,7 @@ export class PostgresSyncStore implements SyncStore {
   }
 
   async listRules(repository: string): Promise<SyncRuleRecord[]> {
-    return ((await this.db.query('SELECT * FROM sync.rule WHERE repository = $1 ORDER BY id', [repository])) as RuleRow[]).map(ruleOf);
+    return ((await this.db.query(`SELECT ${RULE_COLUMNS} FROM sync.rule WHERE repository = $1 ORDER BY id`, [repository])) as RuleRow[]).map(ruleOf);
   }
 
   addManualJobs(jobs: readonly NewSyncJob[]): Promise<number[]> {
