@@ -40,12 +40,11 @@ describe('PreparingClient (real PostgreSQL)', () => {
     await client.query('CREATE TABLE IF NOT EXISTS kept.item (id int PRIMARY KEY, note text)');
     const starred = [
       'SELECT * FROM kept.item WHERE id = $1',
+      'SELECT * FROM "kept"."item" WHERE id = $1',
       'SELECT i.* FROM kept.item i WHERE i.id = $1',
       'INSERT INTO kept.item (id, note) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET note = EXCLUDED.note RETURNING *',
     ];
-    await client.query(starred[2], [1, 'one']);
-    await client.query(starred[0], [1]);
-    await client.query(starred[1], [1]);
+    for (const sql of starred) await client.query(sql, sql.includes('$2') ? [1, 'one'] : [1]);
     await client.query('SELECT 1 AS one; SELECT 2 AS two');
     const shaped = ['SELECT count(*) AS n FROM thing WHERE weight > $1', 'WITH picked AS (SELECT id, label FROM thing WHERE id = $1) SELECT * FROM picked'];
     for (const sql of shaped) await client.query(sql, [5]);

@@ -7,11 +7,11 @@ import { Client, type QueryConfig } from 'pg';
 const MAX_PREPARED_PER_CONNECTION = 200;
 
 /**
- * A star over a table's columns (our tables are always named with their schema), an alias's
- * `t.*`, or RETURNING *: a migration that adds a column changes what such a statement returns.
- * Stars over a CTE's or unnest's columns, and count(*), do not match.
+ * A star over a table's columns (our tables are always named with their schema, quoted or not), an
+ * alias's `t.*`, or RETURNING *: a migration that adds a column changes what such a statement
+ * returns. Stars over a CTE's or unnest's columns, and count(*), do not match.
  */
-const TABLE_STAR = /RETURNING\s+\*|\*\s+FROM\s+\w+\.\w+|\b\w+\.\*/i;
+const TABLE_STAR = /RETURNING\s+\*|\*\s+FROM\s+"?\w+"?\."?\w+|\b\w+"?\.\*/i;
 
 /** PostgreSQL's answer when a prepared statement's result columns changed under it (a migration altered its table). */
 const RESULT_TYPE_CHANGED = '0A000';

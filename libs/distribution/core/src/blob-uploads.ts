@@ -6,6 +6,9 @@ import { Readable, pipeline } from 'node:stream';
 import { HashingStream, HashStates } from './hash-states';
 import type { MetadataClient } from './metadata-client';
 
+/** Upload sessions a gateway remembers, like the hash states it keeps. */
+const MAX_KNOWN_SESSIONS = 1024;
+
 /** `Content-Range: <start>-<end>` of a chunk, inclusive. */
 export interface ChunkRange {
   readonly start: number;
@@ -30,7 +33,6 @@ export class BlobUploads {
   constructor(
     private readonly metadata: MetadataClient,
     private readonly store: BlobStore,
-    private readonly maxKnown = 1024,
   ) {
     this.hashes = new HashStates(store);
   }
@@ -170,7 +172,7 @@ export class BlobUploads {
   private remember(session: UploadSession): UploadSession {
     this.known.delete(session.id);
     this.known.set(session.id, session);
-    if (this.known.size > this.maxKnown) this.known.delete(this.known.keys().next().value as string);
+    if (this.known.size > MAX_KNOWN_SESSIONS) this.known.delete(this.known.keys().next().value as string);
     return session;
   }
 
