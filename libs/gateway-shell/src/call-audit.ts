@@ -1,6 +1,6 @@
 import type { ApiOperation } from '@swr/api-http';
 import { CallContext, RESOURCE_TYPES } from '@swr/contracts';
-import { domainEvent, MemoryOutbox, runInCall } from '@swr/messaging';
+import { beginCall, domainEvent, MemoryOutbox, runInCall } from '@swr/messaging';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 
@@ -24,6 +24,8 @@ interface CallState {
   context: CallContext;
   call?: AuditedCall;
   failure?: string;
+  /** Ends the call's context, for a request served within one. */
+  end?: () => void;
 }
 
 type AuditedOperation = ApiOperation & { audit: NonNullable<ApiOperation['audit']> };
@@ -33,9 +35,12 @@ const SUMMARY_LIMIT = 512;
 
 /**
  * Serves every request within a call context (request id, source IP, user agent; the caller once
- * verified), which travels with each RPC so that services record who did what. Answers that leave
- * no domain event behind — reads, and refused or failed calls — are recorded here instead, as
- * `call.answered`, so every management call and registry write leaves exactly one event.
+ * verified), which travels with each RPC so that services record who did what; except registry
+ * reads, which record nothing (pulls are counted, not audited) and are the bulk of the traffic:
+ * they run outside any, which spares every promise they create the context's hook (see
+ * `beginCall`). Answers that leave no domain event behind — management reads, and refused or
+ * failed calls — are recorded here instead, as `call.answered`, so every management call and
+ * registry write leaves exactly one event.
  */
 export function auditCalls(fastify: FastifyInstance, operations: readonly ApiOperation[], outbox: MemoryOutbox): void {
   const byRoute = new Map<string, AuditedCall>();
@@ -52,6 +57,7 @@ export function auditCalls(fastify: FastifyInstance, operations: readonly ApiOpe
   };
   fastify.addHook('onRequest', (request, reply, done) => {
     const url = request.routeOptions.url ?? '';
+    const registryRead = url === '/v2/*' && (request.method === 'GET' || request.method === 'HEAD');
     const registry = url === '/v2/*' ? registryWrite(request) : undefined;
     const call = registry ? { ...registry, challengeOnly: true } : managementCallOf(request.method, url);
     const context: CallContext = {
@@ -59,10 +65,14 @@ export function auditCalls(fastify: FastifyInstance, operations: readonly ApiOpe
       actor: { sourceIp: request.ip, ...userAgent(request) },
       ...(call?.successCode ? { successCode: call.successCode } : {}),
     };
-    calls.set(request, { context, call });
+    const state: CallState = { context, call };
+    calls.set(request, state);
     // The id the audit trail knows this call by, for the caller to quote.
     reply.header('x-request-id', context.requestId);
-    runInCall(context, done);
+    if (registryRead) return done();
+    // Ended when the answer is sent or the connection is gone, whichever comes first.
+    state.end = beginCall(context, done);
+    reply.raw.once('close', state.end);
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
     const state = calls.get(request);
@@ -91,6 +101,7 @@ export function auditCalls(fastify: FastifyInstance, operations: readonly ApiOpe
         ),
       );
     }
+    state?.end?.();
     done();
   });
 }

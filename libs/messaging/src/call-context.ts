@@ -3,9 +3,59 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 const storage = new AsyncLocalStorage<CallContext>();
 
-/** Runs `work` as part of the given call: RPC requests it makes and events it records carry the context. */
+/**
+ * Calls under way in a context. On Node 20 a store reaches the work a call starts through a hook
+ * on every promise the process creates, from the first call entered on: ~18% of the CPU of a
+ * manifest GET or a blob HEAD, which need no context. So the hook is turned off whenever no call
+ * is under way (the next call entered turns it on again), and reads that record nothing run
+ * outside any call (the gateway's registry pulls).
+ */
+let callsUnderWay = 0;
+
+function callEnded(): void {
+  callsUnderWay--;
+  if (callsUnderWay === 0) storage.disable();
+}
+
+/**
+ * Runs `work` as part of the given call: RPC requests it makes and events it records carry the
+ * context, until it returns or, if it returns a promise, until that settles.
+ */
 export function runInCall<T>(context: CallContext, work: () => T): T {
-  return storage.run(context, work);
+  callsUnderWay++;
+  let result: T;
+  try {
+    result = storage.run(context, work);
+  } catch (error) {
+    callEnded();
+    throw error;
+  }
+  if (result instanceof Promise) return result.finally(callEnded) as T;
+  callEnded();
+  return result;
+}
+
+/**
+ * Starts `work` as part of the given call, which lasts until the function returned is called (a
+ * second call does nothing): for a call that outlives the function that starts it, as an HTTP
+ * request outlives its first hook. Work the call started that is still running once it ended, and
+ * no other call is under way, goes on without the context.
+ */
+export function beginCall(context: CallContext, work: () => void): () => void {
+  let underWay = true;
+  const end = () => {
+    if (!underWay) return;
+    underWay = false;
+    callEnded();
+  };
+  callsUnderWay++;
+  try {
+    storage.run(context, work);
+  } catch (error) {
+    end();
+    throw error;
+  }
+  return end;
 }
 
 /** The call being served, if any (none for the system's own work: schedules, workers). */

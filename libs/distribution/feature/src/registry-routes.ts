@@ -4,7 +4,7 @@ import { isDigestAlgorithm, MAX_MANIFEST_BYTES, MediaType, OciError, ociErrorBod
 import type { OpenBlob } from '@swr/blob-store';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { identifyCaller } from '@swr/messaging';
+import { currentCall, identifyCaller, runInCall } from '@swr/messaging';
 import { TOKEN_PATH } from './token-routes';
 
 export interface RegistryServices {
@@ -345,9 +345,16 @@ async function readBody(request: FastifyRequest, limit: number): Promise<Buffer>
   return Buffer.concat(chunks);
 }
 
+/** Logged under the request's id, which a registry read, served outside any call context, must lend its log line. */
+function logUnexpected(services: RegistryServices, reply: FastifyReply, error: unknown): void {
+  const requestId = reply.getHeader('x-request-id');
+  if (currentCall() !== undefined || typeof requestId !== 'string') return services.log(error);
+  runInCall({ requestId, actor: {} }, () => services.log(error));
+}
+
 function sendError(services: RegistryServices, reply: FastifyReply, method: string, error: unknown): FastifyReply {
   const oci = error instanceof OciError ? error : new OciError('UNKNOWN', 'internal error');
-  if (!(error instanceof OciError)) services.log(error);
+  if (!(error instanceof OciError)) logUnexpected(services, reply, error);
   reply.code(oci.status).header('content-type', 'application/json');
   if (error instanceof ChallengeError) reply.header('www-authenticate', error.challenge);
   return reply.send(method === 'HEAD' ? undefined : JSON.stringify(ociErrorBody([oci])));
