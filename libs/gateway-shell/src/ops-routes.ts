@@ -1,5 +1,5 @@
 import { registryEndpointOf } from '@swr/distribution-feature';
-import type { OpsEndpoints } from '@swr/ops';
+import { secondsSince, type OpsEndpoints } from '@swr/ops';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 const STARTED = Symbol('swr.requestStarted');
@@ -20,13 +20,13 @@ export function serveOps(fastify: FastifyInstance, ops: OpsEndpoints): void {
   const received = ops.metrics.counter('swr_http_request_bytes_total', 'Request body bytes, as announced by Content-Length, by route template', ['route']);
   const sent = ops.metrics.counter('swr_http_response_bytes_total', 'Response body bytes, as announced by Content-Length, by route template', ['route']);
   fastify.addHook('onRequest', (request, _reply, done) => {
-    (request as unknown as Record<symbol, bigint>)[STARTED] = process.hrtime.bigint();
+    (request as unknown as Record<symbol, number>)[STARTED] = performance.now();
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    const started = (request as unknown as Record<symbol, bigint | undefined>)[STARTED];
+    const started = (request as unknown as Record<symbol, number | undefined>)[STARTED];
     const route = routeLabel(request);
-    if (started !== undefined) duration.observe({ method: request.method, route, status: String(reply.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
+    if (started !== undefined) duration.of(request.method, route, String(reply.statusCode)).observe(secondsSince(started));
     const inBytes = Number(request.headers['content-length'] ?? 0);
     if (inBytes > 0) received.inc({ route }, inBytes);
     const outBytes = Number(reply.getHeader('content-length') ?? 0);

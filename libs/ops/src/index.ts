@@ -1,6 +1,7 @@
 export * from './dependency-checks';
 export * from './event-consumer-metrics';
 export * from './job-metrics';
+export * from './latency-histogram';
 export * from './measured-blob-store';
 export * from './measured-rpc-client';
 export * from './metrics';

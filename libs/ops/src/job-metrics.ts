@@ -1,9 +1,9 @@
 import type { CountedQueue, JobQueue, JobScheduler, QueuedJob, RecurringJob } from '@swr/jobs';
-import type { Histogram } from 'prom-client';
+import { secondsSince, type LatencyHistogram } from './latency-histogram';
 import type { Metrics } from './metrics';
 import { sharedRead } from './shared-read';
 
-type JobDuration = Histogram<'queue' | 'outcome'>;
+type JobDuration = LatencyHistogram<'queue' | 'outcome'>;
 
 /**
  * The process's job metrics: each try's duration by queue and outcome (ok | failed), and at each
@@ -41,12 +41,12 @@ export class JobMetrics {
 }
 
 async function timed(duration: JobDuration, queue: string, run: () => Promise<void>): Promise<void> {
-  const stop = duration.startTimer({ queue });
+  const started = performance.now();
   try {
     await run();
-    stop({ outcome: 'ok' });
+    duration.of(queue, 'ok').observe(secondsSince(started));
   } catch (error) {
-    stop({ outcome: 'failed' });
+    duration.of(queue, 'failed').observe(secondsSince(started));
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import type { BlobStat, BlobStore, ByteRange, OpenBlob, UploadPart } from '@swr/blob-store';
-import type { Histogram } from 'prom-client';
 import type { Readable, Writable } from 'node:stream';
+import { secondsSince, type LatencyHistogram } from './latency-histogram';
 import type { Metrics } from './metrics';
 
 type Operation = 'writePart' | 'writeBlob' | 'readPart' | 'commitUpload' | 'deleteUpload' | 'stat' | 'open' | 'send' | 'delete' | 'presignedReadUrl';
@@ -11,7 +11,7 @@ type Operation = 'writePart' | 'writeBlob' | 'readPart' | 'commitUpload' | 'dele
  * (an opened blob's `sendTo`) until its last byte is written or the transfer fails.
  */
 export class MeasuredBlobStore implements BlobStore {
-  private readonly duration: Histogram<'operation' | 'outcome'>;
+  private readonly duration: LatencyHistogram<'operation' | 'outcome'>;
   readonly presignedReadUrl?: (digest: string, expirySeconds: number) => Promise<string>;
 
   constructor(
@@ -62,13 +62,13 @@ export class MeasuredBlobStore implements BlobStore {
   }
 
   private async timed<T>(operation: Operation, run: () => Promise<T>): Promise<T> {
-    const stop = this.duration.startTimer({ operation });
+    const started = performance.now();
     try {
       const result = await run();
-      stop({ outcome: 'ok' });
+      this.duration.of(operation, 'ok').observe(secondsSince(started));
       return result;
     } catch (error) {
-      stop({ outcome: 'error' });
+      this.duration.of(operation, 'error').observe(secondsSince(started));
       throw error;
     }
   }

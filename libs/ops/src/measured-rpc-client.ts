@@ -1,5 +1,5 @@
 import { MessagingErrorCode, RemoteError, type RpcClient, type RpcContract } from '@swr/contracts';
-import type { Histogram } from 'prom-client';
+import { secondsSince, type LatencyHistogram } from './latency-histogram';
 import type { Metrics } from './metrics';
 
 export type RpcOutcome = 'ok' | 'error' | 'timeout';
@@ -19,7 +19,7 @@ export function rpcOutcome(error: unknown): RpcOutcome {
 
 /** An RPC client that times every call it passes on; subjects come from the contracts, so the label stays bounded. */
 export class MeasuredRpcClient implements RpcClient {
-  private readonly duration: Histogram<'subject' | 'outcome'>;
+  private readonly duration: LatencyHistogram<'subject' | 'outcome'>;
 
   constructor(
     private readonly inner: RpcClient,
@@ -33,13 +33,13 @@ export class MeasuredRpcClient implements RpcClient {
   }
 
   async call<Req, Res>(contract: RpcContract<Req, Res>, request: Req): Promise<Res> {
-    const stop = this.duration.startTimer({ subject: contract.subject });
+    const started = performance.now();
     try {
       const response = await this.inner.call(contract, request);
-      stop({ outcome: 'ok' });
+      this.duration.of(contract.subject, 'ok').observe(secondsSince(started));
       return response;
     } catch (error) {
-      stop({ outcome: rpcOutcome(error) });
+      this.duration.of(contract.subject, rpcOutcome(error)).observe(secondsSince(started));
       throw error;
     }
   }

@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
+import { LatencyHistogram } from './latency-histogram';
 
 /**
  * The process's Prometheus metrics: Node's own (CPU, memory, event loop, GC, handles) and what its
@@ -20,8 +21,12 @@ export class Metrics {
     return this.once(name, () => new Counter({ name, help, labelNames, registers: [this.registry] }));
   }
 
-  histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[] = LATENCY_BUCKETS): Histogram<L> {
-    return this.once(name, () => new Histogram({ name, help, labelNames, buckets, registers: [this.registry] }));
+  histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: readonly number[] = LATENCY_BUCKETS): LatencyHistogram<L> {
+    const registered = this.registry.getSingleMetric(name);
+    if (registered) return registered as unknown as LatencyHistogram<L>;
+    const histogram = new LatencyHistogram(name, help, labelNames, buckets);
+    this.registry.registerMetric(histogram.asRegistered());
+    return histogram;
   }
 
   /** A gauge whose values `collect` sets at each scrape (it reads them from where they live: a database, a queue). */
