@@ -24,7 +24,7 @@ interface CallState {
   context: CallContext;
   call?: AuditedCall;
   failure?: string;
-  /** Ends the call's context, for a request served within one. */
+  /** Ends the call's context, for a request served within one: once it is answered. */
   end?: () => void;
 }
 
@@ -70,13 +70,15 @@ export function auditCalls(fastify: FastifyInstance, operations: readonly ApiOpe
     // The id the audit trail knows this call by, for the caller to quote.
     reply.header('x-request-id', context.requestId);
     if (registryRead) return done();
-    // Ended when the answer is sent or the connection is gone, whichever comes first.
     state.end = beginCall(context, done);
-    reply.raw.once('close', state.end);
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
     const state = calls.get(request);
     if (state?.call && reply.statusCode >= 400 && typeof payload === 'string') state.failure = payload.slice(0, SUMMARY_LIMIT);
+    // The answer is what the handler leaves when its work is done (every one sends it last), even
+    // for a client that has hung up: ended sooner, the rest of its work would go on without the
+    // context, its events unattributed.
+    state?.end?.();
     done(null, payload);
   });
   fastify.addHook('onResponse', (request, reply, done) => {

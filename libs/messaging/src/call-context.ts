@@ -30,9 +30,14 @@ export function runInCall<T>(context: CallContext, work: () => T): T {
     callEnded();
     throw error;
   }
-  if (result instanceof Promise) return result.finally(callEnded) as T;
+  if (isThenable(result)) return Promise.resolve(result).finally(callEnded) as T;
   callEnded();
   return result;
+}
+
+/** A promise, of this realm or another, or any other thenable. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }
 
 /**

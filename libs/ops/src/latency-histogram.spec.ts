@@ -42,6 +42,12 @@ describe('LatencyHistogram', () => {
     expect(() => histogram.of('GET')).toThrow('swr_test_seconds takes the labels method, status');
   });
 
+  it('refuses a histogram by the name of another kind of metric', () => {
+    const metrics = new Metrics('gateway');
+    metrics.counter('swr_test_total', 'Test');
+    expect(() => metrics.histogram('swr_test_total', 'Test', ['a'])).toThrow('swr_test_total is registered already, and is not a histogram');
+  });
+
   it('is the same histogram when asked for again by name', () => {
     const metrics = new Metrics('gateway');
     metrics.histogram('swr_test_seconds', 'Test', ['queue']).of('a').observe(1);

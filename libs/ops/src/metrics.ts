@@ -22,8 +22,9 @@ export class Metrics {
   }
 
   histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: readonly number[] = LATENCY_BUCKETS): LatencyHistogram<L> {
-    const registered = this.registry.getSingleMetric(name);
-    if (registered) return registered as unknown as LatencyHistogram<L>;
+    const registered: unknown = this.registry.getSingleMetric(name);
+    if (registered instanceof LatencyHistogram) return registered as LatencyHistogram<L>;
+    if (registered) throw new Error(`${name} is registered already, and is not a histogram`);
     const histogram = new LatencyHistogram(name, help, labelNames, buckets);
     this.registry.registerMetric(histogram.asRegistered());
     return histogram;
