@@ -278,20 +278,20 @@ function abHead(url, headers, requests = 30000) {
 
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 
-/** CPU time (user + system, every thread) a process has used so far, in microseconds. */
-function cpuMicros(pid) {
+/**
+ * A process's CPU time so far (user + system, every thread), and that of its children that have
+ * ended and been waited for, in microseconds, from its `/proc` stat.
+ */
+function cpuTimes(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+  const micros = (user, system) => ((Number(fields[user]) + Number(fields[system])) * 1e6) / CLOCK_TICKS;
+  return { own: micros(11, 12), endedChildren: micros(13, 14) };
 }
 
-/**
- * The CPU time of this process's children that have ended and been waited for, in microseconds:
- * around a workload whose only children are its clients, their own CPU.
- */
-function endedChildrenCpuMicros() {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[13]) + Number(fields[14])) * 1e6) / CLOCK_TICKS;
-}
+const cpuMicros = (pid) => cpuTimes(pid).own;
+
+/** Around a workload whose only children are its clients: their own CPU. */
+const endedChildrenCpuMicros = () => cpuTimes('self').endedChildren;
 
 /** The CPU time of a process and of every process below it (standalone's PostgreSQL and its backends), in microseconds. */
 function treeCpuMicros(root) {
