@@ -34,13 +34,12 @@ const calls = new WeakMap<FastifyRequest, CallState>();
 const SUMMARY_LIMIT = 512;
 
 /**
- * Serves every request within a call context (request id, source IP, user agent; the caller once
- * verified), which travels with each RPC so that services record who did what; except registry
- * reads, which record nothing (pulls are counted, not audited) and are the bulk of the traffic:
- * they run outside any, which spares every promise they create the context's hook (see
- * `beginCall`). Answers that leave no domain event behind — management reads, and refused or
- * failed calls — are recorded here instead, as `call.answered`, so every management call and
- * registry write leaves exactly one event.
+ * Serves every request the framework routes within a call context (request id, source IP, user
+ * agent; the caller once verified), which travels with each RPC so that services record who did
+ * what. Registry reads never come here: they record nothing (pulls are counted, not audited) and
+ * are answered before the framework, outside any context (see `registryReads`). Answers that leave
+ * no domain event behind — management reads, and refused or failed calls — are recorded here
+ * instead, as `call.answered`, so every management call and registry write leaves exactly one event.
  */
 export function auditCalls(fastify: FastifyInstance, operations: readonly ApiOperation[], outbox: MemoryOutbox): void {
   const byRoute = new Map<string, AuditedCall>();
@@ -57,7 +56,6 @@ export function auditCalls(fastify: FastifyInstance, operations: readonly ApiOpe
   };
   fastify.addHook('onRequest', (request, reply, done) => {
     const url = request.routeOptions.url ?? '';
-    const registryRead = url === '/v2/*' && (request.method === 'GET' || request.method === 'HEAD');
     const registry = url === '/v2/*' ? registryWrite(request) : undefined;
     const call = registry ? { ...registry, challengeOnly: true } : managementCallOf(request.method, url);
     const context: CallContext = {
@@ -69,7 +67,6 @@ export function auditCalls(fastify: FastifyInstance, operations: readonly ApiOpe
     calls.set(request, state);
     // The id the audit trail knows this call by, for the caller to quote.
     reply.header('x-request-id', context.requestId);
-    if (registryRead) return done();
     state.end = beginCall(context, done);
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
@@ -146,9 +143,8 @@ function managementCall(operation: AuditedOperation): AuditedCall {
   };
 }
 
-/** Registry writes: a pushed or deleted manifest, an uploaded, mounted or deleted blob. Reads are counted, not audited one by one. */
+/** Registry writes: a pushed or deleted manifest, an uploaded, mounted or deleted blob (the registry route takes no other method). */
 function registryWrite(request: FastifyRequest): AuditedCall | undefined {
-  if (request.method === 'GET' || request.method === 'HEAD') return undefined;
   const path = decodeURIComponent(pathOf(request).replace(/^\/v2\//, ''));
   const manifest = /^(.+)\/manifests\/([^/]+)$/.exec(path);
   if (manifest) {

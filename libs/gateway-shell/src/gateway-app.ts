@@ -4,15 +4,17 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { acceptEmptyJsonBodies, answerFrameworkErrorsInApiEnvelopes, answerUnknownManagementRoutes } from '@swr/api-http';
 import type { BlobStore } from '@swr/blob-store';
 import type { RpcClient } from '@swr/contracts';
-import { DistributionModule } from '@swr/distribution-feature';
+import { DistributionModule, type RawRequestHandler } from '@swr/distribution-feature';
 import { IamApiModule } from '@swr/iam-api';
 import { acceptArchiveBodies, ManageApiModule, registryArchiveImports } from '@swr/manage-api';
 import { EventPublisher, MemoryOutbox, OutboxRelay } from '@swr/messaging';
 import { ALL_MANAGE_OPERATIONS, ApiDocsController, buildOpenApiDocument, OPENAPI_DOCUMENT } from './api-docs';
 import { auditCalls } from './call-audit';
 import { defaultConsoleDirectory, serveConsole } from './console-routes';
-import { serveOps } from './ops-routes';
+import { HttpMetrics, serveOps } from './ops-routes';
 import type { OpsEndpoints } from '@swr/ops';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { FastifyServerFactory } from 'fastify';
 
 export interface GatewayAppOptions {
   readonly blobStore: BlobStore;
@@ -66,6 +68,8 @@ function noJsonSchemas(): never {
 export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastifyApplication> {
   const { rpc, service, region, publicUrl } = options;
   const tokenLookups = options.ops?.metrics.counter('swr_token_cache_lookups_total', "Bearer token lookups in the gateway's cache of verified tokens, by result (hit | miss)", ['result']);
+  const httpMetrics = options.ops && new HttpMetrics(options.ops.metrics);
+  let registryReads: RawRequestHandler | undefined;
   return NestFactory.create<NestFastifyApplication>(
     {
       module: class GatewayModule {},
@@ -81,6 +85,8 @@ export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastif
           publicUrl,
           redirectBlobReads: options.redirectBlobReads,
           onTokenCacheLookup: tokenLookups && ((result) => tokenLookups.inc({ result })),
+          serveReadsWith: (handler) => (registryReads = handler),
+          onReadAnswered: httpMetrics && ((answer) => httpMetrics.record(answer)),
         }),
         IamApiModule.forRoot({ iamRpc: rpc, region, publicUrl }),
         ManageApiModule.forRoot({ rpc, region, publicUrl, archives: registryArchiveImports(options.blobStore, rpc, options.archiveMaxBytes) }),
@@ -90,6 +96,11 @@ export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastif
     new EnvelopeErrorsFastifyAdapter({
       // No Nest middleware is applied: without middie, no request passes through an empty middleware chain.
       skipMiddie: true,
+      // Registry reads are answered on the bare request, before the framework routes it (see registryReads).
+      serverFactory: ((frameworkHandler, serverOptions) =>
+        httpServer(serverOptions, (request, response) => {
+          if (!registryReads?.(request, response)) frameworkHandler(request, response);
+        })) satisfies FastifyServerFactory<Server>,
       bodyLimit: 4 * 1024 * 1024,
       routerOptions: { maxParamLength: 2048 },
       schemaController: { compilersFactory: { buildValidator: noJsonSchemas, buildSerializer: noJsonSchemas } },
@@ -102,7 +113,7 @@ export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastif
     acceptArchiveBodies(fastify);
     answerFrameworkErrorsInApiEnvelopes(fastify);
     answerUnknownManagementRoutes(fastify);
-    if (options.ops) serveOps(fastify, options.ops);
+    if (options.ops && httpMetrics) serveOps(fastify, options.ops, httpMetrics);
     serveConsole(fastify, options.consoleDirectory ?? defaultConsoleDirectory());
     const logger = new Logger('Audit');
     const outbox = new MemoryOutbox(100_000, (dropped) => logger.warn(`audit events dropped while the event stream is unreachable: ${dropped}`));
@@ -113,4 +124,16 @@ export function createGatewayApp(options: GatewayAppOptions): Promise<NestFastif
     fastify.addHook('onClose', () => Promise.race([relay.stop(), new Promise<void>((done) => setTimeout(done, 2_000).unref())]));
     return app;
   });
+}
+
+/** The HTTP server Fastify would make itself, with the timeouts it resolved, serving `handle`. */
+function httpServer(options: Record<string, unknown>, handle: (request: IncomingMessage, response: ServerResponse) => void): Server {
+  const server = createServer(handle);
+  const setting = (name: string) => (typeof options[name] === 'number' ? options[name] : undefined);
+  server.keepAliveTimeout = setting('keepAliveTimeout') ?? server.keepAliveTimeout;
+  server.requestTimeout = setting('requestTimeout') ?? server.requestTimeout;
+  server.setTimeout(setting('connectionTimeout') ?? 0);
+  const perSocket = setting('maxRequestsPerSocket');
+  if (perSocket) server.maxRequestsPerSocket = perSocket;
+  return server;
 }

@@ -1,14 +1,48 @@
 import { registryEndpointOf } from '@swr/distribution-feature';
-import { secondsSince, type OpsEndpoints } from '@swr/ops';
+import { secondsSince, type Metrics, type OpsEndpoints } from '@swr/ops';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 const STARTED = Symbol('swr.requestStarted');
 
+/** How one request was answered, as the HTTP metrics count it. */
+export interface AnsweredRequest {
+  readonly method: string;
+  /** The route's template: never a name or a digest. */
+  readonly route: string;
+  readonly status: number;
+  /** `performance.now()` when the request was taken. */
+  readonly startedAt: number;
+  /** As announced by Content-Length. */
+  readonly requestBytes: number;
+  /** As announced by Content-Length; none for HEAD. */
+  readonly responseBytes: number;
+}
+
+/** Requests by method, route template and status, their duration, and the bytes moved each way. */
+export class HttpMetrics {
+  private readonly duration;
+  private readonly received;
+  private readonly sent;
+
+  constructor(metrics: Metrics) {
+    this.duration = metrics.histogram('swr_http_request_duration_seconds', 'HTTP requests by method, route template and status, until the answer was sent', ['method', 'route', 'status']);
+    this.received = metrics.counter('swr_http_request_bytes_total', 'Request body bytes, as announced by Content-Length, by route template', ['route']);
+    this.sent = metrics.counter('swr_http_response_bytes_total', 'Response body bytes, as announced by Content-Length, by route template', ['route']);
+  }
+
+  record(answer: AnsweredRequest): void {
+    const { route } = answer;
+    this.duration.of(answer.method, route, String(answer.status)).observe(secondsSince(answer.startedAt));
+    if (answer.requestBytes > 0) this.received.inc({ route }, answer.requestBytes);
+    if (answer.responseBytes > 0) this.sent.inc({ route }, answer.responseBytes);
+  }
+}
+
 /**
- * `/healthz`, `/readyz` and `/metrics` on the gateway's own port, and the HTTP metrics: requests
- * by method, route template and status, their duration, and the bytes moved each way.
+ * `/healthz`, `/readyz` and `/metrics` on the gateway's own port, and the HTTP metrics of the
+ * requests the framework serves (registry reads, served before it, record theirs themselves).
  */
-export function serveOps(fastify: FastifyInstance, ops: OpsEndpoints): void {
+export function serveOps(fastify: FastifyInstance, ops: OpsEndpoints, metrics: HttpMetrics): void {
   for (const path of ['/healthz', '/readyz', '/metrics']) {
     fastify.get(path, async (_request, reply) => {
       const answer = await ops.answer(path);
@@ -16,21 +50,22 @@ export function serveOps(fastify: FastifyInstance, ops: OpsEndpoints): void {
       return reply.code(answer.status).header('content-type', answer.contentType).header('cache-control', 'no-store').send(answer.body);
     });
   }
-  const duration = ops.metrics.histogram('swr_http_request_duration_seconds', 'HTTP requests by method, route template and status, until the answer was sent', ['method', 'route', 'status']);
-  const received = ops.metrics.counter('swr_http_request_bytes_total', 'Request body bytes, as announced by Content-Length, by route template', ['route']);
-  const sent = ops.metrics.counter('swr_http_response_bytes_total', 'Response body bytes, as announced by Content-Length, by route template', ['route']);
   fastify.addHook('onRequest', (request, _reply, done) => {
     (request as unknown as Record<symbol, number>)[STARTED] = performance.now();
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    const started = (request as unknown as Record<symbol, number | undefined>)[STARTED];
-    const route = routeLabel(request);
-    if (started !== undefined) duration.of(request.method, route, String(reply.statusCode)).observe(secondsSince(started));
-    const inBytes = Number(request.headers['content-length'] ?? 0);
-    if (inBytes > 0) received.inc({ route }, inBytes);
-    const outBytes = Number(reply.getHeader('content-length') ?? 0);
-    if (outBytes > 0 && request.method !== 'HEAD') sent.inc({ route }, outBytes);
+    const startedAt = (request as unknown as Record<symbol, number | undefined>)[STARTED];
+    if (startedAt !== undefined) {
+      metrics.record({
+        method: request.method,
+        route: routeLabel(request),
+        status: reply.statusCode,
+        startedAt,
+        requestBytes: Number(request.headers['content-length'] ?? 0),
+        responseBytes: request.method === 'HEAD' ? 0 : Number(reply.getHeader('content-length') ?? 0),
+      });
+    }
     done();
   });
 }

@@ -4,7 +4,9 @@ import { REGISTRY_TOKEN_ISSUER, RpcClient } from '@swr/contracts';
 import { BlobReads, BlobUploads, DownloadCounter, Listings, Manifests, MetadataClient, TokenAccessPolicy, VerificationKeys } from '@swr/distribution-core';
 import type { BlobStore } from '@swr/blob-store';
 import type { FastifyInstance } from 'fastify';
-import { registryRoutes, RegistryServices } from './registry-routes';
+import type { RegistryServices } from './registry-http';
+import { AnsweredRead, RawRequestHandler, registryReads } from './registry-reads';
+import { registryRoutes } from './registry-routes';
 import { tokenRoutes } from './token-routes';
 
 export interface DistributionModuleOptions {
@@ -20,6 +22,13 @@ export interface DistributionModuleOptions {
   readonly redirectBlobReads?: boolean;
   /** Told whether each bearer token was found verified already (metrics). */
   readonly onTokenCacheLookup?: (result: 'hit' | 'miss') => void;
+  /**
+   * Given the handler of registry reads, to put in front of the framework on the HTTP server
+   * (see `registryReads`): without it, no GET or HEAD under `/v2/` is served.
+   */
+  readonly serveReadsWith: (handler: RawRequestHandler) => void;
+  /** Told how each read was answered (HTTP metrics). */
+  readonly onReadAnswered?: (answer: AnsweredRead) => void;
 }
 
 const REGISTRY_SERVICES = Symbol('RegistryServices');
@@ -37,6 +46,7 @@ class RegistryRouteRegistrar implements OnModuleInit, OnModuleDestroy {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     await fastify.register((app) => registryRoutes(app, this.services));
     await fastify.register((app) => tokenRoutes(app, this.options.iamRpc));
+    this.options.serveReadsWith(registryReads(this.services, this.options.onReadAnswered));
     this.services.downloads.start();
   }
 
@@ -46,7 +56,7 @@ class RegistryRouteRegistrar implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-/** Serves the OCI Distribution API under /v2/ and the Docker token endpoint on the application's Fastify server. */
+/** Serves the OCI Distribution API under /v2/ (its reads in front of the framework) and the Docker token endpoint on the application's Fastify server. */
 @Module({})
 export class DistributionModule {
   static forRoot(options: DistributionModuleOptions): DynamicModule {
