@@ -72,6 +72,21 @@ describe('TokenAccessPolicy', () => {
     expect(lookups).toEqual(['miss', 'hit', 'hit', 'miss']);
   });
 
+  it("does not take a token that borrows a remembered token's signature for that token, nor forget that one for it", async () => {
+    const key = generateSigningKey();
+    const lookups: string[] = [];
+    const policy = new TokenAccessPolicy(new VerificationKeys(new SlowIam(key, 1)), { issuer: ISSUER, service: SERVICE, onCacheLookup: (result) => lookups.push(result) });
+    const token = tokenFor(key, 'team/a');
+    await policy.authorize(request(token, 'team/a'));
+    const [, , signature] = token.split('.');
+    const [header] = tokenFor(key, 'team/b').split('.');
+    const claims = { iss: ISSUER, sub: 'user-2', aud: SERVICE, exp: Math.floor(Date.now() / 1000) + 300, access: [{ type: 'repository', name: 'team/b', actions: ['pull'] }] };
+    const borrowed = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
+    await expect(policy.authorize(request(borrowed, 'team/b'))).rejects.toBeInstanceOf(ChallengeError);
+    await expect(policy.authorize(request(token, 'team/a'))).resolves.toMatchObject({ subject: 'user-1' });
+    expect(lookups).toEqual(['miss', 'miss', 'hit']);
+  });
+
   it('still refuses a token signed by a key IAM does not have', async () => {
     const iam = new SlowIam(generateSigningKey(), 1);
     const policy = new TokenAccessPolicy(new VerificationKeys(iam), { issuer: ISSUER, service: SERVICE });
