@@ -30,6 +30,7 @@ describe('registry reads, answered before the framework', () => {
       get: async (_repository: string, reference: string, withContent: boolean) => {
         callsSeen.push(currentCall()?.requestId);
         if (reference === 'broken') throw new Error('the database is gone');
+        if (reference === 'unsendable') return { digest: DIGEST, mediaType: 'text/plain\r\nx-injected: 1', size: MANIFEST.length, content: MANIFEST };
         if (reference !== 'v1') throw new OciError('MANIFEST_UNKNOWN', 'manifest unknown');
         return { digest: DIGEST, mediaType: 'application/vnd.oci.image.manifest.v1+json', size: MANIFEST.length, content: withContent ? MANIFEST : undefined };
       },
@@ -98,6 +99,16 @@ describe('registry reads, answered before the framework', () => {
     expect(answer.status).toBe(500);
     expect(await answer.json()).toEqual({ errors: [{ code: 'UNKNOWN', message: 'internal error' }] });
     expect(logged).toEqual([{ error: new Error('the database is gone'), requestId: answer.headers.get('x-request-id') }]);
+  });
+
+  it("answers 500 for a header Node refuses to send, with none of that answer's headers, and goes on serving", async () => {
+    const answer = await fetch(`${base}/v2/acme/app/manifests/unsendable`, { headers: authorized });
+    expect(answer.status).toBe(500);
+    expect(answer.headers.get('x-injected')).toBeNull();
+    expect(answer.headers.get('docker-content-digest')).toBeNull();
+    expect(await answer.json()).toEqual({ errors: [{ code: 'UNKNOWN', message: 'internal error' }] });
+    expect(logged).toHaveLength(1);
+    expect((await fetch(`${base}/v2/acme/app/manifests/v1`, { headers: authorized })).status).toBe(200);
   });
 
   it('leaves writes, the management API and other paths to the framework', async () => {

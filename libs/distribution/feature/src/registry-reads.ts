@@ -36,7 +36,11 @@ export function registryReads(services: RegistryServices, onAnswered?: (answer: 
   return (request, response) => {
     const method = request.method;
     if ((method !== 'GET' && method !== 'HEAD') || !isRegistryUrl(request.url ?? '')) return false;
-    void serveRead(services, request, response, onAnswered);
+    // Whatever fails on the way out (a header Node refuses, a socket gone) ends this connection, never the process.
+    serveRead(services, request, response, onAnswered).catch((error: unknown) => {
+      services.log(error);
+      response.destroy();
+    });
     return true;
   };
 }
@@ -51,7 +55,7 @@ function isRegistryUrl(url: string): boolean {
 
 /** One read's answer: its headers as they are decided, written once. */
 class ReadAnswer {
-  readonly headers: OutgoingHttpHeaders;
+  headers: OutgoingHttpHeaders;
   status = 200;
 
   constructor(
@@ -59,8 +63,23 @@ class ReadAnswer {
     readonly method: 'GET' | 'HEAD',
     readonly requestId: string,
   ) {
-    // The id the caller may quote: an unexpected failure is logged under it.
-    this.headers = { 'docker-distribution-api-version': API_VERSION, 'x-request-id': requestId };
+    this.headers = this.baseHeaders();
+  }
+
+  /** Every answer's: the API version, and the id the caller may quote (an unexpected failure is logged under it). */
+  private baseHeaders(): OutgoingHttpHeaders {
+    return { 'docker-distribution-api-version': API_VERSION, 'x-request-id': this.requestId };
+  }
+
+  /** The failure's answer in place of whatever was being prepared; a failure once the answer has begun can only cut it off. */
+  fail(error: unknown): void {
+    if (this.response.headersSent) {
+      this.response.destroy();
+      return;
+    }
+    const failure = errorAnswer(error, this.method);
+    this.headers = { ...this.baseHeaders(), ...failure.headers };
+    this.send(failure.status, failure.body);
   }
 
   /** Ends the answer with `body` (none for HEAD, whose Content-Length, if any, was set by the caller). */
@@ -106,13 +125,7 @@ async function serveRead(s: RegistryServices, request: IncomingMessage, response
   } catch (error) {
     // Outside any call context: the log line borrows the request's id, which the caller was given.
     if (!(error instanceof OciError)) runInCall({ requestId: answer.requestId, actor: {} }, () => s.log(error));
-    if (response.headersSent) {
-      response.destroy();
-    } else {
-      const failure = errorAnswer(error, answer.method);
-      Object.assign(answer.headers, failure.headers);
-      answer.send(failure.status, failure.body);
-    }
+    answer.fail(error);
   }
   onAnswered?.({
     method: answer.method,
