@@ -30,6 +30,10 @@ describe('registry reads, answered before the framework', () => {
       get: async (_repository: string, reference: string, withContent: boolean) => {
         callsSeen.push(currentCall()?.requestId);
         if (reference === 'broken') throw new Error('the database is gone');
+        if (/^t\d+$/.test(reference)) {
+          const content = Buffer.from(`{"tag":"${reference}"}`);
+          return { digest: `sha256:${reference}`, mediaType: 'application/json', size: content.length, content };
+        }
         if (reference === 'unsendable') return { digest: DIGEST, mediaType: 'text/plain\r\nx-injected: 1', size: MANIFEST.length, content: MANIFEST };
         if (reference !== 'v1') throw new OciError('MANIFEST_UNKNOWN', 'manifest unknown');
         return { digest: DIGEST, mediaType: 'application/vnd.oci.image.manifest.v1+json', size: MANIFEST.length, content: withContent ? MANIFEST : undefined };
@@ -69,6 +73,14 @@ describe('registry reads, answered before the framework', () => {
     expect(callsSeen).toEqual([undefined]);
     expect(counted).toEqual(['acme/app']);
     expect(answered).toEqual([expect.objectContaining({ method: 'GET', route: '/v2/{name}/manifests/{reference}', status: 200, responseBytes: MANIFEST.length })]);
+  });
+
+  it('answers many reads at once, each with its own answer', async () => {
+    const tags = Array.from({ length: 64 }, (_, i) => `t${i}`);
+    const answers = await Promise.all(tags.map((tag) => fetch(`${base}/v2/acme/app/manifests/${tag}`, { headers: authorized })));
+    expect(answers.map((a) => a.status)).toEqual(tags.map(() => 200));
+    expect(answers.map((a) => a.headers.get('docker-content-digest'))).toEqual(tags.map((tag) => `sha256:${tag}`));
+    expect(await Promise.all(answers.map((a) => a.json()))).toEqual(tags.map((tag) => ({ tag })));
   });
 
   it('answers HEAD of a blob with its size and no body, and does not count a pull', async () => {

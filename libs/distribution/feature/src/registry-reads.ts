@@ -5,6 +5,7 @@ import { MediaType, OciError, ociErrorBody } from '@swr/oci';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { runInCall } from '@swr/messaging';
+import { AnswerBatch } from './answer-batch';
 import { API_VERSION, ENDPOINTS, errorAnswer, registryTarget, RegistryServices, tokenRealm, unsupported, uploadHeaders } from './registry-http';
 
 /** What a read was answered with, for the HTTP metrics. */
@@ -33,11 +34,12 @@ export type RawRequestHandler = (request: IncomingMessage, response: ServerRespo
  * go through the framework (`registryRoutes`), where each runs within its audited call.
  */
 export function registryReads(services: RegistryServices, onAnswered?: (answer: AnsweredRead) => void): RawRequestHandler {
+  const batch = new AnswerBatch();
   return (request, response) => {
     const method = request.method;
     if ((method !== 'GET' && method !== 'HEAD') || !isRegistryUrl(request.url ?? '')) return false;
     // Whatever fails on the way out (a header Node refuses, a socket gone) ends this connection, never the process.
-    serveRead(services, request, response, onAnswered).catch((error: unknown) => {
+    serveRead(services, request, new ReadAnswer(response, method, randomUUID(), batch), onAnswered).catch((error: unknown) => {
       services.log(error);
       response.destroy();
     });
@@ -62,6 +64,7 @@ class ReadAnswer {
     readonly response: ServerResponse,
     readonly method: 'GET' | 'HEAD',
     readonly requestId: string,
+    private readonly batch: AnswerBatch,
   ) {
     this.headers = this.baseHeaders();
   }
@@ -82,12 +85,15 @@ class ReadAnswer {
     this.send(failure.status, failure.body);
   }
 
-  /** Ends the answer with `body` (none for HEAD, whose Content-Length, if any, was set by the caller). */
+  /**
+   * Ends the answer with `body` (none for HEAD, whose Content-Length, if any, was set by the caller).
+   * The head is checked now (a header Node refuses throws here, where the read can still fail cleanly) and sent with its batch.
+   */
   send(status: number, body?: string | Buffer): void {
     this.status = status;
     if (body !== undefined && this.method === 'GET') this.headers['content-length'] ??= Buffer.byteLength(body);
     this.response.writeHead(status, this.headers);
-    this.response.end(this.method === 'GET' ? body : undefined);
+    this.batch.end(this.response, this.method === 'GET' ? body : undefined);
   }
 
   /**
@@ -107,9 +113,8 @@ class ReadAnswer {
   }
 }
 
-async function serveRead(s: RegistryServices, request: IncomingMessage, response: ServerResponse, onAnswered?: (answer: AnsweredRead) => void): Promise<void> {
+async function serveRead(s: RegistryServices, request: IncomingMessage, answer: ReadAnswer, onAnswered?: (answer: AnsweredRead) => void): Promise<void> {
   const startedAt = performance.now();
-  const answer = new ReadAnswer(response, request.method === 'HEAD' ? 'HEAD' : 'GET', randomUUID());
   let route = '/v2/*';
   try {
     const target = registryTarget(request.url ?? '/v2/');
