@@ -5,7 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 if [[ " $* " == *" --distributed "* ]]; then
-  for app in gateway metadata iam audit-worker trigger-worker; do node tools/build-app.mjs "apps/$app"; done
+  # Every service app: the distributed registry starts all its workers.
+  for app in apps/*/; do
+    [ -f "${app}src/main.ts" ] && node tools/build-app.mjs "${app%/}"
+  done
   node tools/build-app.mjs bench/distributed-registry.ts
 else
   node tools/build-app.mjs apps/standalone
