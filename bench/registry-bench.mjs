@@ -6,7 +6,8 @@
 // With --distributed, ours is the distributed registry instead of standalone (S3 blobs on the S3
 // server from npm): pushed through one gateway, pulled through another, and pulled once more
 // through a gateway that redirects blob GETs to presigned S3 URLs; the S3 server's own speed is
-// printed with the limits. Distribution stays on the filesystem (it cannot run on that S3 server).
+// measured in every round, printed with the limits, and each transfer is printed as a fraction of
+// it too. Distribution stays on the filesystem (it cannot run on that S3 server).
 // Every push sends new content (new digests), so that none finds its blob stored already, and
 // starts with the page cache written back, so that none waits for the writes of the one before.
 // Usage: node bench/registry-bench.mjs [--rounds N] [--distributed]
@@ -412,16 +413,16 @@ async function main() {
   }
 
   const registries = [distributed ? await startOursDistributed() : await startOurs(), await startDistribution()];
-  if (distributed) {
-    for (let round = 0; round < 3; round++) {
-      const s3 = await s3Ceilings(registries[0].s3, file, big.length);
-      (limits['S3 server: curl PUT, presigned (MB/s)'] ??= []).push(s3.push);
-      (limits['S3 server: curl GET, presigned (MB/s)'] ??= []).push(s3.pull);
-      (limits['S3 server: multipart, 8 MiB parts, 3 at a time, minio client (MB/s)'] ??= []).push(s3.multipart);
-    }
-  }
   const results = new Map(registries.map((r) => [r.name, {}]));
   const record = (registry, metric, value) => ((results.get(registry.name)[metric] ??= []).push(value));
+  /**
+   * The S3 server's own speed, measured in each round just before the distributed registry's
+   * transfers: the machine's speed moves from minute to minute, so each transfer is read as a
+   * fraction of the ceiling measured beside it rather than of one taken at the start.
+   */
+  const s3Round = { push: [], pull: [], multipart: [] };
+  const ofS3 = {};
+  const recordOfS3 = (metric, value, ceiling) => (ofS3[metric] ??= []).push(value / ceiling);
 
   for (const registry of registries) {
     registry.seed = await seedManifest(registry, 'bench/seed');
@@ -438,17 +439,33 @@ async function main() {
     for (const registry of order) {
       const name = `bench/round${round}`;
       const auth = authorization.get(registry.url);
+      const s3 = registry.s3 && (await s3Ceilings(registry.s3, file, big.length));
+      if (s3) {
+        for (const [limit, value] of [['S3 server: curl PUT, presigned (MB/s)', s3.push], ['S3 server: curl GET, presigned (MB/s)', s3.pull], ['S3 server: multipart, 8 MiB parts, 3 at a time, minio client (MB/s)', s3.multipart]]) {
+          (limits[limit] ??= []).push(value);
+        }
+      }
       const transfers = await withPeakRss(registry.pid, async () => {
         freshen();
-        record(registry, 'curl: push 256 MiB, POST + PUT (MB/s)', await curlPush(registry.url, auth, name, file, digests.big, big.length));
-        record(registry, 'curl: pull 256 MiB (MB/s)', await curlPull(registry.pullUrl, auth, name, digests.big, big.length));
+        const push = await curlPush(registry.url, auth, name, file, digests.big, big.length);
+        record(registry, 'curl: push 256 MiB, POST + PUT (MB/s)', push);
+        const pulled = await curlPull(registry.pullUrl, auth, name, digests.big, big.length);
+        record(registry, 'curl: pull 256 MiB (MB/s)', pulled);
         if (distributed) {
           // Distribution, on the filesystem, serves this one itself.
           const via = registry.redirectUrl ?? registry.url;
-          record(registry, 'curl: pull 256 MiB, following a redirect to S3 (MB/s)', await curlPull(via, auth, name, digests.big, big.length, { follow: true }));
+          const redirected = await curlPull(via, auth, name, digests.big, big.length, { follow: true });
+          record(registry, 'curl: pull 256 MiB, following a redirect to S3 (MB/s)', redirected);
+          if (s3) recordOfS3('curl: pull 256 MiB, following a redirect to S3 / S3 GET', redirected, s3.pull);
+        }
+        if (s3) {
+          recordOfS3('curl: push 256 MiB / S3 multipart', push, s3.multipart);
+          recordOfS3('curl: pull 256 MiB through a gateway / S3 GET', pulled, s3.pull);
         }
         freshen();
-        record(registry, 'curl: chunked push 64 MiB in 5 MiB PATCHes (MB/s)', await curlChunkedPush(registry.url, auth, `${name}-chunked`, chunks, digests.chunked, chunked.length));
+        const chunkedSpeed = await curlChunkedPush(registry.url, auth, `${name}-chunked`, chunks, digests.chunked, chunked.length);
+        record(registry, 'curl: chunked push 64 MiB in 5 MiB PATCHes (MB/s)', chunkedSpeed);
+        if (s3) recordOfS3('curl: chunked push 64 MiB in 5 MiB PATCHes / S3 multipart', chunkedSpeed, s3.multipart);
         freshen();
         record(registry, 'node client: push 256 MiB, 1 MiB writes (MB/s)', await monolithicPush(registry, `${name}-node`, big));
         record(registry, 'node client: pull 256 MiB, data events (MB/s)', await pull(registry, `${name}-node`, digests.big, big.length));
@@ -492,7 +509,7 @@ async function main() {
   await Promise.all(registries.map((r) => r.stop()));
   rmSync(files, { recursive: true, force: true });
 
-  console.log(`\nthe machine's limits (median and range of 3), ${new Date().toISOString()}`);
+  console.log(`\nthe machine's limits (median and range of 3${distributed ? `; of ${rounds} for the S3 server` : ''}), ${new Date().toISOString()}`);
   console.table(Object.entries(limits).map(([limit, values]) => ({ limit, median: median(values).toFixed(0), range: spread(values) })));
   const [ours, theirs] = registries.map((r) => results.get(r.name));
   const rows = Object.keys(ours).map((metric) => ({
@@ -505,6 +522,10 @@ async function main() {
   }));
   console.log(`\nmedian and range of ${rounds} interleaved rounds (3 for skopeo pushes and request rates; GET by wrk, HEAD by ab), loopback`);
   console.table(rows);
+  if (distributed) {
+    console.log(`\nthe distributed registry's transfers as a fraction of the S3 server's own speed, measured just before them in the same round (median and range of ${rounds})`);
+    console.table(Object.entries(ofS3).map(([metric, values]) => ({ metric, median: median(values).toFixed(2), range: `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}` })));
+  }
 }
 
 main().then(
