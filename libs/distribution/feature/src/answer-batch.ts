@@ -20,6 +20,14 @@ export class AnswerBatch {
   private readonly send = (): void => {
     const due = this.due;
     this.due = [];
-    for (const { response, body } of due) response.end(body);
+    for (const { response, body } of due) {
+      try {
+        response.end(body);
+      } catch {
+        // Sent apart from its read, this answer has no one left to fail to: its connection ends
+        // instead, and the rest of the batch still goes out.
+        response.destroy();
+      }
+    }
   };
 }
