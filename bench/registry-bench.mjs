@@ -364,7 +364,7 @@ function settleDisk() {
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const spread = (values) => `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`;
+const spread = (values, digits = 0) => `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
 
 /** The benchmark's blobs as files for curl: the whole 256 MiB, and the first 64 MiB in 5 MiB chunks. */
 function writeBlobFiles(dir, big, chunkedSize, chunkSize) {
@@ -416,11 +416,10 @@ async function main() {
   const results = new Map(registries.map((r) => [r.name, {}]));
   const record = (registry, metric, value) => ((results.get(registry.name)[metric] ??= []).push(value));
   /**
-   * The S3 server's own speed, measured in each round just before the distributed registry's
-   * transfers: the machine's speed moves from minute to minute, so each transfer is read as a
-   * fraction of the ceiling measured beside it rather than of one taken at the start.
+   * The distributed registry's transfers as fractions of the S3 server's own speed, measured in
+   * each round just before them: the machine's speed moves from minute to minute, so each transfer
+   * is read against the ceiling measured beside it rather than one taken at the start.
    */
-  const s3Round = { push: [], pull: [], multipart: [] };
   const ofS3 = {};
   const recordOfS3 = (metric, value, ceiling) => (ofS3[metric] ??= []).push(value / ceiling);
 
@@ -524,7 +523,7 @@ async function main() {
   console.table(rows);
   if (distributed) {
     console.log(`\nthe distributed registry's transfers as a fraction of the S3 server's own speed, measured just before them in the same round (median and range of ${rounds})`);
-    console.table(Object.entries(ofS3).map(([metric, values]) => ({ metric, median: median(values).toFixed(2), range: `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}` })));
+    console.table(Object.entries(ofS3).map(([metric, values]) => ({ metric, median: median(values).toFixed(2), range: spread(values, 2) })));
   }
 }
 
