@@ -32,6 +32,16 @@ export class CachedAccess {
     return result;
   }
 
+  /**
+   * A write made in one statement, which notifies its own change: it selects `changeNotice(...)`
+   * whenever it changed anything. The local eviction follows, as for `write`.
+   */
+  async writeAtOnce<T>(repository: string, work: (db: DataSource) => Promise<T>): Promise<T> {
+    const result = await work(this.db);
+    this.cache.evict(repository);
+    return result;
+  }
+
   /** A write whose repositories are known only once it has run: `work` answers them with its value. */
   async writeAcross<T>(work: (tx: EntityManager) => Promise<{ value: T; repositories: readonly string[] }>): Promise<T> {
     const { value, repositories } = await this.db.transaction(async (tx) => {

@@ -9,6 +9,9 @@ export async function notifyRepositoryChanged(tx: EntityManager, repository: str
   await tx.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, repository]);
 }
 
+/** The SQL that notifies, from within a statement, that the repository its parameter `$n` names changed. */
+export const changeNotice = (parameter: number): string => `pg_notify('${CHANGE_CHANNEL}', $${parameter}::text)`;
+
 /**
  * Listens for repository changes on a dedicated connection and evicts them from the cache. The
  * cache runs only while this connection is listening; after a drop it reconnects with backoff.

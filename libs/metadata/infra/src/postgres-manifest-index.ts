@@ -2,7 +2,8 @@ import type { DescriptorPayload } from '@swr/contracts';
 import type { AccountLimits, ManifestIndex, ManifestLookup, MissingReferences, NewManifest, PageRequest } from '@swr/metadata-core';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CachedAccess } from './cached-access';
-import { imageResource, recordEvent, repositoryParts, tagResource } from './events';
+import { changeNotice } from './change-feed';
+import { eventEntry, imageResource, METADATA_OUTBOX, recordEvent, repositoryParts, tagResource } from './events';
 import { ensureRepository, refreshTagCount, toNumber } from './sql';
 
 /** Manifests up to this size are kept in the read cache; larger ones are rare and read from the database. */
@@ -30,6 +31,50 @@ const missingFrom = (wanted: readonly string[], present: Array<{ digest: string 
   return wanted.filter((d) => !have.has(d));
 };
 
+/**
+ * A manifest's put as one statement, for the usual case: the repository exists, every reference
+ * is there (locked FOR SHARE, as `missingReferences` locks them), and the manifest's row is
+ * inserted, or found and locked as `stored` finds it. The tags are set, counted ($11, none created
+ * twice), the events recorded with the image's size ($12-$14) and the change notified. Anything
+ * else (a missing repository or reference, a row another push or a collection is changing) leaves
+ * it selecting nothing and writing nothing, and the transaction does it step by step: ten round
+ * trips become one for every image a client pushes.
+ */
+const PUT_AT_ONCE = `WITH repo AS (SELECT id FROM metadata.repository WHERE name = $1),
+  blobs AS (SELECT rb.digest FROM metadata.repository_blob rb JOIN repo ON rb.repository_id = repo.id WHERE rb.digest = ANY($9::text[]) FOR SHARE OF rb),
+  children AS (SELECT m.digest FROM metadata.manifest m JOIN repo ON m.repository_id = repo.id WHERE m.digest = ANY($10::text[]) FOR SHARE OF m),
+  ready AS (
+    SELECT id FROM repo WHERE (SELECT count(*) FROM blobs) = cardinality($9::text[]) AND (SELECT count(*) FROM children) = cardinality($10::text[])
+  ),
+  inserted AS (
+    INSERT INTO metadata.manifest (repository_id, digest, media_type, artifact_type, subject_digest, annotations, content, size, total_size)
+    SELECT ready.id, $2, $3, $4, $5, $6, $7, $8::integer, $8::integer
+      + (SELECT coalesce(sum(size), 0) FROM metadata.blob WHERE digest = ANY($9::text[]))
+      + (SELECT coalesce(sum(m.total_size), 0) FROM metadata.manifest m WHERE m.repository_id = ready.id AND m.digest = ANY($10::text[]))
+      FROM ready
+    ON CONFLICT (repository_id, digest) DO NOTHING RETURNING id, total_size
+  ),
+  existing AS (SELECT m.id, m.total_size FROM metadata.manifest m JOIN ready ON m.repository_id = ready.id WHERE m.digest = $2 FOR SHARE OF m),
+  chosen AS (SELECT id, total_size FROM inserted UNION ALL SELECT id, total_size FROM existing),
+  referenced AS (INSERT INTO metadata.manifest_blob (manifest_id, digest) SELECT inserted.id, unnest($9::text[]) FROM inserted ON CONFLICT DO NOTHING),
+  children_referenced AS (
+    INSERT INTO metadata.manifest_child (manifest_id, child_digest) SELECT inserted.id, unnest($10::text[]) FROM inserted ON CONFLICT DO NOTHING
+  ),
+  tagged AS (
+    INSERT INTO metadata.tag AS t (repository_id, name, manifest_id) SELECT ready.id, unnest($11::text[]), chosen.id FROM ready, chosen
+    ON CONFLICT (repository_id, name) DO UPDATE SET manifest_id = EXCLUDED.manifest_id, updated_at = now() RETURNING t.xmax = 0 AS created
+  ),
+  counted AS (
+    UPDATE metadata.repository r SET tag_count = r.tag_count + (SELECT count(*) FROM tagged WHERE created), updated_at = now()
+      FROM ready, chosen WHERE r.id = ready.id
+  ),
+  announced AS (
+    INSERT INTO ${METADATA_OUTBOX} (id, subject, payload)
+    SELECT e.id, e.subject, jsonb_set(e.payload::jsonb, '{data,size}', to_jsonb(chosen.total_size))::text
+      FROM unnest($12::uuid[], $13::text[], $14::text[]) AS e(id, subject, payload), chosen
+  )
+  SELECT ${changeNotice(1)} FROM chosen`;
+
 export class PostgresManifestIndex implements ManifestIndex {
   private readonly db: DataSource;
 
@@ -41,6 +86,7 @@ export class PostgresManifestIndex implements ManifestIndex {
   }
 
   async put(manifest: NewManifest): Promise<MissingReferences | undefined> {
+    if (await this.putAtOnce(manifest)) return undefined;
     return this.access.write(manifest.repository.name, async (tx) => {
       const repositoryId = await ensureRepository(tx, manifest.repository, manifest.account, this.limits);
       const missing = await this.missingReferences(tx, repositoryId, manifest);
@@ -61,6 +107,38 @@ export class PostgresManifestIndex implements ManifestIndex {
         await recordEvent(tx, 'image.pushed', imageResource(name, tag ?? manifest.digest), tag === undefined ? pushed : { ...pushed, tag });
       }
       return undefined;
+    });
+  }
+
+  /**
+   * The put in one statement (see PUT_AT_ONCE); false when it wrote nothing and the transaction of
+   * `put` must do it step by step.
+   */
+  private putAtOnce(manifest: NewManifest): Promise<boolean> {
+    const name = manifest.repository.name;
+    // Sized in the statement, which sums the blobs: the events get the image's size there.
+    const pushed = { ...repositoryParts(name), digest: manifest.digest, mediaType: manifest.mediaType, size: 0 };
+    const events = (manifest.tags.length ? manifest.tags : [undefined]).map((tag) =>
+      eventEntry('image.pushed', imageResource(name, tag ?? manifest.digest), tag === undefined ? pushed : { ...pushed, tag }),
+    );
+    return this.access.writeAtOnce(name, async (db) => {
+      const rows: unknown[] = await db.query(PUT_AT_ONCE, [
+        name,
+        manifest.digest,
+        manifest.mediaType,
+        manifest.artifactType ?? null,
+        manifest.subject?.digest ?? null,
+        manifest.annotations ? JSON.stringify(manifest.annotations) : null,
+        manifest.content,
+        manifest.content.length,
+        [...new Set(manifest.blobs)],
+        [...new Set(manifest.manifests)],
+        manifest.tags,
+        events.map((e) => e[0]),
+        events.map((e) => e[1]),
+        events.map((e) => e[2]),
+      ]);
+      return rows.length > 0;
     });
   }
 

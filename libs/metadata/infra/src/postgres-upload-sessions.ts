@@ -4,7 +4,19 @@ import type { DigestAlgorithm, RepositoryName } from '@swr/oci';
 import { TRANSIENT_COMMIT, touchedRows } from '@swr/db';
 import type { DataSource } from 'typeorm';
 import { blobResource, eventEntry, METADATA_OUTBOX, repositoryParts } from './events';
-import { ABORT_IF_UNCHARGED, ensureRepository, LINK_OUTCOME, linkSteps, settleCharge, toNumber, UNCHARGED_LINK, type LinkOutcome } from './sql';
+import {
+  ABORT_IF_UNCHARGED,
+  CREATION_UNCHARGED_ABORT,
+  ensureRepository,
+  LINK_OUTCOME,
+  linkSteps,
+  pushCreationSteps,
+  pushCreationValues,
+  settleCharge,
+  toNumber,
+  UNCHARGED,
+  type LinkOutcome,
+} from './sql';
 
 interface UploadRow {
   id: string;
@@ -53,6 +65,8 @@ export class PostgresUploadSessions implements UploadSessions {
       [id, repository.name, algorithm],
     );
     if (opened.length) return toRecord(repository.name, opened[0]);
+    const created = await this.createWithRepository(repository, id, algorithm, account);
+    if (created) return created;
     return this.db.transaction(async (tx) => {
       const repositoryId = await ensureRepository(tx, repository, account, this.limits);
       const rows: UploadRow[] = await tx.query(
@@ -61,6 +75,26 @@ export class PostgresUploadSessions implements UploadSessions {
       );
       return toRecord(repository.name, rows[0]);
     });
+  }
+
+  /**
+   * The first blob of a new repository: the repository is created (see pushCreationSteps) and the
+   * session opened in one statement. Undefined when it was not: the repository appeared meanwhile,
+   * or the account has no room for it; the transaction of `create` then sorts out which.
+   */
+  private async createWithRepository(repository: RepositoryName, id: string, algorithm: DigestAlgorithm, account?: string): Promise<UploadRecord | undefined> {
+    try {
+      const rows: UploadRow[] = await this.db.query(
+        `WITH ${pushCreationSteps(3)},
+         opened AS (INSERT INTO metadata.upload AS u (id, repository_id, algorithm) SELECT $1::uuid, id, $2::text FROM created RETURNING ${COLUMNS})
+         SELECT opened.*, ${CREATION_UNCHARGED_ABORT} AS guard FROM opened`,
+        [id, algorithm, ...pushCreationValues(repository, account, this.limits)],
+      );
+      return rows.length ? toRecord(repository.name, rows[0]) : undefined;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === UNCHARGED) return undefined;
+      throw error;
+    }
   }
 
   async find(repository: string, id: string): Promise<UploadRecord | undefined> {
@@ -152,7 +186,7 @@ export class PostgresUploadSessions implements UploadSessions {
       );
       return outcomes[0].ended;
     } catch (error) {
-      if ((error as { code?: unknown }).code !== UNCHARGED_LINK) throw error;
+      if ((error as { code?: unknown }).code !== UNCHARGED) throw error;
     }
     return this.db.transaction(async (tx) => {
       const outcomes: Array<LinkOutcome & { ended: boolean }> = await tx.query(`${completionSteps} SELECT EXISTS (SELECT 1 FROM ended) AS ended, ${LINK_OUTCOME}`, parameters);

@@ -82,4 +82,27 @@ describe('account quotas against PostgreSQL', () => {
     const listed = await repositories.list({ accountId: 'acct-repos', organizations: ['repos'], repositories: [], limit: 10, offset: 0, withTags: true });
     expect(listed.total).toBe(3);
   });
+
+  it('lets concurrent first pushes into new repositories fill the repository quota but never pass it, each announced with its id', async () => {
+    const sessions = new PostgresUploadSessions(db, limits);
+    const repositories = new RepositoryService(new PostgresRepositoryCatalog(new CachedAccess(db, new RepositoryReadCache()), limits), limits);
+    await sessions.create(parseRepositoryName('pushed/r0'), crypto.randomUUID(), 'sha256', 'acct-pushed');
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        sessions.create(parseRepositoryName(`pushed/r${i % 4}`), crypto.randomUUID(), 'sha256', 'acct-pushed').then(
+          () => 'opened',
+          (e: { code?: string }) => e.code,
+        ),
+      ),
+    );
+    // r0 existed; two of r1-r3 fit in the quota of 3, and each of those takes both of its uploads.
+    expect(outcomes.filter((o) => o === 'opened')).toHaveLength(6);
+    expect(outcomes.filter((o) => o === 'META_QUOTA_EXCEEDED')).toHaveLength(2);
+    expect(await repositories.usage('acct-pushed')).toMatchObject({ repositories: 3 });
+    const created = ((await db.query("SELECT payload FROM metadata.outbox WHERE subject = 'swr.events.repository.created'")) as Array<{ payload: string }>)
+      .map((row) => JSON.parse(row.payload) as { resource: { name: string; id: string }; data: { byPush: boolean } })
+      .filter((event) => event.resource.name.startsWith('pushed/'));
+    const ids = (await db.query("SELECT id::text, name FROM metadata.repository WHERE name LIKE 'pushed/%'")) as Array<{ id: string; name: string }>;
+    expect(created.map((e) => [e.resource.name, e.resource.id, e.data.byPush]).sort()).toEqual(ids.map((r) => [r.name, r.id, true]).sort());
+  });
 });

@@ -2,7 +2,8 @@ import { AccountLimits, MetadataError } from '@swr/metadata-core';
 import type { RepositoryName } from '@swr/oci';
 import { returnedRows } from '@swr/db';
 import type { EntityManager } from 'typeorm';
-import { recordEvent, repositoryParts, repositoryResource } from './events';
+import type { DomainEventData } from '@swr/contracts';
+import { eventEntry, METADATA_OUTBOX, recordEvent, repositoryParts, repositoryResource } from './events';
 
 /** pg returns bigint as text; our sizes and offsets stay far below 2^53. */
 export const toNumber = (value: string | number): number => (typeof value === 'number' ? value : Number(value));
@@ -49,15 +50,60 @@ export async function createRepository(db: EntityManager, repository: NewReposit
   if (organization.account_id !== null) {
     await charge(db, organization.account_id, 'repositories', 1, limits.repositories, `the account's repository quota (${limits.repositories}) is used up`);
   }
-  await recordEvent(db, 'repository.created', repositoryResource(repository.name.name, created[0].id), {
+  await recordEvent(db, 'repository.created', repositoryResource(repository.name.name, created[0].id), repositoryCreated(repository));
+  return created[0].id;
+}
+
+function repositoryCreated(repository: NewRepository): DomainEventData<'repository.created'> {
+  return {
     ...repositoryParts(repository.name.name),
     isPublic: repository.isPublic ?? false,
     category: repository.category ?? 'other',
     description: repository.description ?? '',
     byPush: repository.byPush ?? false,
-  });
-  return created[0].id;
+  };
 }
+
+/**
+ * A first push's repository, created with its organization and charged to the owning account as
+ * createRepository does, as CTEs of one statement: `organization`, `created` (the new repository's
+ * id; none when it exists already) and `charged`. Parameters from `$first`: see pushCreationValues.
+ * Select CREATION_UNCHARGED_ABORT with them, and fall back to ensureRepository when nothing was
+ * created: a START, a COMMIT and six round trips saved on the first blob of every new repository.
+ */
+export const pushCreationSteps = (first: number): string => {
+  const [organization, account, name, limit, eventId, subject, payload] = Array.from({ length: 7 }, (_, i) => `$${first + i}`);
+  return `
+  organization AS (
+    INSERT INTO metadata.organization (name, account_id) VALUES (${organization}::text, ${account}::text)
+    ON CONFLICT (name) DO UPDATE SET account_id = coalesce(metadata.organization.account_id, EXCLUDED.account_id)
+    RETURNING id, account_id
+  ),
+  created AS (
+    INSERT INTO metadata.repository (organization_id, name, is_public, category, description, creator_id, creator_name)
+    SELECT id, ${name}::text, false, 'other', '', '', '' FROM organization ON CONFLICT (name) DO NOTHING RETURNING id
+  ),
+  charged AS (
+    INSERT INTO metadata.account_usage AS a (account_id, repositories)
+    SELECT o.account_id, 1 FROM organization o, created WHERE o.account_id IS NOT NULL AND (${limit}::integer < 0 OR ${limit}::integer >= 1)
+    ON CONFLICT (account_id) DO UPDATE SET repositories = a.repositories + 1 WHERE ${limit}::integer < 0 OR a.repositories + 1 <= ${limit}::integer
+    RETURNING 1
+  ),
+  announced AS (
+    INSERT INTO ${METADATA_OUTBOX} (id, subject, payload)
+    SELECT ${eventId}::uuid, ${subject}::text, jsonb_set(${payload}::jsonb, '{resource,id}', to_jsonb(created.id::text))::text FROM created
+  )`;
+};
+
+/** The values of pushCreationSteps' parameters; the event's resource gets the new repository's id in the statement. */
+export function pushCreationValues(name: RepositoryName, account: string | undefined, limits: AccountLimits): unknown[] {
+  const event = eventEntry('repository.created', repositoryResource(name.name), repositoryCreated({ name, account, byPush: true }));
+  return [name.organization, account ?? null, name.name, limits.repositories, ...event];
+}
+
+/** Selected with pushCreationSteps: a repository created but not charged aborts the statement (UNCHARGED). */
+export const CREATION_UNCHARGED_ABORT =
+  'CASE WHEN (SELECT account_id FROM organization) IS NOT NULL AND EXISTS (SELECT 1 FROM created) AND NOT EXISTS (SELECT 1 FROM charged) THEN metadata.abort_uncharged() END';
 
 /** The repository's id, creating it on first push. */
 export async function ensureRepository(db: EntityManager, name: RepositoryName, account: string | undefined, limits: AccountLimits): Promise<string> {
@@ -106,15 +152,15 @@ export const linkSteps = (source: string): string => `
 
 export const LINK_OUTCOME = '(SELECT account_id FROM sized) AS owner, EXISTS (SELECT 1 FROM charged) AS charged';
 
-/** The SQLSTATE of `metadata.abort_uncharged_link()`. */
-export const UNCHARGED_LINK = 'SWR01';
+/** The SQLSTATE of `metadata.abort_uncharged()`. */
+export const UNCHARGED = 'SWR01';
 
 /**
  * Selected after linkSteps in place of LINK_OUTCOME by a statement run without a transaction of
- * its own: a link it could not charge aborts the whole statement (UNCHARGED_LINK), so that it can
+ * its own: a link it could not charge aborts the whole statement (UNCHARGED), so that it can
  * be run again in a transaction that settles the charge.
  */
-export const ABORT_IF_UNCHARGED = 'CASE WHEN (SELECT account_id FROM sized) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM charged) THEN metadata.abort_uncharged_link() END';
+export const ABORT_IF_UNCHARGED = 'CASE WHEN (SELECT account_id FROM sized) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM charged) THEN metadata.abort_uncharged() END';
 
 export interface LinkOutcome {
   /** The account charged for a new link; null when the link existed or the organization has no owner. */

@@ -8,6 +8,7 @@ import { PullBatches1764610000000 } from './1764610000000-pull-batches';
 import { GarbageReview1764700000000 } from './1764700000000-garbage-review';
 import { UploadPartRows1765200000000 } from './1765200000000-upload-part-rows';
 import { UnchargedLinkGuard1765300000000 } from './1765300000000-uncharged-link-guard';
+import { UnchargedGuard1765400000000 } from './1765400000000-uncharged-guard';
 
 /** In order. A migration, once released, is never edited: add a new one. */
 export const METADATA_MIGRATIONS = [
@@ -21,5 +22,6 @@ export const METADATA_MIGRATIONS = [
   outboxAnnouncements('metadata'),
   UploadPartRows1765200000000,
   UnchargedLinkGuard1765300000000,
+  UnchargedGuard1765400000000,
 ];
 export const METADATA_SCHEMA = 'metadata';
