@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, createReadStream, fdatasync, fstatSync, fsync, openSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, fdatasync, fstatSync, fsync, ftruncateSync, open as openCallback, openSync, statSync, writeSync } from 'node:fs';
 import { FileHandle, mkdir, open, rename, rm, rmdir, truncate, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { PassThrough, Readable, Transform } from 'node:stream';
@@ -14,6 +14,13 @@ const WRITE_BUFFER = 4 * 1024 * 1024;
 const FLUSH_EVERY = 16 * 1024 * 1024;
 /** Uploads smaller than this are left to the commit's flush: a flush of their own would cost more than it saves. */
 const BACKGROUND_FLUSH_FROM = 1024 * 1024;
+/**
+ * Bodies up to this size are read whole and written with one synchronous write, which copies them
+ * into the page cache in well under a millisecond, rather than handed to libuv's thread pool to
+ * write and close (two trips, ~0.35 ms each on a busy machine); a push of many small layers sends
+ * nothing else.
+ */
+const SMALL_BODY = 256 * 1024;
 /** Reads of stored parts in large pieces: few system calls and event-loop turns per byte. */
 const READ_CHUNK = 2 * 1024 * 1024;
 /** The upload's parts, appended end to end by the holder of the append lock. */
@@ -48,7 +55,8 @@ export interface FilesystemBlobStoreOptions {
  * wake-ups (measured here). What creates, renames or removes a name stays asynchronous, like
  * reading, writing and flushing data: on ext4 it can wait for a journal commit that someone's
  * fsync started, which would stall the event loop (measured: ~0.3 ms for the append lock of a
- * PATCH whose upload was being flushed).
+ * PATCH whose upload was being flushed). A small body's bytes are the exception (see SMALL_BODY):
+ * appended to a file opened for it, they go in with one synchronous write.
  */
 export class FilesystemBlobStore implements BlobStore {
   private readonly rootDir: string;
@@ -87,10 +95,11 @@ export class FilesystemBlobStore implements BlobStore {
   private async storePart(uploadId: string, body: Readable): Promise<UploadPart> {
     const uploadDir = this.uploadDir(uploadId);
     await mkdir(uploadDir, { recursive: true });
-    const appended = await this.withAppendLock(uploadDir, () => this.appendToData(uploadDir, body));
+    const head = await readHead(body, SMALL_BODY);
+    const appended = await this.withAppendLock(uploadDir, () => ('whole' in head ? this.appendSmall(uploadDir, head.whole) : this.appendToData(uploadDir, head.rest)));
     if (appended) return appended;
     const id = randomUUID();
-    return { id, size: await this.writeNewFile(join(uploadDir, partName(id)), body, false) };
+    return { id, size: await this.writeNewFile(join(uploadDir, partName(id)), 'whole' in head ? [head.whole] : head.rest, false) };
   }
 
   /**
@@ -182,8 +191,25 @@ export class FilesystemBlobStore implements BlobStore {
     }
   }
 
+  /** Appends a small body to the upload's data file in one write (the caller holds the lock); one that fails is cut off again. */
+  private async appendSmall(uploadDir: string, bytes: Buffer): Promise<UploadPart> {
+    const fd = await openAsync(join(uploadDir, DATA_FILE), 'a');
+    try {
+      const start = fstatSync(fd).size;
+      try {
+        for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+      } catch (error) {
+        ftruncateSync(fd, start);
+        throw error;
+      }
+      return { id: `at-${start}-${bytes.length}`, size: bytes.length };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   /** Appends `body` to the upload's data file (the caller holds the lock); a body that fails is cut off again. */
-  private async appendToData(uploadDir: string, body: Readable): Promise<UploadPart> {
+  private async appendToData(uploadDir: string, body: AsyncIterable<Uint8Array>): Promise<UploadPart> {
     const file = await open(join(uploadDir, DATA_FILE), 'a');
     let start: number;
     try {
@@ -241,7 +267,7 @@ export class FilesystemBlobStore implements BlobStore {
   }
 
   /** Streams `source` into a file that must not exist yet; on failure the file is removed. */
-  private async writeNewFile(path: string, source: Readable | AsyncIterable<Uint8Array>, durable: boolean): Promise<number> {
+  private async writeNewFile(path: string, source: Readable | Iterable<Uint8Array> | AsyncIterable<Uint8Array>, durable: boolean): Promise<number> {
     // Opened before streaming so that the removal below cannot race the file's creation.
     const file = await open(path, 'wx');
     const output = file.createWriteStream({ flush: durable, highWaterMark: WRITE_BUFFER });
@@ -358,6 +384,33 @@ async function* concatenateParts(uploadDir: string, parts: readonly UploadPart[]
   }
 }
 
+/** A body read up to a limit: whole when it ended within it, otherwise all of it still to stream, what was read first. */
+type BodyHead = { readonly whole: Buffer } | { readonly rest: AsyncIterable<Uint8Array> };
+
+async function readHead(body: Readable, limit: number): Promise<BodyHead> {
+  const iterator: AsyncIterator<Buffer> = body[Symbol.asyncIterator]();
+  const read: Buffer[] = [];
+  let size = 0;
+  while (size <= limit) {
+    const next = await iterator.next();
+    if (next.done) return { whole: Buffer.concat(read, size) };
+    read.push(next.value);
+    size += next.value.length;
+  }
+  return { rest: continued(read, iterator) };
+}
+
+/** What was read, then the rest; a reader that stops early destroys the body. */
+async function* continued(read: Buffer[], iterator: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  try {
+    yield* read;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  } finally {
+    await iterator.return?.();
+  }
+}
+
+const openAsync = promisify(openCallback);
 const fsyncAsync = promisify(fsync);
 const fdatasyncAsync = promisify(fdatasync);
 
