@@ -95,11 +95,11 @@ export class FilesystemBlobStore implements BlobStore {
   private async storePart(uploadId: string, body: Readable): Promise<UploadPart> {
     const uploadDir = this.uploadDir(uploadId);
     await mkdir(uploadDir, { recursive: true });
-    const head = await readHead(body, SMALL_BODY);
-    const appended = await this.withAppendLock(uploadDir, () => ('whole' in head ? this.appendSmall(uploadDir, head.whole) : this.appendToData(uploadDir, head.rest)));
+    const small = await readSmall(body, SMALL_BODY);
+    const appended = await this.withAppendLock(uploadDir, () => (small ? this.appendSmall(uploadDir, small) : this.appendToData(uploadDir, body)));
     if (appended) return appended;
     const id = randomUUID();
-    return { id, size: await this.writeNewFile(join(uploadDir, partName(id)), 'whole' in head ? [head.whole] : head.rest, false) };
+    return { id, size: await this.writeNewFile(join(uploadDir, partName(id)), small ? [small] : body, false) };
   }
 
   /**
@@ -209,7 +209,7 @@ export class FilesystemBlobStore implements BlobStore {
   }
 
   /** Appends `body` to the upload's data file (the caller holds the lock); a body that fails is cut off again. */
-  private async appendToData(uploadDir: string, body: AsyncIterable<Uint8Array>): Promise<UploadPart> {
+  private async appendToData(uploadDir: string, body: Readable): Promise<UploadPart> {
     const file = await open(join(uploadDir, DATA_FILE), 'a');
     let start: number;
     try {
@@ -384,30 +384,34 @@ async function* concatenateParts(uploadDir: string, parts: readonly UploadPart[]
   }
 }
 
-/** A body read up to a limit: whole when it ended within it, otherwise all of it still to stream, what was read first. */
-type BodyHead = { readonly whole: Buffer } | { readonly rest: AsyncIterable<Uint8Array> };
-
-async function readHead(body: Readable, limit: number): Promise<BodyHead> {
-  const iterator: AsyncIterator<Buffer> = body[Symbol.asyncIterator]();
-  const read: Buffer[] = [];
-  let size = 0;
-  while (size <= limit) {
-    const next = await iterator.next();
-    if (next.done) return { whole: Buffer.concat(read, size) };
-    read.push(next.value);
-    size += next.value.length;
-  }
-  return { rest: continued(read, iterator) };
-}
-
-/** What was read, then the rest; a reader that stops early destroys the body. */
-async function* continued(read: Buffer[], iterator: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  try {
-    yield* read;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-  } finally {
-    await iterator.return?.();
-  }
+/**
+ * The whole body when it ends within `limit` bytes; otherwise undefined, with what was read of it
+ * put back at its head, so that it streams on as it came (at no cost per chunk).
+ */
+function readSmall(body: Readable, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const read: Buffer[] = [];
+    let size = 0;
+    const settle = (outcome: () => void) => {
+      body.off('readable', onReadable).off('end', onEnd).off('error', onError).off('close', onClose);
+      outcome();
+    };
+    const onReadable = () => {
+      for (let chunk: Buffer | null = body.read(); chunk !== null; chunk = body.read()) {
+        read.push(chunk);
+        size += chunk.length;
+        if (size > limit) {
+          body.unshift(Buffer.concat(read, size));
+          return settle(() => resolve(undefined));
+        }
+      }
+    };
+    const onEnd = () => settle(() => resolve(Buffer.concat(read, size)));
+    const onError = (error: Error) => settle(() => reject(error));
+    const onClose = () => settle(() => reject(body.errored ?? new Error('the body ended before all of it arrived')));
+    if (body.destroyed) return onClose();
+    body.on('readable', onReadable).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }
 
 const openAsync = promisify(openCallback);
