@@ -6,12 +6,12 @@ import type { DataSource } from 'typeorm';
 import { blobResource, eventEntry, METADATA_OUTBOX, repositoryParts } from './events';
 import {
   ABORT_IF_UNCHARGED,
-  CREATION_UNCHARGED_ABORT,
+  CREATION_GUARD,
+  creationSteps,
+  creationValues,
   ensureRepository,
   LINK_OUTCOME,
   linkSteps,
-  pushCreationSteps,
-  pushCreationValues,
   settleCharge,
   toNumber,
   UNCHARGED,
@@ -78,17 +78,17 @@ export class PostgresUploadSessions implements UploadSessions {
   }
 
   /**
-   * The first blob of a new repository: the repository is created (see pushCreationSteps) and the
+   * The first blob of a new repository: the repository is created (see creationSteps) and the
    * session opened in one statement. Undefined when it was not: the repository appeared meanwhile,
    * or the account has no room for it; the transaction of `create` then sorts out which.
    */
   private async createWithRepository(repository: RepositoryName, id: string, algorithm: DigestAlgorithm, account?: string): Promise<UploadRecord | undefined> {
     try {
       const rows: UploadRow[] = await this.db.query(
-        `WITH ${pushCreationSteps(3)},
+        `WITH ${creationSteps(3)},
          opened AS (INSERT INTO metadata.upload AS u (id, repository_id, algorithm) SELECT $1::uuid, id, $2::text FROM created RETURNING ${COLUMNS})
-         SELECT opened.*, ${CREATION_UNCHARGED_ABORT} AS guard FROM opened`,
-        [id, algorithm, ...pushCreationValues(repository, account, this.limits)],
+         SELECT opened.*, ${CREATION_GUARD} AS guard FROM opened`,
+        [id, algorithm, ...creationValues({ name: repository, account, byPush: true }, this.limits)],
       );
       return rows.length ? toRecord(repository.name, rows[0]) : undefined;
     } catch (error) {

@@ -2,8 +2,7 @@ import { AccountLimits, MetadataError } from '@swr/metadata-core';
 import type { RepositoryName } from '@swr/oci';
 import { returnedRows } from '@swr/db';
 import type { EntityManager } from 'typeorm';
-import type { DomainEventData } from '@swr/contracts';
-import { eventEntry, METADATA_OUTBOX, recordEvent, repositoryParts, repositoryResource } from './events';
+import { eventEntry, METADATA_OUTBOX, repositoryParts, repositoryResource } from './events';
 
 /** pg returns bigint as text; our sizes and offsets stay far below 2^53. */
 export const toNumber = (value: string | number): number => (typeof value === 'number' ? value : Number(value));
@@ -22,57 +21,18 @@ export interface NewRepository {
 }
 
 /**
- * Creates a repository (and its organization on first use) within the owning account's repository
- * quota; undefined when it already exists. Quota and insert commit together or not at all.
+ * A repository's creation (and its organization's on first use), charged to the owning account's
+ * repository quota, as CTEs of one statement: `organization`, `created` (the new repository's id;
+ * none when it exists already) and `charged` (the account's count, within its limit; a missing
+ * usage row is inserted). Parameters from `$first`: see creationValues. Select CREATION_GUARD with
+ * them: a repository created but not charged aborts the statement (UNCHARGED), so that neither it
+ * nor its event is ever kept.
  */
-export async function createRepository(db: EntityManager, repository: NewRepository, limits: AccountLimits): Promise<string | undefined> {
-  const organizations: Array<{ id: string; account_id: string | null }> = await db.query(
-    `INSERT INTO metadata.organization (name, account_id) VALUES ($1, $2)
-     ON CONFLICT (name) DO UPDATE SET account_id = coalesce(metadata.organization.account_id, EXCLUDED.account_id)
-     RETURNING id, account_id`,
-    [repository.name.organization, repository.account ?? null],
+export const creationSteps = (first: number): string => {
+  const [organization, account, name, isPublic, category, description, creatorId, creatorName, limit, eventId, subject, payload] = Array.from(
+    { length: 12 },
+    (_, i) => `$${first + i}`,
   );
-  const organization = organizations[0];
-  const created: Array<{ id: string }> = await db.query(
-    `INSERT INTO metadata.repository (organization_id, name, is_public, category, description, creator_id, creator_name)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO NOTHING RETURNING id`,
-    [
-      organization.id,
-      repository.name.name,
-      repository.isPublic ?? false,
-      repository.category ?? 'other',
-      repository.description ?? '',
-      repository.creatorId ?? '',
-      repository.creatorName ?? '',
-    ],
-  );
-  if (!created.length) return undefined;
-  if (organization.account_id !== null) {
-    await charge(db, organization.account_id, 'repositories', 1, limits.repositories, `the account's repository quota (${limits.repositories}) is used up`);
-  }
-  await recordEvent(db, 'repository.created', repositoryResource(repository.name.name, created[0].id), repositoryCreated(repository));
-  return created[0].id;
-}
-
-function repositoryCreated(repository: NewRepository): DomainEventData<'repository.created'> {
-  return {
-    ...repositoryParts(repository.name.name),
-    isPublic: repository.isPublic ?? false,
-    category: repository.category ?? 'other',
-    description: repository.description ?? '',
-    byPush: repository.byPush ?? false,
-  };
-}
-
-/**
- * A first push's repository, created with its organization and charged to the owning account as
- * createRepository does, as CTEs of one statement: `organization`, `created` (the new repository's
- * id; none when it exists already) and `charged`. Parameters from `$first`: see pushCreationValues.
- * Select CREATION_UNCHARGED_ABORT with them, and fall back to ensureRepository when nothing was
- * created: a START, a COMMIT and six round trips saved on the first blob of every new repository.
- */
-export const pushCreationSteps = (first: number): string => {
-  const [organization, account, name, limit, eventId, subject, payload] = Array.from({ length: 7 }, (_, i) => `$${first + i}`);
   return `
   organization AS (
     INSERT INTO metadata.organization (name, account_id) VALUES (${organization}::text, ${account}::text)
@@ -81,7 +41,8 @@ export const pushCreationSteps = (first: number): string => {
   ),
   created AS (
     INSERT INTO metadata.repository (organization_id, name, is_public, category, description, creator_id, creator_name)
-    SELECT id, ${name}::text, false, 'other', '', '', '' FROM organization ON CONFLICT (name) DO NOTHING RETURNING id
+    SELECT id, ${name}::text, ${isPublic}::boolean, ${category}::text, ${description}::text, ${creatorId}::text, ${creatorName}::text FROM organization
+    ON CONFLICT (name) DO NOTHING RETURNING id
   ),
   charged AS (
     INSERT INTO metadata.account_usage AS a (account_id, repositories)
@@ -95,15 +56,38 @@ export const pushCreationSteps = (first: number): string => {
   )`;
 };
 
-/** The values of pushCreationSteps' parameters; the event's resource gets the new repository's id in the statement. */
-export function pushCreationValues(name: RepositoryName, account: string | undefined, limits: AccountLimits): unknown[] {
-  const event = eventEntry('repository.created', repositoryResource(name.name), repositoryCreated({ name, account, byPush: true }));
-  return [name.organization, account ?? null, name.name, limits.repositories, ...event];
+/** The values of creationSteps' parameters; the event's resource gets the new repository's id in the statement. */
+export function creationValues(repository: NewRepository, limits: AccountLimits): unknown[] {
+  const { name } = repository;
+  const created = {
+    ...repositoryParts(name.name),
+    isPublic: repository.isPublic ?? false,
+    category: repository.category ?? 'other',
+    description: repository.description ?? '',
+    byPush: repository.byPush ?? false,
+  };
+  const event = eventEntry('repository.created', repositoryResource(name.name), created);
+  const attributes = [created.isPublic, created.category, created.description, repository.creatorId ?? '', repository.creatorName ?? ''];
+  return [name.organization, repository.account ?? null, name.name, ...attributes, limits.repositories, ...event];
 }
 
-/** Selected with pushCreationSteps: a repository created but not charged aborts the statement (UNCHARGED). */
-export const CREATION_UNCHARGED_ABORT =
-  'CASE WHEN (SELECT account_id FROM organization) IS NOT NULL AND EXISTS (SELECT 1 FROM created) AND NOT EXISTS (SELECT 1 FROM charged) THEN metadata.abort_uncharged() END';
+/** Selected with creationSteps: see there. */
+export const CREATION_GUARD =
+  'CASE WHEN EXISTS (SELECT 1 FROM created) AND (SELECT account_id FROM organization) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM charged) THEN metadata.abort_uncharged() END';
+
+/**
+ * Creates a repository (and its organization on first use) within the owning account's repository
+ * quota, in one statement (see creationSteps); undefined when it already exists.
+ */
+export async function createRepository(db: EntityManager, repository: NewRepository, limits: AccountLimits): Promise<string | undefined> {
+  try {
+    const rows: Array<{ id: string | null }> = await db.query(`WITH ${creationSteps(1)} SELECT (SELECT id FROM created) AS id, ${CREATION_GUARD} AS guard`, creationValues(repository, limits));
+    return rows[0].id ?? undefined;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== UNCHARGED) throw error;
+    throw new MetadataError('META_QUOTA_EXCEEDED', `the account's repository quota (${limits.repositories}) is used up`);
+  }
+}
 
 /** The repository's id, creating it on first push. */
 export async function ensureRepository(db: EntityManager, name: RepositoryName, account: string | undefined, limits: AccountLimits): Promise<string> {
@@ -116,18 +100,18 @@ export async function ensureRepository(db: EntityManager, name: RepositoryName, 
 }
 
 /**
- * Adds `amount` to one of the account's usage counters unless that would pass `limit` (negative:
+ * Adds `bytes` to the account's stored bytes unless that would pass its storage limit (negative:
  * none). The check and the charge are one conditional update of the account's row, so concurrent
  * writers cannot both slip under the limit.
  */
-async function charge(db: EntityManager, account: string, counter: 'repositories' | 'bytes', amount: number, limit: number, refusal: string): Promise<void> {
+async function chargeBytes(db: EntityManager, account: string, bytes: number, limits: AccountLimits): Promise<void> {
   await db.query('INSERT INTO metadata.account_usage (account_id) VALUES ($1) ON CONFLICT DO NOTHING', [account]);
   const charged = await returnedRows(
     db,
-    `UPDATE metadata.account_usage SET ${counter} = ${counter} + $2 WHERE account_id = $1 AND ($3 < 0 OR ${counter} + $2 <= $3) RETURNING 1`,
-    [account, amount, limit],
+    'UPDATE metadata.account_usage SET bytes = bytes + $2 WHERE account_id = $1 AND ($3 < 0 OR bytes + $2 <= $3) RETURNING 1',
+    [account, bytes, limits.bytes],
   );
-  if (!charged.length) throw new MetadataError('META_QUOTA_EXCEEDED', refusal);
+  if (!charged.length) throw new MetadataError('META_QUOTA_EXCEEDED', `the account's storage quota (${limits.bytes} bytes) would be exceeded`);
 }
 
 /**
@@ -174,7 +158,7 @@ export interface LinkOutcome {
  */
 export async function settleCharge(db: EntityManager, outcome: LinkOutcome, size: number, limits: AccountLimits): Promise<void> {
   if (outcome.owner === null || outcome.charged) return;
-  await charge(db, outcome.owner, 'bytes', size, limits.bytes, `the account's storage quota (${limits.bytes} bytes) would be exceeded`);
+  await chargeBytes(db, outcome.owner, size, limits);
 }
 
 /** Links a blob into a repository and charges its bytes to the owning account, refusing what would go over the storage quota. */
