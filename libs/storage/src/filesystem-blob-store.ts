@@ -199,7 +199,7 @@ export class FilesystemBlobStore implements BlobStore {
       try {
         for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
       } catch (error) {
-        ftruncateSync(fd, start);
+        cutOff(fd, start);
         throw error;
       }
       return { id: `at-${start}-${bytes.length}`, size: bytes.length };
@@ -397,13 +397,17 @@ function readSmall(body: Readable, limit: number): Promise<Buffer | undefined> {
       outcome();
     };
     const onReadable = () => {
-      for (let chunk: Buffer | null = body.read(); chunk !== null; chunk = body.read()) {
-        read.push(chunk);
-        size += chunk.length;
-        if (size > limit) {
-          body.unshift(Buffer.concat(read, size));
-          return settle(() => resolve(undefined));
+      try {
+        for (let chunk: Buffer | null = body.read(); chunk !== null; chunk = body.read()) {
+          read.push(chunk);
+          size += chunk.length;
+          if (size > limit) {
+            body.unshift(Buffer.concat(read, size));
+            return settle(() => resolve(undefined));
+          }
         }
+      } catch (error) {
+        settle(() => reject(error));
       }
     };
     const onEnd = () => settle(() => resolve(Buffer.concat(read, size)));
@@ -434,6 +438,15 @@ async function syncDirectory(dir: string): Promise<void> {
     await fsyncAsync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Cuts a file back to `length` after a failed write; should that fail too, the write's own error is the one to report. */
+function cutOff(fd: number, length: number): void {
+  try {
+    ftruncateSync(fd, length);
+  } catch {
+    // The part is not recorded, so its bytes are never read; the commit checks the file's size.
   }
 }
 

@@ -34,8 +34,9 @@ const missingFrom = (wanted: readonly string[], present: Array<{ digest: string 
 /**
  * A manifest's put as one statement, for the usual case: the repository exists, every reference
  * is there (locked FOR SHARE, as `missingReferences` locks them), and the manifest's row is
- * inserted, or found and locked as `stored` finds it. The tags are set, counted ($11, none created
- * twice), the events recorded with the image's size ($12-$14) and the change notified. Anything
+ * inserted, or found and locked as `stored` finds it. The tags are set and counted ($11: those the
+ * statement's snapshot holds, and those it created, which its inserts return with no xmax, unlike
+ * the ones it moved), the events recorded with the image's size ($12-$14) and the change notified. Anything
  * else (a missing repository or reference, a row another push or a collection is changing) leaves
  * it selecting nothing and writing nothing, and the transaction does it step by step: ten round
  * trips become one for every image a client pushes.
@@ -65,7 +66,8 @@ const PUT_AT_ONCE = `WITH repo AS (SELECT id FROM metadata.repository WHERE name
     ON CONFLICT (repository_id, name) DO UPDATE SET manifest_id = EXCLUDED.manifest_id, updated_at = now() RETURNING t.xmax = 0 AS created
   ),
   counted AS (
-    UPDATE metadata.repository r SET tag_count = r.tag_count + (SELECT count(*) FROM tagged WHERE created), updated_at = now()
+    UPDATE metadata.repository r
+       SET tag_count = (SELECT count(*) FROM metadata.tag t WHERE t.repository_id = ready.id) + (SELECT count(*) FROM tagged WHERE created), updated_at = now()
       FROM ready, chosen WHERE r.id = ready.id
   ),
   announced AS (

@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { blobResource, eventEntry, METADATA_OUTBOX, repositoryParts } from './events';
 import {
   ABORT_IF_UNCHARGED,
+  asRepositoryQuotaRefusal,
   CREATION_GUARD,
   creationSteps,
   creationValues,
@@ -79,8 +80,8 @@ export class PostgresUploadSessions implements UploadSessions {
 
   /**
    * The first blob of a new repository: the repository is created (see creationSteps) and the
-   * session opened in one statement. Undefined when it was not: the repository appeared meanwhile,
-   * or the account has no room for it; the transaction of `create` then sorts out which.
+   * session opened in one statement. Undefined when the repository appeared meanwhile: the
+   * transaction of `create` then opens the session in it. Refused when the account has no room.
    */
   private async createWithRepository(repository: RepositoryName, id: string, algorithm: DigestAlgorithm, account?: string): Promise<UploadRecord | undefined> {
     try {
@@ -92,8 +93,7 @@ export class PostgresUploadSessions implements UploadSessions {
       );
       return rows.length ? toRecord(repository.name, rows[0]) : undefined;
     } catch (error) {
-      if ((error as { code?: unknown }).code === UNCHARGED) return undefined;
-      throw error;
+      throw asRepositoryQuotaRefusal(error, this.limits);
     }
   }
 

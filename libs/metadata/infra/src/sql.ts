@@ -84,9 +84,14 @@ export async function createRepository(db: EntityManager, repository: NewReposit
     const rows: Array<{ id: string | null }> = await db.query(`WITH ${creationSteps(1)} SELECT (SELECT id FROM created) AS id, ${CREATION_GUARD} AS guard`, creationValues(repository, limits));
     return rows[0].id ?? undefined;
   } catch (error) {
-    if ((error as { code?: unknown }).code !== UNCHARGED) throw error;
-    throw new MetadataError('META_QUOTA_EXCEEDED', `the account's repository quota (${limits.repositories}) is used up`);
+    throw asRepositoryQuotaRefusal(error, limits);
   }
+}
+
+/** A creation aborted by CREATION_GUARD is refused for the repository quota (the usage row is inserted when missing, so no room is the only reason); anything else stays as it was. */
+export function asRepositoryQuotaRefusal(error: unknown, limits: AccountLimits): unknown {
+  if ((error as { code?: unknown }).code !== UNCHARGED) return error;
+  return new MetadataError('META_QUOTA_EXCEEDED', `the account's repository quota (${limits.repositories}) is used up`);
 }
 
 /** The repository's id, creating it on first push. */
