@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { blobKey, partName, uploadPrefix, type BlobStat, type BlobStore, type ByteRange, type OpenBlob, type UploadPart } from '@swr/blob-store';
 import { sendFileRange } from './pooled-file-sender';
+import { readSmall } from './read-small';
 
 /** Lets the write stream gather socket chunks into one `writev` instead of one write (and one pause) each. */
 const WRITE_BUFFER = 4 * 1024 * 1024;
@@ -382,40 +383,6 @@ async function* concatenateParts(uploadDir: string, parts: readonly UploadPart[]
     }
     if (read !== part.size) throw new Error(`part ${part.id} holds ${read} of its ${part.size} bytes`);
   }
-}
-
-/**
- * The whole body when it ends within `limit` bytes; otherwise undefined, with what was read of it
- * put back at its head, so that it streams on as it came (at no cost per chunk).
- */
-function readSmall(body: Readable, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const read: Buffer[] = [];
-    let size = 0;
-    const settle = (outcome: () => void) => {
-      body.off('readable', onReadable).off('end', onEnd).off('error', onError).off('close', onClose);
-      outcome();
-    };
-    const onReadable = () => {
-      try {
-        for (let chunk: Buffer | null = body.read(); chunk !== null; chunk = body.read()) {
-          read.push(chunk);
-          size += chunk.length;
-          if (size > limit) {
-            body.unshift(Buffer.concat(read, size));
-            return settle(() => resolve(undefined));
-          }
-        }
-      } catch (error) {
-        settle(() => reject(error));
-      }
-    };
-    const onEnd = () => settle(() => resolve(Buffer.concat(read, size)));
-    const onError = (error: Error) => settle(() => reject(error));
-    const onClose = () => settle(() => reject(body.errored ?? new Error('the body ended before all of it arrived')));
-    if (body.destroyed) return onClose();
-    body.on('readable', onReadable).on('end', onEnd).on('error', onError).on('close', onClose);
-  });
 }
 
 const openAsync = promisify(openCallback);

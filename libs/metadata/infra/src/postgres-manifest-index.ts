@@ -77,6 +77,21 @@ const PUT_AT_ONCE = `WITH repo AS (SELECT id FROM metadata.repository WHERE name
   )
   SELECT ${changeNotice(1)} FROM chosen`;
 
+/** A manifest's row as both puts insert it ($2-$10): its columns, then its blobs and child manifests, each once. */
+function manifestColumns(manifest: NewManifest): unknown[] {
+  return [
+    manifest.digest,
+    manifest.mediaType,
+    manifest.artifactType ?? null,
+    manifest.subject?.digest ?? null,
+    manifest.annotations ? JSON.stringify(manifest.annotations) : null,
+    manifest.content,
+    manifest.content.length,
+    [...new Set(manifest.blobs)],
+    [...new Set(manifest.manifests)],
+  ];
+}
+
 export class PostgresManifestIndex implements ManifestIndex {
   private readonly db: DataSource;
 
@@ -126,15 +141,7 @@ export class PostgresManifestIndex implements ManifestIndex {
     return this.access.writeAtOnce(name, async (db) => {
       const rows: unknown[] = await db.query(PUT_AT_ONCE, [
         name,
-        manifest.digest,
-        manifest.mediaType,
-        manifest.artifactType ?? null,
-        manifest.subject?.digest ?? null,
-        manifest.annotations ? JSON.stringify(manifest.annotations) : null,
-        manifest.content,
-        manifest.content.length,
-        [...new Set(manifest.blobs)],
-        [...new Set(manifest.manifests)],
+        ...manifestColumns(manifest),
         manifest.tags,
         events.map((e) => e[0]),
         events.map((e) => e[1]),
@@ -158,18 +165,7 @@ export class PostgresManifestIndex implements ManifestIndex {
            + (SELECT coalesce(sum(size), 0) FROM metadata.blob WHERE digest = ANY($9::text[]))
            + (SELECT coalesce(sum(total_size), 0) FROM metadata.manifest WHERE repository_id = $1 AND digest = ANY($10::text[])))
          ON CONFLICT (repository_id, digest) DO NOTHING RETURNING id, total_size`,
-        [
-          repositoryId,
-          manifest.digest,
-          manifest.mediaType,
-          manifest.artifactType ?? null,
-          manifest.subject?.digest ?? null,
-          manifest.annotations ? JSON.stringify(manifest.annotations) : null,
-          manifest.content,
-          manifest.content.length,
-          [...new Set(manifest.blobs)],
-          [...new Set(manifest.manifests)],
-        ],
+        [repositoryId, ...manifestColumns(manifest)],
       );
       if (inserted.length) {
         // An image has no child manifests, an index mostly no blobs: a round trip saved for the list that is empty.
