@@ -6,6 +6,8 @@ import { ManagedProcess, startProcess } from './processes';
 
 export interface NatsServerHandle {
   readonly url: string;
+  /** Its monitoring endpoint (`/healthz`, `/subsz`, …). */
+  readonly monitorUrl: string;
   /** The running server process (a new one after `start`). */
   readonly process: ManagedProcess;
   /** Stops the server, keeping its JetStream store: an outage. */
@@ -45,6 +47,7 @@ export async function startNatsServer(place: ServerPlace = {}): Promise<NatsServ
   let server = await launch();
   return {
     url: `nats://127.0.0.1:${port}`,
+    monitorUrl: `http://127.0.0.1:${monitor}`,
     get process() {
       return server;
     },
