@@ -1,9 +1,13 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { dirname, join } from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { IncomingMessage } from 'node:http';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /** A throw-away S3 endpoint (s3rver) for tests, path-style, plain HTTP. */
 export interface S3Server {
@@ -34,9 +38,25 @@ type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<voi
 /** s3rver is a Koa application without type declarations; this is the part of it used here. */
 interface S3rver {
   readonly middleware: KoaMiddleware[];
-  readonly store: { deleteObject(bucket: string, key: string): Promise<void> };
+  readonly store: S3rverStore;
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
+}
+
+/** The part of s3rver's filesystem store used here. */
+interface S3rverStore {
+  deleteObject(bucket: string, key: string): Promise<void>;
+  putObject(object: S3rverObject): Promise<{ size: number; md5: string }>;
+  putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5: string): Promise<void>;
+  getResourcePath(bucket: string, key: string, resourceType: string): string;
+}
+
+/** The object of a PUT, as s3rver's controller hands it to its store. */
+interface S3rverObject {
+  readonly bucket: string;
+  readonly key: string;
+  readonly content: unknown;
+  readonly metadata: Record<string, string>;
 }
 
 interface S3rverOptions {
@@ -117,6 +137,44 @@ function unescapeXml(text: string): string {
   return text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => XML_ENTITIES[name]);
 }
 
+/**
+ * s3rver's PutObject, made all-or-nothing as S3's is: the body goes to a file of its own, renamed
+ * into place once every byte its Content-Length declared has arrived. s3rver writes straight to the
+ * object's file and serves any file there, so a request cut off midway left its first bytes behind
+ * as a whole object.
+ */
+function putObjectWhole(store: S3rverStore, incompleteDir: string): S3rverStore['putObject'] {
+  const put = store.putObject.bind(store);
+  return async (object) => {
+    const declared = Number(object.metadata['content-length']);
+    // A request's body; the store also puts objects it assembled itself, from the parts of a multipart upload.
+    if (!(object.content instanceof IncomingMessage) || !Number.isInteger(declared)) return put(object);
+    const temporary = join(incompleteDir, randomUUID());
+    const md5 = createHash('md5');
+    let size = 0;
+    const counting = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        md5.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(object.content, counting, createWriteStream(temporary));
+      if (size !== declared) throw new Error(`the body ended after ${size} of its declared ${declared} bytes`);
+      const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
+      await mkdir(dirname(objectPath), { recursive: true });
+      await rename(temporary, objectPath);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    const etag = md5.digest('hex');
+    await store.putMetadata(object.bucket, object.key, object.metadata, etag);
+    return { size, md5: etag };
+  };
+}
+
 /** Wraps `run` so that each call starts only once the previous one has settled. */
 function oneAtATime<A extends unknown[], R>(run: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   let previous: Promise<unknown> = Promise.resolve();
@@ -131,7 +189,13 @@ function oneAtATime<A extends unknown[], R>(run: (...args: A) => Promise<R>): (.
 export async function startS3Server(place: { dir?: string } = {}): Promise<S3Server> {
   const directory = place.dir ?? (await mkdtemp(join(tmpdir(), 'swr-s3-')));
   await mkdir(directory, { recursive: true });
-  const removeUnlessKept = () => (place.dir ? Promise.resolve() : rm(directory, { recursive: true, force: true }));
+  // Beside the objects, on the same filesystem, so that a finished body is renamed into place.
+  const incompleteDir = `${directory}.incomplete`;
+  await mkdir(incompleteDir, { recursive: true });
+  const removeUnlessKept = async () => {
+    await rm(incompleteDir, { recursive: true, force: true });
+    if (!place.dir) await rm(directory, { recursive: true, force: true });
+  };
   const bucket = 'swr-test';
   const server = new S3rver({
     address: '127.0.0.1',
@@ -148,6 +212,7 @@ export async function startS3Server(place: { dir?: string } = {}): Promise<S3Ser
   // turn), and so do deletes.
   server.middleware.unshift(oneAtATime((_ctx, next) => next()));
   server.store.deleteObject = oneAtATime(server.store.deleteObject.bind(server.store));
+  server.store.putObject = putObjectWhole(server.store, incompleteDir);
   try {
     const { port } = await server.run();
     return {
