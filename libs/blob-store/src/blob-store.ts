@@ -41,9 +41,11 @@ export interface UploadPart {
 export interface BlobStore {
   /**
    * Streams `body` into a new part of an upload and returns it as the caller must record it (its
-   * id, never reused, and the bytes written). A body that fails leaves no part behind.
+   * id, never reused, and the bytes written). A body that fails leaves no part behind. `length`,
+   * when the sender declared it, is what the body holds (an HTTP server holds a request to its
+   * Content-Length): a store may send the bytes on under it, refusing a body of another length.
    */
-  writePart(uploadId: string, body: Readable): Promise<UploadPart>;
+  writePart(uploadId: string, body: Readable, length?: number): Promise<UploadPart>;
   /** Streams a part back (to rebuild a running digest on another replica). */
   readPart(uploadId: string, partId: string): Promise<Readable>;
   /**
@@ -51,9 +53,10 @@ export interface BlobStore {
    * blob `digest`, without the parts and assembly an upload in chunks needs. Once `body` has ended,
    * and before anything is visible under `digest`, `verify` is called: when it throws, the write
    * rejects with its error and leaves no blob. A blob already stored is kept as it is (the body is
-   * still read and verified). Resolves with the bytes read, once the blob is stored.
+   * still read and verified). Resolves with the bytes read, once the blob is stored. `length` is
+   * as for `writePart`.
    */
-  writeBlob(uploadId: string, digest: string, body: Readable, verify: () => void): Promise<number>;
+  writeBlob(uploadId: string, digest: string, body: Readable, verify: () => void, length?: number): Promise<number>;
   /** Assembles the parts, in the order given, into the blob `digest`. A blob already stored is kept as it is. Removes the parts. */
   commitUpload(uploadId: string, parts: readonly UploadPart[], digest: string): Promise<void>;
   /** Removes everything written for an upload. Idempotent. */

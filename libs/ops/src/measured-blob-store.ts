@@ -28,12 +28,12 @@ export class MeasuredBlobStore implements BlobStore {
     if (presign) this.presignedReadUrl = (digest, expirySeconds) => this.timed('presignedReadUrl', () => presign(digest, expirySeconds));
   }
 
-  writePart(uploadId: string, body: Readable): Promise<UploadPart> {
-    return this.timed('writePart', () => this.inner.writePart(uploadId, body));
+  writePart(uploadId: string, body: Readable, length?: number): Promise<UploadPart> {
+    return this.timed('writePart', () => this.inner.writePart(uploadId, body, length));
   }
 
-  writeBlob(uploadId: string, digest: string, body: Readable, verify: () => void): Promise<number> {
-    return this.timed('writeBlob', () => this.inner.writeBlob(uploadId, digest, body, verify));
+  writeBlob(uploadId: string, digest: string, body: Readable, verify: () => void, length?: number): Promise<number> {
+    return this.timed('writeBlob', () => this.inner.writeBlob(uploadId, digest, body, verify, length));
   }
 
   readPart(uploadId: string, partId: string): Promise<Readable> {

@@ -14,6 +14,8 @@ const S3_ENVIRONMENT = {
   SWR_S3_SECRET_KEY: z.string().min(1),
   SWR_S3_BUCKET: env.string('swr'),
   SWR_S3_REGION: env.string('us-east-1'),
+  /** Bodies of a declared length up to this go to S3 in one streamed PUT; longer ones in a multipart upload. */
+  SWR_S3_SINGLE_PUT_MAX_MIB: env.int(5120),
   /** Blob GETs answered with a 307 to a presigned URL: clients must reach SWR_S3_ENDPOINT themselves. Read by the gateway. */
   SWR_S3_REDIRECT: env.boolean(false),
 };
@@ -46,6 +48,7 @@ export async function openBlobStore(config: BlobStoreConfig): Promise<BlobStore>
     secretKey: config.SWR_S3_SECRET_KEY,
     bucket: config.SWR_S3_BUCKET,
     region: config.SWR_S3_REGION,
+    singlePutMaxSize: config.SWR_S3_SINGLE_PUT_MAX_MIB * 1024 * 1024,
   });
   await store.ensureBucket();
   return store;

@@ -48,6 +48,18 @@ export function describeBlobStoreContract(name: string, createStore: () => Promi
       expect((await readBlob(digest)).equals(content)).toBe(true);
     });
 
+    it('stores parts whose length is declared, small or past one S3 request, that assemble like any other', async () => {
+      const contents = [randomBytes(1000), randomBytes(9 * MiB + 5)];
+      const uploadId = randomUUID();
+      const parts: UploadPart[] = [];
+      for (const content of contents) parts.push(await store.writePart(uploadId, Readable.from(generateFrom(content)), content.length));
+
+      expect(parts.map((part) => part.size)).toEqual([1000, 9 * MiB + 5]);
+      const digest = digestOf(Buffer.concat(contents));
+      await store.commitUpload(uploadId, parts, digest);
+      expect((await readBlob(digest)).equals(Buffer.concat(contents))).toBe(true);
+    });
+
     it('counts the bytes of a body that arrives in many chunks', async () => {
       const chunks = [randomBytes(10), randomBytes(70_000), randomBytes(1)];
       const uploadId = randomUUID();
@@ -78,15 +90,15 @@ export function describeBlobStoreContract(name: string, createStore: () => Promi
       }
     });
 
-    it('writes a whole blob straight under its digest once it is verified, small or past one S3 request', async () => {
-      for (const size of [1000, 9 * MiB + 5]) {
+    it('writes a whole blob straight under its digest once it is verified, small or past one S3 request, its length declared or not', async () => {
+      for (const [size, declared] of [[1000, false], [9 * MiB + 5, false], [1000, true], [9 * MiB + 5, true]] as const) {
         const content = randomBytes(size);
         const digest = digestOf(content);
         let yielded = 0;
         let yieldedWhenVerified = -1;
         const body = Readable.from(generate(size, (chunk) => (yielded += chunk.length), content));
 
-        expect(await store.writeBlob(randomUUID(), digest, body, () => void (yieldedWhenVerified = yielded))).toBe(size);
+        expect(await store.writeBlob(randomUUID(), digest, body, () => void (yieldedWhenVerified = yielded), declared ? size : undefined)).toBe(size);
 
         expect(yieldedWhenVerified).toBe(size);
         expect(await store.stat(digest)).toEqual({ size });
@@ -94,27 +106,29 @@ export function describeBlobStoreContract(name: string, createStore: () => Promi
       }
     });
 
-    it('leaves nothing under the digest when a whole blob fails verification, small or past one S3 request', async () => {
-      for (const size of [1000, 9 * MiB + 5]) {
+    it('leaves nothing under the digest when a whole blob fails verification, small or past one S3 request, its length declared or not', async () => {
+      for (const [size, declared] of [[1000, false], [9 * MiB + 5, false], [1000, true], [9 * MiB + 5, true]] as const) {
         const digest = digestOf(randomBytes(8));
         const refusal = new Error('digest mismatch');
 
-        await expect(store.writeBlob(randomUUID(), digest, Readable.from([randomBytes(size)]), () => {
+        await expect(store.writeBlob(randomUUID(), digest, Readable.from(generateFrom(randomBytes(size))), () => {
           throw refusal;
-        })).rejects.toBe(refusal);
+        }, declared ? size : undefined)).rejects.toBe(refusal);
 
         expect(await store.stat(digest)).toBeUndefined();
       }
     });
 
-    it('leaves nothing under the digest when the body of a whole blob fails midway', async () => {
-      const digest = digestOf(randomBytes(8));
-      const verify = jest.fn();
+    it('leaves nothing under the digest when the body of a whole blob fails midway, its length declared or not', async () => {
+      for (const declared of [undefined, 10 * MiB]) {
+        const digest = digestOf(randomBytes(8));
+        const verify = jest.fn();
 
-      await expect(store.writeBlob(randomUUID(), digest, Readable.from(failAfter(9 * MiB, new Error('client went away'))), verify)).rejects.toThrow('client went away');
+        await expect(store.writeBlob(randomUUID(), digest, Readable.from(failAfter(9 * MiB, new Error('client went away'))), verify, declared)).rejects.toThrow('client went away');
 
-      expect(verify).not.toHaveBeenCalled();
-      expect(await store.stat(digest)).toBeUndefined();
+        expect(verify).not.toHaveBeenCalled();
+        expect(await store.stat(digest)).toBeUndefined();
+      }
     });
 
     it('keeps a blob already stored when the same blob is written whole again, still reading and verifying the body', async () => {

@@ -1,6 +1,9 @@
 // Test code only: the S3 adapter is tested against a real S3 server, which @swr/testing starts.
 import { startS3Server, type S3Server } from '@swr/testing';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +14,46 @@ import { FilesystemBlobStore } from './filesystem-blob-store';
 import { S3BlobStore } from './s3-blob-store';
 
 jest.setTimeout(30_000);
+
+const MiB = 1024 * 1024;
+
+/** `content` in 64 KiB chunks, as a socket delivers a body. */
+function* inPieces(content: Buffer): Generator<Buffer> {
+  for (let offset = 0; offset < content.length; offset += 64 * 1024) yield content.subarray(offset, offset + 64 * 1024);
+}
+
+interface RecordingProxy {
+  readonly port: number;
+  /** Each request passed on, with its Content-Length. */
+  readonly requests: { method: string; path: string; length: number }[];
+  /** Request body bytes passed on so far. */
+  bytesSent(): number;
+  stop(): Promise<void>;
+}
+
+/** An HTTP proxy in front of the S3 server that records what the store sends it. */
+async function startRecordingProxy(targetPort: number): Promise<RecordingProxy> {
+  const requests: RecordingProxy['requests'] = [];
+  let sent = 0;
+  const proxy = createServer((incoming, answer) => {
+    requests.push({ method: incoming.method ?? '', path: incoming.url ?? '', length: Number(incoming.headers['content-length'] ?? 0) });
+    const outgoing = request({ host: '127.0.0.1', port: targetPort, method: incoming.method, path: incoming.url, headers: incoming.headers }, (response) => {
+      answer.writeHead(response.statusCode ?? 502, response.headers);
+      response.pipe(answer);
+    });
+    outgoing.on('error', () => answer.destroy());
+    incoming.on('data', (chunk: Buffer) => (sent += chunk.length));
+    incoming.pipe(outgoing);
+  });
+  proxy.listen(0, '127.0.0.1');
+  await once(proxy, 'listening');
+  return {
+    port: (proxy.address() as AddressInfo).port,
+    requests,
+    bytesSent: () => sent,
+    stop: () => new Promise((resolve) => proxy.close(() => resolve())),
+  };
+}
 
 describe('FilesystemBlobStore', () => {
   let rootDir: string;
@@ -98,6 +141,37 @@ describe('S3BlobStore', () => {
     await store.ensureBucket();
 
     expect(await store.stat(`sha256:${'0'.repeat(64)}`)).toBeUndefined();
+  });
+
+  it('sends a whole blob of a declared length in one PUT, streamed, its last bytes held back until it is verified', async () => {
+    const proxy = await startRecordingProxy(server.port);
+    try {
+      const store = new S3BlobStore({ ...server, port: proxy.port, useSSL: false, bucket: server.bucket, partSize: 5 * MiB });
+      const content = randomBytes(12 * MiB + 5);
+      const digest = `sha256:${createHash('sha256').update(content).digest('hex')}`;
+      let sentWhenVerified = -1;
+
+      await store.writeBlob(randomUUID(), digest, Readable.from(inPieces(content)), () => void (sentWhenVerified = proxy.bytesSent()), content.length);
+
+      // No multipart upload: that would start with a POST and send its parts in PUTs of their own.
+      expect(proxy.requests.filter((request) => request.method === 'PUT' || request.method === 'POST')).toEqual([{ method: 'PUT', path: expect.stringContaining(blobKey(digest)), length: content.length }]);
+      expect(sentWhenVerified).toBeLessThan(content.length);
+      expect(await store.stat(digest)).toEqual({ size: content.length });
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('refuses a body shorter or longer than its declared length, and stores nothing of it', async () => {
+    const store = storeFor(server.bucket);
+    for (const [size, declared, message] of [[6 * MiB, 7 * MiB, 'ended after'], [7 * MiB, 6 * MiB, 'runs past']] as const) {
+      const content = randomBytes(size);
+      const digest = `sha256:${createHash('sha256').update(content).digest('hex')}`;
+
+      await expect(store.writeBlob(randomUUID(), digest, Readable.from(inPieces(content)), () => undefined, declared)).rejects.toThrow(message);
+
+      expect(await store.stat(digest)).toBeUndefined();
+    }
   });
 
   it('hands out presigned URLs that serve the blob', async () => {

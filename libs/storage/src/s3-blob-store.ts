@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { Client, CopyDestinationOptions, CopySourceOptions, S3Error } from 'minio';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { blobKey, partName, uploadPrefix, type BlobStat, type BlobStore, type ByteRange, type OpenBlob, type UploadPart } from '@swr/blob-store';
 import { PartAssembler } from './part-assembler';
+import { putStreamed } from './streamed-put';
 
 export interface S3BlobStoreOptions {
   readonly endPoint: string;
@@ -15,6 +18,11 @@ export interface S3BlobStoreOptions {
   readonly region?: string;
   /** Bytes buffered per multipart request, which bounds the memory each upload holds. At least 5 MiB. */
   readonly partSize?: number;
+  /**
+   * A body of a declared length up to this many bytes goes to S3 in one PUT, streamed as it is read;
+   * longer ones, and bodies of unknown length, in a multipart upload. At most 5 GiB, S3's limit.
+   */
+  readonly singlePutMaxSize?: number;
 }
 
 const MiB = 1024 * 1024;
@@ -23,6 +31,10 @@ const MIN_MULTIPART_PART_SIZE = 5 * MiB;
 /** The most one copy request (CopyObject or UploadPartCopy) may copy. */
 const MAX_COPY_SIZE = 5 * 1024 * MiB;
 const MAX_MULTIPART_PARTS = 10_000;
+/** The most one PutObject may store. */
+const MAX_SINGLE_PUT_SIZE = 5 * 1024 * MiB;
+/** How long the URL of a streamed PUT stays valid; S3 checks it when the request starts. */
+const PUT_URL_SECONDS = 15 * 60;
 /** Parts of one upload on their way to S3 at once, while the next is read from the client. */
 const PARTS_IN_FLIGHT = 3;
 
@@ -35,12 +47,17 @@ export class S3BlobStore implements BlobStore {
   private readonly client: Client;
   private readonly bucket: string;
   private readonly partSize: number;
+  private readonly singlePutMaxSize: number;
+  /** Keeps connections for streamed PUTs, which are sent here rather than by the minio client. */
+  private readonly agent: HttpAgent;
   /** Set once the server refuses UploadPartCopy (s3rver does): later commits stream without asking. */
   private serverSideCopyOfPartsUnsupported = false;
 
   constructor(private readonly options: S3BlobStoreOptions) {
     this.bucket = options.bucket;
     this.partSize = options.partSize ?? 8 * MiB;
+    this.singlePutMaxSize = Math.min(options.singlePutMaxSize ?? MAX_SINGLE_PUT_SIZE, MAX_SINGLE_PUT_SIZE);
+    this.agent = options.useSSL ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
     this.client = new Client({
       endPoint: options.endPoint,
       port: options.port,
@@ -63,19 +80,20 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  async writePart(uploadId: string, body: Readable): Promise<UploadPart> {
+  async writePart(uploadId: string, body: Readable, length?: number): Promise<UploadPart> {
     const id = randomUUID();
-    return { id, size: await this.upload(partKey(uploadId, id), body) };
+    return { id, size: await this.write(partKey(uploadId, id), body, length) };
   }
 
   /**
-   * A multipart upload straight to the blob's key, completed only once `verify` passes: S3 shows
-   * nothing of an unfinished multipart upload, so no partial or unverified blob is ever visible,
-   * and no copy to the digest's key follows. A gateway that dies midway leaves an unfinished upload,
-   * which holds storage until the bucket's lifecycle rule expires it.
+   * Straight to the blob's key, stored only once `verify` passes, so that no partial or unverified
+   * blob is ever visible and no copy to the digest's key follows. In one PUT, which S3 does not
+   * store until its last bytes, held back until then, arrive; or in a multipart upload completed
+   * only then. A gateway that dies midway leaves at most an unfinished multipart upload, which holds
+   * storage until the bucket's lifecycle rule expires it.
    */
-  async writeBlob(_uploadId: string, digest: string, body: Readable, verify: () => void): Promise<number> {
-    if ((await this.stat(digest)) === undefined) return this.upload(blobKey(digest), body, verify);
+  async writeBlob(_uploadId: string, digest: string, body: Readable, verify: () => void, length?: number): Promise<number> {
+    if ((await this.stat(digest)) === undefined) return this.write(blobKey(digest), body, length, verify);
     let size = 0;
     for await (const chunk of body) size += (chunk as Buffer).length;
     verify();
@@ -169,7 +187,20 @@ export class S3BlobStore implements BlobStore {
   }
 
   /**
-   * Streams `source` into object `key` and returns the bytes stored. Up to PARTS_IN_FLIGHT parts go
+   * Streams `source` into object `key` and returns the bytes stored: in one PUT when `length` is
+   * declared and S3 takes that many bytes in one, which needs no buffering and, on S3 servers that
+   * copy the parts of a multipart upload into place when it completes, writes each byte once.
+   */
+  private async write(key: string, source: AsyncIterable<Uint8Array | string>, length: number | undefined, verify?: () => void): Promise<number> {
+    if (length === undefined || length > this.singlePutMaxSize) return this.upload(key, source, verify);
+    const url = new URL(await this.client.presignedPutObject(this.bucket, key, PUT_URL_SECONDS));
+    await putStreamed(url, this.agent, source, length, verify);
+    return length;
+  }
+
+  /**
+   * Streams `source` as a multipart upload (as one PUT if it fits in one part) into object `key` and
+   * returns the bytes stored. Up to PARTS_IN_FLIGHT parts go
    * to S3 while the next one is read from the source, so the client and S3 transfer side by side;
    * memory holds about that many `partSize`s per upload. The object appears only if the whole
    * source was read, `verify` (called once it has ended) did not throw, and every part was stored.

@@ -9,6 +9,12 @@ import type { MetadataClient } from './metadata-client';
 /** Upload sessions a gateway remembers, like the hash states it keeps. */
 const MAX_KNOWN_SESSIONS = 1024;
 
+/** A request's body, with its declared length (Content-Length) when it has one. */
+interface Chunk {
+  readonly body: Readable;
+  readonly length?: number;
+}
+
 /** `Content-Range: <start>-<end>` of a chunk, inclusive. */
 export interface ChunkRange {
   readonly start: number;
@@ -46,8 +52,11 @@ export class BlobUploads {
     return this.metadata.call(MetadataRpc.uploadGet, { repository, id });
   }
 
-  /** PATCH: appends one chunk; with a range, it must start where the upload ends. */
-  async append(repository: string, id: string, body: Readable, range?: ChunkRange): Promise<UploadSession> {
+  /**
+   * PATCH: appends one chunk; with a range, it must start where the upload ends. `length` is the
+   * body's declared length (its Content-Length), for the store.
+   */
+  async append(repository: string, id: string, body: Readable, range?: ChunkRange, length?: number): Promise<UploadSession> {
     const known = this.known.get(id);
     let session = known?.repository === repository ? known : await this.status(repository, id);
     if (range && range.start !== session.offset && session === known) session = await this.status(repository, id);
@@ -55,18 +64,18 @@ export class BlobUploads {
       throw new OciError('RANGE_INVALID', `chunk must start at offset ${session.offset}`, { offset: session.offset });
     }
     const placement = session !== known ? 'asked' : range ? 'ranged' : 'at-end';
-    return (await this.write(session, body, range ? range.end - range.start + 1 : undefined, () => this.partsOf(session), placement)).session;
+    return (await this.write(session, { body, length }, range ? range.end - range.start + 1 : undefined, () => this.partsOf(session), placement)).session;
   }
 
-  /** PUT: optionally a last chunk, then the digest check and the commit. */
-  async finish(repository: string, id: string, digest: string, lastChunk?: Readable): Promise<{ digest: string; size: number }> {
+  /** PUT: optionally a last chunk (`length` is its declared length), then the digest check and the commit. */
+  async finish(repository: string, id: string, digest: string, lastChunk?: Readable, length?: number): Promise<{ digest: string; size: number }> {
     const { algorithm } = parseDigest(digest);
     const held = await this.metadata.call(MetadataRpc.uploadHold, { repository, id, digest });
-    if (lastChunk && held.offset === 0) return this.finishWhole(held, digest, lastChunk);
+    if (lastChunk && held.offset === 0) return this.finishWhole(held, digest, { body: lastChunk, length });
     let session: UploadSession = held;
     const parts = [...held.parts];
     if (lastChunk) {
-      const written = await this.write(held, lastChunk, undefined, async () => held.parts, 'asked');
+      const written = await this.write(held, { body: lastChunk, length }, undefined, async () => held.parts, 'asked');
       session = written.session;
       if (written.part.size > 0) parts.push(written.part);
     }
@@ -83,10 +92,10 @@ export class BlobUploads {
   }
 
   /** POST with `?digest=`: the whole blob in one request. Nothing of it stays when it fails. */
-  async monolithic(repository: string, digest: string, body: Readable, account?: string): Promise<{ digest: string; size: number }> {
+  async monolithic(repository: string, digest: string, body: Readable, account?: string, length?: number): Promise<{ digest: string; size: number }> {
     const session = await this.start(repository, parseDigest(digest).algorithm, account);
     try {
-      return await this.finish(repository, session.id, digest, body);
+      return await this.finish(repository, session.id, digest, body, length);
     } catch (error) {
       await this.cancel(repository, session.id).catch(() => undefined);
       throw error;
@@ -124,12 +133,12 @@ export class BlobUploads {
    */
   private async write(
     session: UploadSession,
-    body: Readable,
+    chunk: Chunk,
     expectedLength: number | undefined,
     parts: () => Promise<readonly UploadPartPayload[]>,
     placement: 'asked' | 'ranged' | 'at-end',
   ): Promise<{ session: UploadSession; part: UploadPartPayload }> {
-    const { partId, size, hash } = await this.writeChunk(session, body, parts);
+    const { partId, size, hash } = await this.writeChunk(session, chunk, parts);
     if (expectedLength !== undefined && size !== expectedLength) {
       throw new OciError('SIZE_INVALID', 'chunk length does not match Content-Range', { expected: expectedLength, received: size });
     }
@@ -186,7 +195,7 @@ export class BlobUploads {
    * to it, with no parts to assemble or copy. The session is not told of a part, which saves a
    * metadata round trip per blob; should the write fail, it still stands at offset 0.
    */
-  private async finishWhole(session: UploadSession, digest: string, body: Readable): Promise<{ digest: string; size: number }> {
+  private async finishWhole(session: UploadSession, digest: string, { body, length }: Chunk): Promise<{ digest: string; size: number }> {
     if (parseDigest(digest).algorithm !== session.algorithm) {
       throw new OciError('DIGEST_INVALID', `upload was started for ${session.algorithm} digests`, { digest });
     }
@@ -196,7 +205,7 @@ export class BlobUploads {
     const size = await this.store.writeBlob(session.id, digest, hashing, () => {
       const actual = `${session.algorithm}:${hash.digest('hex')}`;
       if (actual !== digest) throw digestMismatch(digest, actual);
-    });
+    }, length);
     return this.complete(session, digest, size);
   }
 
@@ -211,13 +220,13 @@ export class BlobUploads {
 
   private async writeChunk(
     session: UploadSession,
-    body: Readable,
+    { body, length }: Chunk,
     parts: () => Promise<readonly UploadPartPayload[]>,
   ): Promise<{ partId: string; size: number; hash: Hash }> {
     const hash = await this.hashes.resume(session, parts);
     const hashing = new HashingStream(hash);
     pipeline(body, hashing, () => undefined);
-    const { id, size } = await this.store.writePart(session.id, hashing);
+    const { id, size } = await this.store.writePart(session.id, hashing, length);
     return { partId: id, size, hash };
   }
 }

@@ -128,7 +128,7 @@ async function startUpload(s: RegistryServices, name: string, x: Exchange, grant
     if (size !== undefined) return blobCreated(reply, name, mount);
   }
   if (digest) {
-    const blob = await s.uploads.monolithic(name, digest, x.request.raw, grant.account);
+    const blob = await s.uploads.monolithic(name, digest, x.request.raw, grant.account, declaredLength(x.request));
     return blobCreated(reply, name, blob.digest);
   }
   const algorithm = query.get('digest-algorithm') ?? 'sha256';
@@ -141,13 +141,13 @@ async function uploadRoute(s: RegistryServices, name: string, id: string, x: Exc
   const { method, reply, request } = x;
   switch (method) {
     case 'PATCH': {
-      const session = await s.uploads.append(name, id, request.raw, parseContentRange(request.headers['content-range']));
+      const session = await s.uploads.append(name, id, request.raw, parseContentRange(request.headers['content-range']), declaredLength(request));
       return uploadAccepted(reply, name, id, session.offset).code(202).send();
     }
     case 'PUT': {
       const digest = x.query.get('digest');
       if (!digest) throw new OciError('DIGEST_INVALID', 'digest query parameter is required');
-      const blob = await s.uploads.finish(name, id, digest, hasBody(request) ? request.raw : undefined);
+      const blob = await s.uploads.finish(name, id, digest, hasBody(request) ? request.raw : undefined, declaredLength(request));
       return blobCreated(reply, name, blob.digest);
     }
     case 'DELETE':
@@ -177,6 +177,12 @@ function parseContentRange(header: string | undefined): ChunkRange | undefined {
 function hasBody(request: FastifyRequest): boolean {
   const length = request.headers['content-length'];
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** The body's length as its Content-Length declares it; undefined for a body sent in chunks. */
+function declaredLength(request: FastifyRequest): number | undefined {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] === undefined && length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
 }
 
 /** Past this, an oversized body is not read to its end: the connection is dropped instead. */
