@@ -15,7 +15,7 @@ const S3_ENVIRONMENT = {
   SWR_S3_BUCKET: env.string('swr'),
   SWR_S3_REGION: env.string('us-east-1'),
   /** Bodies of a declared length up to this go to S3 in one streamed PUT; longer ones in a multipart upload. */
-  SWR_S3_SINGLE_PUT_MAX_MIB: env.int(5120),
+  SWR_S3_SINGLE_PUT_MAX_MIB: z.coerce.number().int().min(0).max(5120).default(5120),
   /** Blob GETs answered with a 307 to a presigned URL: clients must reach SWR_S3_ENDPOINT themselves. Read by the gateway. */
   SWR_S3_REDIRECT: env.boolean(false),
 };

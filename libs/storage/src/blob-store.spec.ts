@@ -43,6 +43,8 @@ async function startRecordingProxy(targetPort: number): Promise<RecordingProxy> 
     });
     outgoing.on('error', () => answer.destroy());
     incoming.on('data', (chunk: Buffer) => (sent += chunk.length));
+    // A request cut off is cut off on its way to S3 too.
+    incoming.on('close', () => incoming.complete || outgoing.destroy());
     incoming.pipe(outgoing);
   });
   proxy.listen(0, '127.0.0.1');
@@ -51,7 +53,11 @@ async function startRecordingProxy(targetPort: number): Promise<RecordingProxy> 
     port: (proxy.address() as AddressInfo).port,
     requests,
     bytesSent: () => sent,
-    stop: () => new Promise((resolve) => proxy.close(() => resolve())),
+    stop: () => {
+      const closed = new Promise<void>((resolve) => proxy.close(() => resolve()));
+      proxy.closeAllConnections();
+      return closed;
+    },
   };
 }
 
@@ -143,23 +149,54 @@ describe('S3BlobStore', () => {
     expect(await store.stat(`sha256:${'0'.repeat(64)}`)).toBeUndefined();
   });
 
-  it('sends a whole blob of a declared length in one PUT, streamed, its last bytes held back until it is verified', async () => {
-    const proxy = await startRecordingProxy(server.port);
-    try {
-      const store = new S3BlobStore({ ...server, port: proxy.port, useSSL: false, bucket: server.bucket, partSize: 5 * MiB });
+  describe('a whole blob of a declared length, sent in one PUT', () => {
+    let proxy: RecordingProxy;
+    let store: S3BlobStore;
+
+    beforeEach(async () => {
+      proxy = await startRecordingProxy(server.port);
+      store = new S3BlobStore({ ...server, port: proxy.port, useSSL: false, bucket: server.bucket, partSize: 5 * MiB });
+    });
+
+    afterEach(() => proxy.stop());
+
+    /**
+     * `content`, its last 5 bytes in a piece of their own; the body ends only once S3 has all the
+     * bytes before them, so that what S3 has when the blob is verified is all a store sent before.
+     */
+    async function* endingOnceSent(content: Buffer): AsyncGenerator<Buffer> {
+      yield* inPieces(content.subarray(0, content.length - 5));
+      yield content.subarray(content.length - 5);
+      const deadline = Date.now() + 5_000;
+      while (proxy.bytesSent() < content.length - 5 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+
+    it('streams the blob in one PUT and sends its last bytes only once it is verified', async () => {
       const content = randomBytes(12 * MiB + 5);
       const digest = `sha256:${createHash('sha256').update(content).digest('hex')}`;
       let sentWhenVerified = -1;
 
-      await store.writeBlob(randomUUID(), digest, Readable.from(inPieces(content)), () => void (sentWhenVerified = proxy.bytesSent()), content.length);
+      await store.writeBlob(randomUUID(), digest, Readable.from(endingOnceSent(content)), () => void (sentWhenVerified = proxy.bytesSent()), content.length);
 
       // No multipart upload: that would start with a POST and send its parts in PUTs of their own.
       expect(proxy.requests.filter((request) => request.method === 'PUT' || request.method === 'POST')).toEqual([{ method: 'PUT', path: expect.stringContaining(blobKey(digest)), length: content.length }]);
-      expect(sentWhenVerified).toBeLessThan(content.length);
+      expect(sentWhenVerified).toBe(content.length - 5);
       expect(await store.stat(digest)).toEqual({ size: content.length });
-    } finally {
-      await proxy.stop();
-    }
+    });
+
+    it('never sends the last bytes of a blob that fails verification, so S3 stores nothing', async () => {
+      const content = randomBytes(12 * MiB + 5);
+      const digest = `sha256:${createHash('sha256').update(content).digest('hex')}`;
+      const refusal = new Error('digest mismatch');
+
+      await expect(store.writeBlob(randomUUID(), digest, Readable.from(endingOnceSent(content)), () => {
+        throw refusal;
+      }, content.length)).rejects.toBe(refusal);
+
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(proxy.bytesSent()).toBe(content.length - 5);
+      expect(await store.stat(digest)).toBeUndefined();
+    });
   });
 
   it('refuses a body shorter or longer than its declared length, and stores nothing of it', async () => {

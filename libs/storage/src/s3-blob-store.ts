@@ -56,8 +56,12 @@ export class S3BlobStore implements BlobStore {
   constructor(private readonly options: S3BlobStoreOptions) {
     this.bucket = options.bucket;
     this.partSize = options.partSize ?? 8 * MiB;
-    this.singlePutMaxSize = Math.min(options.singlePutMaxSize ?? MAX_SINGLE_PUT_SIZE, MAX_SINGLE_PUT_SIZE);
-    this.agent = options.useSSL ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+    this.singlePutMaxSize = options.singlePutMaxSize ?? MAX_SINGLE_PUT_SIZE;
+    if (this.singlePutMaxSize > MAX_SINGLE_PUT_SIZE) throw new Error(`singlePutMaxSize is over S3's limit of ${MAX_SINGLE_PUT_SIZE} bytes`);
+    // Idle connections are closed before the server closes them (Node's own servers, s3rver's, after 5 s),
+    // so that no PUT goes out on a connection the server has just dropped: a streamed body cannot be sent again.
+    const keep = { keepAlive: true, timeout: 4_000 };
+    this.agent = options.useSSL ? new HttpsAgent(keep) : new HttpAgent(keep);
     this.client = new Client({
       endPoint: options.endPoint,
       port: options.port,
@@ -188,8 +192,8 @@ export class S3BlobStore implements BlobStore {
 
   /**
    * Streams `source` into object `key` and returns the bytes stored: in one PUT when `length` is
-   * declared and S3 takes that many bytes in one, which needs no buffering and, on S3 servers that
-   * copy the parts of a multipart upload into place when it completes, writes each byte once.
+   * declared and S3 takes that many bytes in one, which buffers nothing and, on S3 servers that copy
+   * the parts of a multipart upload into place when it completes, writes each byte once.
    */
   private async write(key: string, source: AsyncIterable<Uint8Array | string>, length: number | undefined, verify?: () => void): Promise<number> {
     if (length === undefined || length > this.singlePutMaxSize) return this.upload(key, source, verify);

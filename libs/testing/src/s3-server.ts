@@ -161,6 +161,7 @@ function putObjectWhole(store: S3rverStore, incompleteDir: string): S3rverStore[
     });
     try {
       await pipeline(object.content, counting, createWriteStream(temporary));
+      // A cut-off request mostly fails the pipeline; this catches one that ends early instead.
       if (size !== declared) throw new Error(`the body ended after ${size} of its declared ${declared} bytes`);
       const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
       await mkdir(dirname(objectPath), { recursive: true });
@@ -185,7 +186,10 @@ function oneAtATime<A extends unknown[], R>(run: (...args: A) => Promise<R>): (.
   };
 }
 
-/** `dir`: where objects are kept (kept at stop; a temp dir removed at stop when not given). */
+/**
+ * `dir`: where objects are kept (kept at stop; a temp dir removed at stop when not given). Bodies
+ * being received go to `<dir>.incomplete` beside it, removed at stop.
+ */
 export async function startS3Server(place: { dir?: string } = {}): Promise<S3Server> {
   const directory = place.dir ?? (await mkdtemp(join(tmpdir(), 'swr-s3-')));
   await mkdir(directory, { recursive: true });

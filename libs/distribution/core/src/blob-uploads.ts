@@ -57,6 +57,9 @@ export class BlobUploads {
    * body's declared length (its Content-Length), for the store.
    */
   async append(repository: string, id: string, body: Readable, range?: ChunkRange, length?: number): Promise<UploadSession> {
+    const rangeLength = range ? range.end - range.start + 1 : undefined;
+    // Refused before a byte is stored, rather than once the whole body has been.
+    if (rangeLength !== undefined && length !== undefined && length !== rangeLength) throw sizeMismatch(rangeLength, length);
     const known = this.known.get(id);
     let session = known?.repository === repository ? known : await this.status(repository, id);
     if (range && range.start !== session.offset && session === known) session = await this.status(repository, id);
@@ -64,7 +67,7 @@ export class BlobUploads {
       throw new OciError('RANGE_INVALID', `chunk must start at offset ${session.offset}`, { offset: session.offset });
     }
     const placement = session !== known ? 'asked' : range ? 'ranged' : 'at-end';
-    return (await this.write(session, { body, length }, range ? range.end - range.start + 1 : undefined, () => this.partsOf(session), placement)).session;
+    return (await this.write(session, { body, length }, rangeLength, () => this.partsOf(session), placement)).session;
   }
 
   /** PUT: optionally a last chunk (`length` is its declared length), then the digest check and the commit. */
@@ -140,7 +143,7 @@ export class BlobUploads {
   ): Promise<{ session: UploadSession; part: UploadPartPayload }> {
     const { partId, size, hash } = await this.writeChunk(session, chunk, parts);
     if (expectedLength !== undefined && size !== expectedLength) {
-      throw new OciError('SIZE_INVALID', 'chunk length does not match Content-Range', { expected: expectedLength, received: size });
+      throw sizeMismatch(expectedLength, size);
     }
     const part = { id: partId, size };
     let updated: UploadSession;
@@ -229,6 +232,10 @@ export class BlobUploads {
     const { id, size } = await this.store.writePart(session.id, hashing, length);
     return { partId: id, size, hash };
   }
+}
+
+function sizeMismatch(expected: number, received: number): OciError {
+  return new OciError('SIZE_INVALID', 'chunk length does not match Content-Range', { expected, received });
 }
 
 function digestMismatch(digest: string, actual: string): OciError {

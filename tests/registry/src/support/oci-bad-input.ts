@@ -43,6 +43,14 @@ export function describeOciBadInput(client: () => OciClient): void {
     expect((await oci.request('GET', location)).header('range')).toBe('0-0');
   });
 
+  it('refuses a chunk whose Content-Length and Content-Range disagree with SIZE_INVALID, and keeps the upload where it was', async () => {
+    const name = uniqueName();
+    const location = await oci.startUpload(name);
+    const res = await oci.request('PATCH', location, { body: 'hello', headers: { 'content-range': '0-9' } });
+    expect([res.status, errorCode(res)]).toEqual([400, 'SIZE_INVALID']);
+    expect((await oci.request('GET', location)).header('range')).toBe('0-0');
+  });
+
   it.each([
     ['a dot-dot component', '/v2/org/../etc/manifests/latest'],
     ['an encoded dot-dot', '/v2/org/%2e%2e/etc/manifests/latest'],
