@@ -171,7 +171,7 @@ export class S3BlobStore implements BlobStore {
         this.serverSideCopyOfPartsUnsupported = true;
       }
     }
-    await this.upload(key, this.concatenateObjects(sources));
+    await this.write(key, this.concatenateObjects(sources), parts.reduce((total, part) => total + part.size, 0));
   }
 
   /**

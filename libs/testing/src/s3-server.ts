@@ -176,6 +176,11 @@ function putObjectWhole(store: S3rverStore, incompleteDir: string): S3rverStore[
   };
 }
 
+/** A GET or HEAD of one object (not of a bucket: a listing). */
+function readsAnObject(ctx: KoaContext): boolean {
+  return (ctx.method === 'GET' || ctx.method === 'HEAD') && /^\/[^/]+\/./.test(ctx.path);
+}
+
 /** Wraps `run` so that each call starts only once the previous one has settled. */
 function oneAtATime<A extends unknown[], R>(run: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   let previous: Promise<unknown> = Promise.resolve();
@@ -213,8 +218,10 @@ export async function startS3Server(place: { dir?: string } = {}): Promise<S3Ser
   // s3rver removes a key's emptied parent directories after each delete, racing any other request
   // that deletes, writes or lists under them (500 now and then); DeleteObjects even races itself, as it
   // deletes its keys in parallel. So requests take turns (a response body still streams after its
-  // turn), and so do deletes.
-  server.middleware.unshift(oneAtATime((_ctx, next) => next()));
+  // turn), and so do deletes. Reads of an object race none of that, and go at once: a PUT streamed
+  // from objects being read (parts assembled into a blob) would otherwise wait on its own reads.
+  const inTurn = oneAtATime<[KoaContext, () => Promise<void>], void>((_ctx, next) => next());
+  server.middleware.unshift((ctx, next) => (readsAnObject(ctx) ? next() : inTurn(ctx, next)));
   server.store.deleteObject = oneAtATime(server.store.deleteObject.bind(server.store));
   server.store.putObject = putObjectWhole(server.store, incompleteDir);
   try {
