@@ -204,10 +204,10 @@ export class S3BlobStore implements BlobStore {
 
   /**
    * Streams `source` as a multipart upload (as one PUT if it fits in one part) into object `key` and
-   * returns the bytes stored. Up to PARTS_IN_FLIGHT parts go
-   * to S3 while the next one is read from the source, so the client and S3 transfer side by side;
-   * memory holds about that many `partSize`s per upload. The object appears only if the whole
-   * source was read, `verify` (called once it has ended) did not throw, and every part was stored.
+   * returns the bytes stored. Up to PARTS_IN_FLIGHT parts go to S3 while the next one is read from
+   * the source, so the client and S3 transfer side by side; memory holds about that many
+   * `partSize`s per upload. The object appears only if the whole source was read, `verify` (called
+   * once it has ended) did not throw, and every part was stored.
    */
   private async upload(key: string, source: AsyncIterable<Uint8Array | string>, verify?: () => void): Promise<number> {
     const parts = new PartAssembler(this.partSize);
