@@ -7,7 +7,9 @@
 // server from npm): pushed through one gateway, pulled through another, and pulled once more
 // through a gateway that redirects blob GETs to presigned S3 URLs; the S3 server's own speed is
 // measured in every round, printed with the limits, and each transfer is printed as a fraction of
-// it too. Distribution stays on the filesystem (it cannot run on that S3 server).
+// it too. Distribution runs on the filesystem for every workload, and for the blob transfers also on
+// the same S3 server as ours, with a second Distribution on the same storage answering blob GETs
+// with redirects, as our redirecting gateway does: the like-for-like reference for S3 blobs.
 // Every push sends new content (new digests), so that none finds its blob stored already, and
 // starts with the page cache written back, so that none waits for the writes of the one before.
 // Usage: node bench/registry-bench.mjs [--rounds N] [--distributed]
@@ -135,31 +137,58 @@ async function signIn(url, urls, username, password) {
   for (const each of urls) authorization.set(each, `Bearer ${token}`);
 }
 
-/** Debian's Distribution on the filesystem: it cannot run on the S3 server here (s3rver lists no multipart uploads, which Distribution's S3 writer resumes from). */
-async function startDistribution() {
-  const port = await freePort();
+/**
+ * Debian's Distribution, on the filesystem; or with `s3`, on that S3 server with a twin on the same
+ * storage that answers blob GETs with redirects to presigned S3 URLs (`redirectUrl`), as
+ * Distribution does on S3 by default.
+ */
+async function startDistribution({ s3 } = {}) {
   const dir = tempDir('distribution-bench-');
-  const config = join(dir, 'config.yml');
-  writeFileSync(
-    config,
-    [
-      'version: 0.1',
-      'log: { level: error, accesslog: { disabled: true } }',
-      `storage: { filesystem: { rootdirectory: ${join(dir, 'data')} }, delete: { enabled: true }, cache: { blobdescriptor: inmemory } }`,
-      `http: { addr: 127.0.0.1:${port} }`,
-    ].join('\n'),
-  );
-  const child = launch('docker-registry', ['serve', config]);
-  const url = `http://127.0.0.1:${port}`;
-  await waitUp(url, child);
-  return { name: 'Distribution 2.8', url, pullUrl: url, pid: child.pid, stop: () => stop(child, dir, 'SIGTERM') };
+  const storage = s3
+    ? // Moves an upload to its blob with one CopyObject up to 5 GiB: the S3 server here cannot copy a part (UploadPartCopy), which Distribution does above 32 MiB by default.
+      `s3: { accesskey: ${s3.accessKey}, secretkey: ${s3.secretKey}, region: us-east-1, regionendpoint: "http://${s3.endPoint}:${s3.port}", bucket: ${s3.bucket}, rootdirectory: /distribution-bench, secure: false, v4auth: true, multipartcopythresholdsize: 5368709120 }`
+    : `filesystem: { rootdirectory: ${join(dir, 'data')} }`;
+  // The AWS SDK in Distribution fails at start on a CA bundle named in the environment of a plain-HTTP endpoint.
+  const env = { AWS_CA_BUNDLE: '' };
+  const serve = async (name, redirect) => {
+    const port = await freePort();
+    const config = join(dir, `${name}.yml`);
+    writeFileSync(
+      config,
+      [
+        'version: 0.1',
+        'log: { level: error, accesslog: { disabled: true } }',
+        `storage: { ${storage}, delete: { enabled: true }, cache: { blobdescriptor: inmemory }, redirect: { disable: ${!redirect} } }`,
+        `http: { addr: 127.0.0.1:${port} }`,
+      ].join('\n'),
+    );
+    const child = launch('docker-registry', ['serve', config], env);
+    const url = `http://127.0.0.1:${port}`;
+    await waitUp(url, child);
+    return { child, url };
+  };
+  const main = await serve('config', false);
+  const redirecting = s3 ? await serve('redirecting', true) : undefined;
+  return {
+    name: s3 ? 'Distribution 2.8 on the S3 server' : 'Distribution 2.8',
+    url: main.url,
+    pullUrl: main.url,
+    redirectUrl: redirecting?.url,
+    // Only blob transfers are compared on S3: the other workloads compare against Distribution on the filesystem.
+    transfersOnly: Boolean(s3),
+    pid: main.child.pid,
+    stop: async () => {
+      if (redirecting) await stop(redirecting.child, undefined, 'SIGTERM');
+      await stop(main.child, dir, 'SIGTERM');
+    },
+  };
 }
 
 async function stop(child, dir, signal) {
   child.kill(signal);
   await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
   children.delete(child);
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -413,6 +442,9 @@ async function main() {
   }
 
   const registries = [distributed ? await startOursDistributed() : await startOurs(), await startDistribution()];
+  if (distributed) registries.push(await startDistribution({ s3: registries[0].s3 }));
+  /** Every workload runs on these; the blob transfers also on the rest. */
+  const compared = registries.filter((r) => !r.transfersOnly);
   const results = new Map(registries.map((r) => [r.name, {}]));
   const record = (registry, metric, value) => ((results.get(registry.name)[metric] ??= []).push(value));
   /**
@@ -423,14 +455,14 @@ async function main() {
   const ofS3 = {};
   const recordOfS3 = (metric, value, ceiling) => (ofS3[metric] ??= []).push(value / ceiling);
 
-  for (const registry of registries) {
+  for (const registry of compared) {
     registry.seed = await seedManifest(registry, 'bench/seed');
     record(registry, 'RSS just after start and a first push (MiB)', rssOf(registry.pid) / MiB);
   }
   // At rest is idle for a while: V8 gives back its young generation's room some seconds after a
   // process goes idle, as it would on any registry left alone between pushes (REST_MS).
   await new Promise((resolve) => setTimeout(resolve, REST_MS));
-  for (const registry of registries) record(registry, `RSS at rest, ${REST_MS / 1000} s idle (MiB)`, rssOf(registry.pid) / MiB);
+  for (const registry of compared) record(registry, `RSS at rest, ${REST_MS / 1000} s idle (MiB)`, rssOf(registry.pid) / MiB);
 
   for (let round = 0; round < rounds; round++) {
     // Interleaved: each round runs every workload on both registries, alternating who goes first.
@@ -451,7 +483,7 @@ async function main() {
         const pulled = await curlPull(registry.pullUrl, auth, name, digests.big, big.length);
         record(registry, 'curl: pull 256 MiB (MB/s)', pulled);
         if (distributed) {
-          // Distribution, on the filesystem, serves this one itself.
+          // Distribution on the filesystem serves this one itself.
           const via = registry.redirectUrl ?? registry.url;
           const redirected = await curlPull(via, auth, name, digests.big, big.length, { follow: true });
           record(registry, 'curl: pull 256 MiB, following a redirect to S3 (MB/s)', redirected);
@@ -466,6 +498,7 @@ async function main() {
         const chunkedSpeed = await curlChunkedPush(registry.url, auth, `${name}-chunked`, chunks, digests.chunked, chunked.length);
         record(registry, 'curl: chunked push 64 MiB in 5 MiB PATCHes (MB/s)', chunkedSpeed);
         if (s3) recordOfS3('curl: chunked push 64 MiB in 5 MiB PATCHes / S3 multipart', chunkedSpeed, s3.multipart);
+        if (registry.transfersOnly) return;
         freshen();
         record(registry, 'node client: push 256 MiB, 1 MiB writes (MB/s)', await monolithicPush(registry, `${name}-node`, big));
         record(registry, 'node client: pull 256 MiB, data events (MB/s)', await pull(registry, `${name}-node`, digests.big, big.length));
@@ -476,7 +509,7 @@ async function main() {
     }
   }
   for (let round = 0; round < 3; round++) {
-    const order = round % 2 === 0 ? registries : [...registries].reverse();
+    const order = round % 2 === 0 ? compared : [...compared].reverse();
     for (const registry of order) {
       // Fresh images every time: nothing of them is in the registry yet.
       const layouts = writeSmallImages(join(files, `small-${round}-${registry.pid}`), 20);
@@ -492,7 +525,7 @@ async function main() {
     }
   }
   for (let round = 0; round < 3; round++) {
-    const order = round % 2 === 0 ? registries : [...registries].reverse();
+    const order = round % 2 === 0 ? compared : [...compared].reverse();
     for (const registry of order) {
       const reads = registry.pullUrl;
       const gets = measured(registry.pid, () => wrk(`${reads}/v2/bench/seed/manifests/latest`, 'GET', { Accept: 'application/vnd.docker.distribution.manifest.v2+json', ...authHeaders(reads) }));
@@ -511,17 +544,25 @@ async function main() {
 
   console.log(`\nthe machine's limits (median and range of 3${distributed ? `; of ${rounds} for the S3 server` : ''}), ${new Date().toISOString()}`);
   console.table(Object.entries(limits).map(([limit, values]) => ({ limit, median: median(values).toFixed(0), range: spread(values) })));
-  const [ours, theirs] = registries.map((r) => results.get(r.name));
-  const rows = Object.keys(ours).map((metric) => ({
-    metric,
-    ours: median(ours[metric]).toFixed(1),
-    'ours range': spread(ours[metric]),
-    distribution: median(theirs[metric]).toFixed(1),
-    'distribution range': spread(theirs[metric]),
-    ratio: `${(median(ours[metric]) / median(theirs[metric])).toFixed(2)}x`,
-  }));
+  const comparison = (theirs) => {
+    const [ours, reference] = [registries[0], theirs].map((r) => results.get(r.name));
+    return Object.keys(reference)
+      .filter((metric) => metric in ours)
+      .map((metric) => ({
+        metric,
+        ours: median(ours[metric]).toFixed(1),
+        'ours range': spread(ours[metric]),
+        [theirs.name]: median(reference[metric]).toFixed(1),
+        [`${theirs.name} range`]: spread(reference[metric]),
+        ratio: `${(median(ours[metric]) / median(reference[metric])).toFixed(2)}x`,
+      }));
+  };
   console.log(`\nmedian and range of ${rounds} interleaved rounds (3 for skopeo pushes and request rates; GET by wrk, HEAD by ab), loopback`);
-  console.table(rows);
+  console.table(comparison(registries[1]));
+  if (distributed) {
+    console.log(`\nblob transfers against Distribution on the same S3 server, its redirects answered by a second Distribution on the same storage (median and range of ${rounds} interleaved rounds)`);
+    console.table(comparison(registries[2]));
+  }
   if (distributed) {
     console.log(`\nthe distributed registry's transfers as a fraction of the S3 server's own speed, measured just before them in the same round (median and range of ${rounds})`);
     console.table(Object.entries(ofS3).map(([metric, values]) => ({ metric, median: median(values).toFixed(2), range: spread(values, 2) })));
