@@ -11,7 +11,8 @@
 // the same S3 server as ours, with a second Distribution on the same storage answering blob GETs
 // with redirects, as our redirecting gateway does: the like-for-like reference for S3 blobs.
 // Every push sends new content (new digests), so that none finds its blob stored already, and
-// starts with the page cache written back, so that none waits for the writes of the one before.
+// starts with the page cache written back, so that none waits for the writes of the one before;
+// so do the pulls of a pushed blob.
 // Usage: node bench/registry-bench.mjs [--rounds N] [--distributed]
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomFillSync } from 'node:crypto';
@@ -480,6 +481,9 @@ async function main() {
         freshen();
         const push = await curlPush(registry.url, auth, name, file, digests.big, big.length);
         record(registry, 'curl: push 256 MiB, POST + PUT (MB/s)', push);
+        // The pulls read what the push just wrote, without the writeback of it on the disk beside them:
+        // else a slower push, whose writes were flushed as it went, would leave its pulls a quieter disk.
+        settleDisk();
         const pulled = await curlPull(registry.pullUrl, auth, name, digests.big, big.length);
         record(registry, 'curl: pull 256 MiB (MB/s)', pulled);
         if (distributed) {
