@@ -83,10 +83,10 @@ function appSettings(app: string, name: string): string[] | undefined {
 
 /**
  * The node flags and environment an app runs with: its own `apps/<app>/node-flags` and `node-env`
- * (as `npm start` runs the standalone registry), else source maps alone (as docker-compose runs the
- * services).
+ * (as `npm start` runs the standalone registry, and docker-compose and Kubernetes the gateway), else
+ * source maps alone (as they run the other services).
  */
-function nodeFlags(app: string): string[] {
+export function appNodeFlags(app: string): string[] {
   return appSettings(app, 'node-flags') ?? ['--enable-source-maps'];
 }
 
@@ -95,7 +95,7 @@ function nodeEnv(app: string): Record<string, string> {
 }
 
 function node(app: string, env: Record<string, string>, logFile?: string): ManagedProcess {
-  return startProcess(process.execPath, [...nodeFlags(app), dist(app)], {
+  return startProcess(process.execPath, [...appNodeFlags(app), dist(app)], {
     logFile,
     env: {
       ...process.env,

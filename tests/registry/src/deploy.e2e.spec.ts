@@ -1,5 +1,5 @@
 import { EVENT_STREAM } from '@swr/contracts';
-import { run } from '@swr/testing';
+import { appNodeFlags, run } from '@swr/testing';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,7 +96,8 @@ describe('deployment files', () => {
     for (const name of ['gateway', 'metadata', 'iam', 'audit-worker', 'trigger-worker', 'retention-worker', 'sync-worker']) {
       const variables = Object.keys(compose.services[name].environment).filter((v) => v.startsWith('SWR_'));
       expect(variables.filter((v) => !readVariables.has(v))).toEqual([]);
-      expect(compose.services[name].command.join(' ')).toContain(`dist/apps/${name}/main.js`);
+      // With the node flags the tests and benchmarks run it with.
+      expect(compose.services[name].command).toEqual(['node', ...appNodeFlags(name), `dist/apps/${name}/main.js`]);
     }
   });
 
@@ -240,7 +241,7 @@ describe('deploy/kubernetes (a kustomize base)', () => {
       const deployment = named('Deployment', name) as K8sObject;
       const pod = deployment.spec.template;
       const [container] = pod.spec.containers;
-      expect(container.command).toEqual(['node', '--enable-source-maps', `dist/apps/${app}/main.js`]);
+      expect(container.command).toEqual(['node', ...appNodeFlags(app), `dist/apps/${app}/main.js`]);
       // The gateway serves health and metrics on its HTTP port, the others on SWR_METRICS_PORT (9464, named ops).
       const port = app === 'gateway' ? { name: 'http', containerPort: 5000 } : { name: 'ops', containerPort: 9464 };
       expect([name, container.ports]).toEqual([name, [port]]);
