@@ -5,7 +5,7 @@
 //        build-app.mjs bench/<name>.bench.ts → dist/bench/<name>.bench.js (a benchmark program)
 //        build-app.mjs apps/console          → dist/apps/console/ (a web app: a project with a vite.config.mts is built by Vite)
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -61,6 +61,9 @@ for (const file of outputFiles) {
   writeFileSync(temporary, file.contents);
   renameSync(temporary, file.path);
 }
+// The node flags an app runs with, beside its bundle: the image runs it with them (deploy/Dockerfile).
+const nodeFlags = join(root, target, 'node-flags');
+if (!program && existsSync(nodeFlags)) copyFileSync(nodeFlags, join(dirname(outfile), 'node-flags'));
 
 /**
  * V8 keeps the source of every module it loads, one byte a character only when all of it is

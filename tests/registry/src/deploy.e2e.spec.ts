@@ -162,9 +162,12 @@ describe('deploy/Dockerfile', () => {
     const cmd = instructions.filter((i) => i.startsWith('CMD '));
     expect(cmd).toHaveLength(1);
     // Shell form: run it as the image would, from the repository root with the apps the global set-up built.
-    const script = cmd[0].slice('CMD '.length).replace('exec node --enable-source-maps', 'exec node -e "console.log(process.argv[1])"');
-    const known = await run('sh', ['-c', `cd ${ROOT} && ${script}`], { ...process.env, SWR_APP: 'retention-worker' });
-    expect([known.code, known.stdout.trim()]).toEqual([0, 'dist/apps/retention-worker/main.js']);
+    const script = cmd[0].slice('CMD '.length).replace('exec node ', `exec node -e "console.log(JSON.stringify(process.execArgv.slice(2)), process.argv[1])" `);
+    for (const app of ['retention-worker', 'gateway']) {
+      const known = await run('sh', ['-c', `cd ${ROOT} && ${script}`], { ...process.env, SWR_APP: app });
+      // With the node flags the tests and benchmarks run it with.
+      expect([known.code, known.stdout.trim()]).toEqual([0, `${JSON.stringify(appNodeFlags(app))} dist/apps/${app}/main.js`]);
+    }
     const unknown = await run('sh', ['-c', `cd ${ROOT} && ${script}`], { ...process.env, SWR_APP: 'no-such-app' });
     expect(unknown.code).toBe(64);
     expect(unknown.stderr).toContain('SWR_APP=no-such-app: no such app');
