@@ -466,7 +466,7 @@ async function main() {
   for (const registry of compared) record(registry, `RSS at rest, ${REST_MS / 1000} s idle (MiB)`, rssOf(registry.pid) / MiB);
 
   for (let round = 0; round < rounds; round++) {
-    // Interleaved: each round runs every workload on both registries, alternating who goes first.
+    // Interleaved: each round runs the transfers on every registry, alternating who goes first.
     const order = round % 2 === 0 ? registries : [...registries].reverse();
     for (const registry of order) {
       const name = `bench/round${round}`;
@@ -566,8 +566,6 @@ async function main() {
   if (distributed) {
     console.log(`\nblob transfers against Distribution on the same S3 server, its redirects answered by a second Distribution on the same storage (median and range of ${rounds} interleaved rounds)`);
     console.table(comparison(registries[2]));
-  }
-  if (distributed) {
     console.log(`\nthe distributed registry's transfers as a fraction of the S3 server's own speed, measured just before them in the same round (median and range of ${rounds})`);
     console.table(Object.entries(ofS3).map(([metric, values]) => ({ metric, median: median(values).toFixed(2), range: spread(values, 2) })));
   }
